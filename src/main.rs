@@ -1,0 +1,121 @@
+//! The `regsim` command line: parse arguments, call the library, map errors to exit codes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use regsim::error::{Error, EXIT_OK};
+use regsim::run::{self, RunOptions};
+use regsim::scenario;
+
+/// Discrete-event simulator for data-sovereignty regimes.
+#[derive(Parser)]
+#[command(name = "regsim", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run scenarios and write summary.json, timeseries.csv and replications.csv per scenario.
+    Run {
+        /// Scenario files or folders of them (a folder's *.toml, not recursing).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Replications per scenario (default: the scenario's `replications`, else 1000).
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Override every scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+    },
+    /// Parse and check scenarios; run nothing. Problems print as file:line:col: message.
+    Validate {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the fully resolved scenario (after `extends` and defaults) as TOML.
+    Explain { file: PathBuf },
+    /// Print the JSON Schema of the scenario format (for Taplo / Even Better TOML).
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::from(EXIT_OK as u8),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "{e:#}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`regsim explain x | head`) is not an error.
+fn out(text: &str) -> Result<(), Error> {
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(Error::from),
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Run {
+            paths,
+            replications,
+            seed,
+            threads,
+            out: dir,
+        } => {
+            let opts = RunOptions {
+                replications,
+                seed,
+                threads,
+                out: dir,
+            };
+            for r in run::run(&paths, &opts)? {
+                out(&format!(
+                    "{}: {} replications -> {}\n",
+                    r.name,
+                    r.replications,
+                    r.dir.display()
+                ))?;
+                let _ = writeln!(std::io::stderr(), "{}: {:.2} s", r.name, r.seconds);
+            }
+            Ok(())
+        }
+        Command::Validate { paths } => {
+            let files = run::scenario_files(&paths)?;
+            let loaded = run::load_all(&files)?;
+            for l in loaded {
+                out(&format!(
+                    "{}: ok ({})\n",
+                    l.sources.main().path.display(),
+                    l.world.name
+                ))?;
+            }
+            Ok(())
+        }
+        Command::Explain { file } => {
+            let l = scenario::load(&file).map_err(Error::Invalid)?;
+            let text = toml::to_string(&l.raw).map_err(|e| Error::Runtime(e.into()))?;
+            out(&text)
+        }
+        Command::Schema => {
+            let schema = schemars::schema_for!(scenario::raw::RawScenario);
+            let text =
+                serde_json::to_string_pretty(&schema).map_err(|e| Error::Runtime(e.into()))?;
+            out(&format!("{text}\n"))
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Metrics: their names (a contract, see DESIGN.md), what one replication records, and how
+//! replications are summarised ([`aggregate`]).
+//!
+//! A replication produces a total per metric and a monthly series per metric. The engine writes
+//! by fixed index ([`id`]); names exist only for output. How a metric's months relate to its
+//! total depends on its [`Kind`].
+
+pub mod aggregate;
+
+use crate::model::World;
+
+/// How a metric is accumulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Monthly amounts; the total is their sum.
+    Sum,
+    /// A level read on the last day of each month; the total is the level at `end`.
+    Level,
+    /// A mean of per-event values; monthly: the mean of events in that month (0 if none);
+    /// total: the mean over the replication (0 if none).
+    Mean,
+    /// A within-replication quantile; total only, no monthly series.
+    Quantile,
+}
+
+/// Fixed metric indices used by the engine.
+pub mod id {
+    pub const RECORDS_VISIBLE: usize = 0;
+    pub const RECORDS_MASKED: usize = 1;
+    pub const RECORDS_REIDENTIFIABLE: usize = 2;
+    pub const USERS_DISTINCT: usize = 3;
+    pub const SCORE: usize = 4;
+    pub const PB_DAYS_OUTSIDE: usize = 5;
+    pub const PB_CROSS_BORDER: usize = 6;
+    pub const SESSIONS: usize = 7;
+    pub const DENIED: usize = 8;
+    pub const ABANDONED: usize = 9;
+    pub const WAIT_MEAN: usize = 10;
+    pub const WAIT_P95: usize = 11;
+    pub const MISUSE: usize = 12;
+    pub const DETECTED: usize = 13;
+    pub const DETECTION_DELAY: usize = 14;
+    pub const USERS_ACTIVE: usize = 15;
+    pub const COST_INFRASTRUCTURE: usize = 16;
+    pub const COST_MIGRATION: usize = 17;
+    pub const COST_MONITORING: usize = 18;
+    pub const COST_COMPLIANCE: usize = 19;
+    pub const COST_TOTAL: usize = 20;
+    pub const COST_TOTAL_NPV: usize = 21;
+    /// `users.active.<population>` start here, one per population in name order.
+    pub const USERS_ACTIVE_BY_POPULATION: usize = 22;
+}
+
+/// The fixed metrics, in output order.
+pub const FIXED: [(&str, Kind); 22] = [
+    ("exposure.records_visible", Kind::Sum),
+    ("exposure.records_masked", Kind::Sum),
+    ("exposure.records_reidentifiable", Kind::Sum),
+    ("exposure.users_distinct", Kind::Level),
+    ("exposure.score", Kind::Sum),
+    ("residency.pb_days_outside", Kind::Sum),
+    ("transfer.pb_cross_border", Kind::Sum),
+    ("access.sessions", Kind::Sum),
+    ("access.denied", Kind::Sum),
+    ("access.abandoned", Kind::Sum),
+    ("access.approval_wait_days", Kind::Mean),
+    ("access.approval_wait_days.p95", Kind::Quantile),
+    ("incidents.misuse", Kind::Sum),
+    ("incidents.detected", Kind::Sum),
+    ("incidents.detection_delay_days", Kind::Mean),
+    ("users.active", Kind::Level),
+    ("cost.infrastructure", Kind::Sum),
+    ("cost.migration", Kind::Sum),
+    ("cost.monitoring", Kind::Sum),
+    ("cost.compliance", Kind::Sum),
+    ("cost.total", Kind::Sum),
+    ("cost.total_npv", Kind::Sum),
+];
+
+/// Cost components that add up to `cost.total`.
+pub const COST_COMPONENTS: [usize; 4] = [
+    id::COST_INFRASTRUCTURE,
+    id::COST_MIGRATION,
+    id::COST_MONITORING,
+    id::COST_COMPLIANCE,
+];
+
+/// The metrics of one world: the fixed ones plus one `users.active.<population>` each.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub names: Vec<String>,
+    pub kinds: Vec<Kind>,
+    pub months: usize,
+}
+
+impl Layout {
+    pub fn of(world: &World) -> Layout {
+        let mut names: Vec<String> = FIXED.iter().map(|(n, _)| n.to_string()).collect();
+        let mut kinds: Vec<Kind> = FIXED.iter().map(|(_, k)| *k).collect();
+        for p in &world.populations {
+            names.push(format!("users.active.{}", p.name));
+            kinds.push(Kind::Level);
+        }
+        Layout {
+            names,
+            kinds,
+            months: world.calendar.months(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Index of a metric by name (for tests and expectations, never in the event loop).
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+}
+
+/// What one replication produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepResult {
+    /// One total per metric, in [`Layout`] order.
+    pub totals: Vec<f64>,
+    /// Month-major: `series[month * metrics + metric]`.
+    pub series: Vec<f64>,
+}
+
+impl RepResult {
+    pub fn total(&self, metric: usize) -> f64 {
+        self.totals[metric]
+    }
+}

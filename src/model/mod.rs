@@ -1,0 +1,208 @@
+//! The built world: every entity referenced by index, every distribution ready to sample.
+//!
+//! A [`World`] is made only by [`crate::scenario::build`] from a validated scenario; nothing
+//! downstream sees a name it must look up or an `Option` it must re-check. Names are kept only
+//! for output labels. Dated changes (site go-live, control on/off, headcount) are all
+//! [`TimelineEvent`]s sorted by day, so later kinds of event (regulators, bans, ownership
+//! changes) slot into the same list.
+
+pub mod dist;
+pub mod time;
+
+pub use dist::Dist;
+pub use time::Calendar;
+
+/// The data categories, in the order of their bits in a [`CategorySet`].
+pub const CATEGORY_NAMES: [&str; 8] = [
+    "identifiers",
+    "contact",
+    "network",
+    "location",
+    "behavioural",
+    "content_public",
+    "content_private",
+    "financial",
+];
+
+/// A set of data categories as bits (bit i = `CATEGORY_NAMES[i]`).
+pub type CategorySet = u8;
+
+/// Direct identifiers: identifiers, contact, network.
+pub const DIRECT_IDENTIFIERS: CategorySet = 0b0000_0111;
+/// The `identifiers` category alone.
+pub const IDENTIFIERS: CategorySet = 0b0000_0001;
+
+/// Index of a jurisdiction in [`World::jurisdictions`].
+pub type Jur = usize;
+
+/// A yes/no per jurisdiction.
+pub type JurSet = Vec<bool>;
+
+/// The whole scenario, built.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub calendar: Calendar,
+    pub currency: String,
+    pub discount_rate: f64,
+    /// Sensitivity weight per category, indexed like [`CATEGORY_NAMES`].
+    pub weights: [f64; 8],
+    /// Jurisdiction codes; entities refer to them by index.
+    pub jurisdictions: Vec<String>,
+    pub populations: Vec<Population>,
+    pub sites: Vec<Site>,
+    pub migrations: Vec<Migration>,
+    pub flows: Vec<Flow>,
+    pub staff: Vec<StaffGroup>,
+    pub controls: Vec<Control>,
+    /// Dated changes, sorted by day; same-day events keep their order of writing.
+    pub timeline: Vec<TimelineEvent>,
+    /// Which controls are on at day 0 (before the first timeline event runs).
+    pub controls_on_at_start: Vec<bool>,
+    /// Which sites are live at day 0.
+    pub sites_online_at_start: Vec<bool>,
+}
+
+/// Users whose data a regime protects.
+#[derive(Debug, Clone)]
+pub struct Population {
+    pub name: String,
+    pub enclave: JurSet,
+    pub restricted: JurSet,
+    /// Active users on each day of the horizon.
+    pub users_by_day: Vec<f64>,
+    /// Protected data per user, PB.
+    pub pb_per_user: f64,
+    /// Initial share of data per site, indexed by site.
+    pub placement: Vec<f64>,
+}
+
+impl Population {
+    /// Protected data volume (PB) on a day.
+    #[inline]
+    pub fn volume_pb(&self, day: usize) -> f64 {
+        self.users_by_day[day] * self.pb_per_user
+    }
+}
+
+/// A data centre.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub name: String,
+    pub jurisdiction: Jur,
+    pub capacity_pb: f64,
+    pub capex: f64,
+    pub opex_per_year: f64,
+}
+
+/// A move of one population's data.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub name: String,
+    pub population: usize,
+    pub start_day: u32,
+    /// Sites emptied, in order.
+    pub from: Vec<usize>,
+    /// Sites filled, in order.
+    pub to: Vec<usize>,
+    /// PB per day, drawn once per replication.
+    pub rate_pb_per_day: Dist,
+    pub cost_per_pb: f64,
+}
+
+/// A recurring transfer.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub name: String,
+    pub population: usize,
+    pub to: Jur,
+    /// PB per day, drawn once per replication.
+    pub pb_per_day: Dist,
+    pub start_day: u32,
+    /// Last active day (inclusive).
+    pub end_day: u32,
+    /// A gateway control the flow passes through.
+    pub gateway: Option<usize>,
+}
+
+/// People who read user data.
+#[derive(Debug, Clone)]
+pub struct StaffGroup {
+    pub name: String,
+    pub jurisdiction: Jur,
+    pub headcount: f64,
+    /// Sessions per person-day, drawn once per replication.
+    pub sessions_per_person_day: Dist,
+    /// Records per session, drawn per session.
+    pub records_per_session: Dist,
+    pub populations: Vec<usize>,
+    pub categories: CategorySet,
+    pub misuse_share: f64,
+}
+
+/// What a control does.
+#[derive(Debug, Clone)]
+pub enum ControlKind {
+    /// Blocks matching sessions.
+    Deny,
+    /// Pseudonymises `masks`; a masked record is re-identifiable with `reid_probability`.
+    Gateway {
+        masks: CategorySet,
+        reid_probability: f64,
+        flow_pass_share: f64,
+    },
+    /// A multi-server review queue.
+    Approval {
+        reviewers: u32,
+        review_days: Dist,
+        approval_probability: f64,
+        /// None: requesters wait forever.
+        patience_days: Option<Dist>,
+    },
+    /// Detects misuse with a probability after a delay.
+    Monitor {
+        detect_probability: f64,
+        detection_delay_days: Dist,
+    },
+}
+
+/// A policy mechanism for some staff jurisdictions and populations.
+#[derive(Debug, Clone)]
+pub struct Control {
+    pub name: String,
+    pub kind: ControlKind,
+    /// Applies to staff in these jurisdictions.
+    pub staff_jurisdictions: JurSet,
+    /// Applies to these populations (indexed by population).
+    pub populations: Vec<bool>,
+    pub annual_cost: f64,
+}
+
+impl Control {
+    /// Whether the control covers staff of `jur` reading population `pop`.
+    #[inline]
+    pub fn covers(&self, jur: Jur, pop: usize) -> bool {
+        self.staff_jurisdictions[jur] && self.populations[pop]
+    }
+}
+
+/// A dated change.
+#[derive(Debug, Clone)]
+pub struct TimelineEvent {
+    pub day: u32,
+    pub kind: EventKind,
+    /// Text for reports and charts.
+    pub label: String,
+}
+
+/// What a timeline event changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EventKind {
+    SiteOnline(usize),
+    ControlOn(usize),
+    ControlOff(usize),
+    Headcount { staff: usize, headcount: f64 },
+}

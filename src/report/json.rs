@@ -1,0 +1,49 @@
+//! `summary.json`: what was run and every metric's statistics over replications.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::metrics::aggregate::Summary;
+use crate::model::World;
+
+/// The header of a summary.
+#[derive(Serialize)]
+struct Header<'a> {
+    scenario: &'a str,
+    description: &'a str,
+    seed: u64,
+    replications: usize,
+    start: String,
+    end: String,
+    currency: &'a str,
+    regsim_version: &'a str,
+}
+
+/// `summary.json` as bytes (pretty, trailing newline).
+pub fn summary(world: &World, seed: u64, replications: usize, s: &Summary) -> Vec<u8> {
+    let header = Header {
+        scenario: &world.name,
+        description: &world.description,
+        seed,
+        replications,
+        start: world.calendar.start.to_string(),
+        end: world.calendar.end.to_string(),
+        currency: &world.currency,
+        regsim_version: env!("CARGO_PKG_VERSION"),
+    };
+    let mut root = match serde_json::to_value(header).expect("plain struct") {
+        Value::Object(m) => m,
+        _ => unreachable!("a struct serializes to an object"),
+    };
+    let mut metrics = Map::new();
+    for (name, stats) in s.layout.names.iter().zip(&s.totals) {
+        metrics.insert(
+            name.clone(),
+            serde_json::to_value(stats).expect("finite numbers"),
+        );
+    }
+    root.insert("metrics".into(), Value::Object(metrics));
+    let mut out = serde_json::to_vec_pretty(&Value::Object(root)).expect("serializable");
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,288 @@
+//! Scenario files: read (with `extends`), parse into [`raw`] structs, validate and build the
+//! [`crate::model::World`].
+//!
+//! Two stages, as in ripgrep's low-level/high-level arguments: serde fills the raw structs
+//! (unknown fields and wrong types fail here), then [`build`] checks meaning (references, ranges,
+//! dates, shares, capacities) and produces indices. Both stages collect every problem they can
+//! find and report each as `file:line:col: message` through [`source::Sources::diag`].
+
+pub mod build;
+pub mod dist;
+pub mod raw;
+pub mod source;
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::Diagnostic;
+use crate::model::World;
+use raw::*;
+use source::{FieldPath, Sources};
+
+/// A scenario read, parsed and built.
+#[derive(Debug)]
+pub struct Loaded {
+    pub sources: Sources,
+    /// The resolved scenario (after `extends` and defaults), as `regsim explain` prints it.
+    pub raw: RawScenario,
+    pub world: World,
+}
+
+/// Reads, parses, validates and builds the scenario at `path`.
+pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let sources = Sources::load(path)?;
+    let raw = parse(&sources)?;
+    let world = build::build(&raw, &sources)?;
+    Ok(Loaded {
+        sources,
+        raw,
+        world,
+    })
+}
+
+/// Sections holding named entities, and how to check one entry of each.
+const SECTIONS: [&str; 6] = [
+    "population",
+    "site",
+    "migration",
+    "flow",
+    "staff",
+    "control",
+];
+
+/// Deserializes the merged chain into a [`RawScenario`], reporting every serde problem found.
+pub fn parse(sources: &Sources) -> Result<RawScenario, Vec<Diagnostic>> {
+    let merged = sources.merged();
+    let mut raw: RawScenario =
+        match deserialize_at(toml::Value::Table(merged.clone()), &FieldPath::root()) {
+            Ok(r) => r,
+            Err(whole) => {
+                let mut found = check_parts(&merged);
+                if found.is_empty() {
+                    found.push(whole);
+                }
+                let mut diags: Vec<Diagnostic> = Vec::new();
+                for p in found {
+                    let d = p.into_diagnostic(sources);
+                    if !diags.contains(&d) {
+                        diags.push(d);
+                    }
+                }
+                return Err(diags);
+            }
+        };
+    // `name` is not inherited: only the scenario file itself can set it.
+    raw.name = sources
+        .main()
+        .table
+        .get("name")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    raw.extends = None;
+    Ok(raw)
+}
+
+/// A serde problem at a path.
+struct Problem {
+    path: FieldPath,
+    message: String,
+    /// The unknown key itself (for "unknown field" problems).
+    unknown_key: Option<String>,
+}
+
+impl Problem {
+    fn into_diagnostic(self, sources: &Sources) -> Diagnostic {
+        match self.unknown_key {
+            Some(k) => sources.diag(&self.path.key(&k), true, self.message),
+            None => sources.diag(&self.path, false, self.message),
+        }
+    }
+}
+
+fn deserialize_at<T: DeserializeOwned>(value: toml::Value, base: &FieldPath) -> Result<T, Problem> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut path = base.clone();
+        path.0.extend(FieldPath::parse(&e.path().to_string()).0);
+        let inner = e.inner().message().to_string();
+        explain_serde(path, &inner)
+    })
+}
+
+/// Turns a serde message into one that names the field and what would be valid.
+fn explain_serde(path: FieldPath, msg: &str) -> Problem {
+    let where_ = if path.0.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`{path}`")
+    };
+    for (prefix, what) in [("unknown field `", "field"), ("unknown variant `", "value")] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            let name = rest.split('`').next().unwrap_or("").to_string();
+            let expected = backticked(rest.get(name.len() + 1..).unwrap_or(""));
+            let hint = suggestion(&name, expected.iter().map(String::as_str));
+            return if what == "field" {
+                Problem {
+                    message: format!("unknown field `{name}` in {where_}{hint}"),
+                    path,
+                    unknown_key: Some(name),
+                }
+            } else {
+                Problem {
+                    message: format!("field {where_}: unknown value `{name}`{hint}"),
+                    path,
+                    unknown_key: None,
+                }
+            };
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        return Problem {
+            message: format!("missing field `{name}` in {where_}"),
+            path,
+            unknown_key: None,
+        };
+    }
+    Problem {
+        message: format!("field {where_}: {msg}"),
+        path,
+        unknown_key: None,
+    }
+}
+
+/// Every `` `name` `` in a serde "expected ..." list.
+fn backticked(s: &str) -> Vec<String> {
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// "; did you mean `x`? valid: a, b, c" for an unknown name, given the valid ones.
+pub fn suggestion<'a>(name: &str, valid: impl Iterator<Item = &'a str>) -> String {
+    let valid: Vec<&str> = valid.collect();
+    if valid.is_empty() {
+        return String::new();
+    }
+    let best = valid
+        .iter()
+        .map(|v| (strsim::damerau_levenshtein(name, v), *v))
+        .min()
+        .filter(|(d, v)| *d <= 3.max(v.len() / 3));
+    let list = valid.join(", ");
+    match best {
+        Some((_, v)) => format!("; did you mean `{v}`? (valid: {list})"),
+        None => format!(" (valid: {list})"),
+    }
+}
+
+/// Checks each part of the scenario on its own, so that one bad entity does not hide another.
+fn check_parts(root: &toml::Table) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let top = FieldPath::root();
+    // The top level with every section emptied: unknown keys, missing start/end, bad scalars.
+    let mut shallow = root.clone();
+    for s in SECTIONS {
+        if shallow.get(s).map(|v| v.is_table()).unwrap_or(false) {
+            shallow.insert(s.into(), toml::Value::Table(Default::default()));
+        }
+    }
+    for s in ["finance", "category_weights"] {
+        if shallow.get(s).map(|v| v.is_table()).unwrap_or(false) {
+            shallow.remove(s);
+        }
+    }
+    if shallow
+        .get("timeline")
+        .map(|v| v.is_array())
+        .unwrap_or(false)
+    {
+        shallow.insert("timeline".into(), toml::Value::Array(Vec::new()));
+    }
+    if let Err(p) = deserialize_at::<RawScenario>(toml::Value::Table(shallow), &top) {
+        out.push(p);
+    }
+    let mut each = |section: &str, f: &dyn Fn(toml::Value, &FieldPath) -> Result<(), Problem>| {
+        if let Some(toml::Value::Table(t)) = root.get(section) {
+            for (k, v) in t {
+                if let Err(p) = f(v.clone(), &top.key(section).key(k)) {
+                    out.push(p);
+                }
+            }
+        }
+    };
+    each("population", &|v, p| {
+        deserialize_at::<RawPopulation>(v, p).map(drop)
+    });
+    each("site", &|v, p| deserialize_at::<RawSite>(v, p).map(drop));
+    each("migration", &|v, p| {
+        deserialize_at::<RawMigration>(v, p).map(drop)
+    });
+    each("flow", &|v, p| deserialize_at::<RawFlow>(v, p).map(drop));
+    each("staff", &|v, p| deserialize_at::<RawStaff>(v, p).map(drop));
+    each("control", &|v, p| {
+        deserialize_at::<RawControl>(v, p).map(drop)
+    });
+    for (s, check) in [
+        (
+            "finance",
+            (|v, p: &FieldPath| deserialize_at::<RawFinance>(v, p).map(drop)) as fn(_, &_) -> _,
+        ),
+        ("category_weights", |v, p| {
+            deserialize_at::<RawCategoryWeights>(v, p).map(drop)
+        }),
+    ] {
+        if let Some(v @ toml::Value::Table(_)) = root.get(s) {
+            if let Err(p) = check(v.clone(), &top.key(s)) {
+                out.push(p);
+            }
+        }
+    }
+    if let Some(toml::Value::Array(items)) = root.get("timeline") {
+        for (i, v) in items.iter().enumerate() {
+            if let Err(p) =
+                deserialize_at::<RawTimelineEvent>(v.clone(), &top.key("timeline").index(i))
+            {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Parses a TOML string as a complete scenario with no file behind it (for tests and fuzzing).
+pub fn parse_str(text: &str) -> Result<RawScenario, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    RawScenario::deserialize(toml::Value::Table(table)).map_err(|e| e.message().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_name_the_closest_valid_field() {
+        let s = suggestion("headcont", ["headcount", "jurisdiction"].into_iter());
+        assert!(s.contains("did you mean `headcount`"), "{s}");
+        let s = suggestion("zzzzzzzzzz", ["a", "b"].into_iter());
+        assert!(!s.contains("did you mean"), "{s}");
+    }
+
+    #[test]
+    fn serde_messages_become_field_messages() {
+        let p = explain_serde(
+            FieldPath::parse("staff.cn"),
+            "unknown field `headcont`, expected one of `jurisdiction`, `headcount`",
+        );
+        assert_eq!(p.unknown_key.as_deref(), Some("headcont"));
+        assert!(p.message.contains("`staff.cn`"), "{}", p.message);
+        assert!(
+            p.message.contains("did you mean `headcount`"),
+            "{}",
+            p.message
+        );
+    }
+}

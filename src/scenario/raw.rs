@@ -1,0 +1,347 @@
+//! The scenario file as written: serde structs that mirror the TOML one to one.
+//!
+//! Nothing here is interpreted. Names stay strings, dates stay strings, distributions stay as
+//! written; [`crate::scenario::build`] turns a [`RawScenario`] into a [`crate::model::World`].
+//! Every struct denies unknown fields so a typo is an error, not a silently ignored key. The same
+//! types generate the JSON Schema (`regsim schema`) and print the resolved scenario
+//! (`regsim explain`), so documentation, schema and parser cannot drift apart.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::dist::{RawDate, RawDist};
+
+/// Default replications when neither the scenario nor `--replications` says.
+pub const DEFAULT_REPLICATIONS: u32 = 1000;
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_currency() -> String {
+    "EUR".to_string()
+}
+fn default_discount_rate() -> f64 {
+    0.0
+}
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// A whole scenario: the world regsim replays.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Another scenario file (relative to this one) whose fields this file overrides.
+    /// Tables merge key by key; any other value (numbers, strings, arrays) replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Folder name of the outputs. Letters, digits, `_`, `-`, `.`; default: the file name
+    /// without `.toml`. Not inherited through `extends`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// One line on what the scenario is; shown in reports.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// First simulated day, `"YYYY-MM-DD"`.
+    pub start: RawDate,
+    /// Last simulated day (inclusive), `"YYYY-MM-DD"`.
+    pub end: RawDate,
+    /// Scenario seed; replication r of seed s always draws the same numbers.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Replications when `--replications` is not given (default 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications: Option<u32>,
+    /// Currency and discounting.
+    #[serde(default)]
+    pub finance: RawFinance,
+    /// Sensitivity weight per data category (see the data-category table in the docs).
+    #[serde(default)]
+    pub category_weights: RawCategoryWeights,
+    /// Protected user populations, by name.
+    #[serde(default)]
+    pub population: BTreeMap<String, RawPopulation>,
+    /// Data centres, by name.
+    #[serde(default)]
+    pub site: BTreeMap<String, RawSite>,
+    /// Moves of a population's data between sites, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub migration: BTreeMap<String, RawMigration>,
+    /// Recurring transfers of a population's data to another jurisdiction, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub flow: BTreeMap<String, RawFlow>,
+    /// Groups of people who read user data, by name.
+    #[serde(default)]
+    pub staff: BTreeMap<String, RawStaff>,
+    /// Policy mechanisms between staff and data, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub control: BTreeMap<String, RawControl>,
+    /// Dated changes to the world.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<RawTimelineEvent>,
+}
+
+/// Currency and discounting.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFinance {
+    /// Currency of every money amount in the scenario (a label: EUR, USD, ...).
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    /// Annual discount rate for `cost.total_npv` (0.05 = 5% a year), discounting from `start`.
+    #[serde(default = "default_discount_rate")]
+    pub discount_rate: f64,
+}
+
+impl Default for RawFinance {
+    fn default() -> Self {
+        RawFinance {
+            currency: default_currency(),
+            discount_rate: default_discount_rate(),
+        }
+    }
+}
+
+/// Sensitivity weight per data category, used by `exposure.score`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategoryWeights {
+    pub identifiers: f64,
+    pub contact: f64,
+    pub network: f64,
+    pub location: f64,
+    pub behavioural: f64,
+    pub content_public: f64,
+    pub content_private: f64,
+    pub financial: f64,
+}
+
+impl Default for RawCategoryWeights {
+    fn default() -> Self {
+        RawCategoryWeights {
+            identifiers: 1.0,
+            contact: 1.0,
+            network: 1.0,
+            location: 2.0,
+            behavioural: 0.5,
+            content_public: 0.1,
+            content_private: 2.0,
+            financial: 3.0,
+        }
+    }
+}
+
+/// A known user count on a date.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawUserCount {
+    pub date: RawDate,
+    pub users: f64,
+}
+
+/// Users whose data a regime protects.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    /// Jurisdiction the users live in (informational label).
+    pub home: String,
+    /// Jurisdictions where this population's data may reside.
+    pub enclave: Vec<String>,
+    /// Jurisdictions whose staff reading this data counts as exposure.
+    #[serde(default)]
+    pub restricted: Vec<String>,
+    /// Users at `start` when no `user_counts` are given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<f64>,
+    /// Dated known user counts, interpolated linearly; flat before the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_counts: Vec<RawUserCount>,
+    /// Annual compound growth applied after the last known count (or from `start`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub growth: f64,
+    /// Protected data per user, in megabytes (1 PB = 1e9 MB).
+    pub data_per_user_mb: f64,
+    /// Share of the data held at each site at `start`; shares sum to 1.
+    pub placement: BTreeMap<String, f64>,
+}
+
+/// A data centre.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    /// Jurisdiction the site is in.
+    pub jurisdiction: String,
+    /// Date the site goes live; without it (and without a `site_online` event) it is live from `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<RawDate>,
+    /// Storage capacity in PB available to protected data.
+    pub capacity_pb: f64,
+    /// One-off cost booked on the day the site goes live (on `start` for a site live from the
+    /// beginning: leave it 0 for sites already built).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub capex: f64,
+    /// Running cost per year while live.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub opex_per_year: f64,
+}
+
+/// Moves a population's data from some sites to others.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMigration {
+    /// Population whose data moves.
+    pub population: String,
+    /// First day of moving.
+    pub start: RawDate,
+    /// Source sites, emptied in order; default: every site not in `to`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<String>,
+    /// Target sites, filled in order as they come online and have room.
+    pub to: Vec<String>,
+    /// PB moved per day; drawn once per replication.
+    pub rate_pb_per_day: RawDist,
+    /// Cost per PB moved.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub cost_per_pb: f64,
+}
+
+/// A recurring transfer of a population's data to a jurisdiction.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlow {
+    pub population: String,
+    /// Destination jurisdiction.
+    pub to: String,
+    /// PB sent per day while active; drawn once per replication.
+    pub pb_per_day: RawDist,
+    /// Data categories carried (informational; the gateway's masking applies to them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<RawDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<RawDate>,
+    /// A `gateway` control the flow passes through; while it is on, only its
+    /// `flow_pass_share` of the volume leaves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+}
+
+/// People who read user data.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaff {
+    /// Jurisdiction the staff work from.
+    pub jurisdiction: String,
+    /// Headcount at `start`; `headcount` timeline events change it.
+    pub headcount: f64,
+    /// Access sessions per person per day (Poisson arrivals); drawn once per replication.
+    pub sessions_per_person_day: RawDist,
+    /// Records read per session; drawn per session.
+    pub records_per_session: RawDist,
+    /// Populations whose data the group reads; sessions split by active users.
+    pub populations: Vec<String>,
+    /// Data categories the group reads.
+    pub categories: Vec<String>,
+    /// Share of sessions that are misuse (outside an approved purpose).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub misuse_share: f64,
+}
+
+/// The kind of a control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawControlKind {
+    /// Blocks every matching session.
+    Deny,
+    /// Pseudonymises the `masks` categories of matching sessions and flows.
+    Gateway,
+    /// A review queue every matching session waits in.
+    Approval,
+    /// An independent monitor that detects misuse.
+    Monitor,
+}
+
+/// A policy mechanism between staff and data. Which fields apply depends on `kind`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawControl {
+    pub kind: RawControlKind,
+    /// First day active; without it (and without a `control_on` event) active from `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<RawDate>,
+    /// Last day active (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<RawDate>,
+    /// Staff jurisdictions it applies to; empty = all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff_jurisdictions: Vec<String>,
+    /// Populations it applies to; empty = all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub populations: Vec<String>,
+    /// Running cost per year while active (`cost.monitoring` for monitors, else `cost.compliance`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub annual_cost: f64,
+    /// gateway: categories pseudonymised.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masks: Vec<String>,
+    /// gateway: probability a masked record can be re-identified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reid_probability: Option<f64>,
+    /// gateway: share of a flow's volume let out of the enclave (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_pass_share: Option<f64>,
+    /// approval: reviewers working in parallel (servers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewers: Option<u32>,
+    /// approval: review time in days, per request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_days: Option<RawDist>,
+    /// approval: probability a reviewed request is approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_probability: Option<f64>,
+    /// approval: how long a requester waits before giving up, in days; none = forever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patience_days: Option<RawDist>,
+    /// monitor: probability a misuse session is detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detect_probability: Option<f64>,
+    /// monitor: delay from misuse to detection, in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detection_delay_days: Option<RawDist>,
+}
+
+/// What a timeline event changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawEventKind {
+    /// `site` goes live.
+    SiteOnline,
+    /// `control` switches on.
+    ControlOn,
+    /// `control` switches off.
+    ControlOff,
+    /// `staff` headcount becomes `headcount`.
+    Headcount,
+}
+
+/// A dated change to the world.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTimelineEvent {
+    pub date: RawDate,
+    pub kind: RawEventKind,
+    /// Short text for reports and charts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headcount: Option<f64>,
+}

@@ -1,0 +1,377 @@
+//! Scenario files on disk: reading, `extends` chains, merging, and finding where a field was
+//! written so that every problem can be reported as `file:line:col`.
+//!
+//! A scenario file may name a base with `extends = "base.toml"` (relative to itself). The chain
+//! is read child first; tables merge key by key with the child winning, any other value is
+//! replaced whole. Each file is also kept as a span-preserving `toml_edit` document: a field path
+//! such as `staff.cn_engineering.headcount` is located in the most derived file that writes it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{ImDocument, Item, Value};
+
+use crate::error::Diagnostic;
+
+/// One step of a path into a scenario: a table key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A path into a scenario, e.g. `population.eu.placement.us` or `timeline[3].date`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldPath(pub Vec<Seg>);
+
+impl FieldPath {
+    pub fn root() -> Self {
+        FieldPath(Vec::new())
+    }
+    /// This path extended by a key.
+    pub fn key(&self, k: &str) -> Self {
+        let mut v = self.0.clone();
+        v.push(Seg::Key(k.to_string()));
+        FieldPath(v)
+    }
+    /// This path extended by an array index.
+    pub fn index(&self, i: usize) -> Self {
+        let mut v = self.0.clone();
+        v.push(Seg::Index(i));
+        FieldPath(v)
+    }
+    /// Parses the dotted form produced by `serde_path_to_error` (`a.b[2].c`).
+    pub fn parse(s: &str) -> Self {
+        let mut segs = Vec::new();
+        if s == "." || s.is_empty() {
+            return FieldPath(segs);
+        }
+        for part in s.split('.') {
+            let mut rest = part;
+            if let Some(open) = rest.find('[') {
+                let key = &rest[..open];
+                if !key.is_empty() {
+                    segs.push(Seg::Key(key.to_string()));
+                }
+                rest = &rest[open..];
+                while let Some(close) = rest.find(']') {
+                    if let Ok(i) = rest[1..close].parse() {
+                        segs.push(Seg::Index(i));
+                    }
+                    rest = &rest[close + 1..];
+                }
+            } else if !rest.is_empty() {
+                segs.push(Seg::Key(rest.to_string()));
+            }
+        }
+        FieldPath(segs)
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let mut first = true;
+        for s in &self.0 {
+            match s {
+                Seg::Key(k) => {
+                    if !first {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                Seg::Index(i) => write!(f, "[{i}]")?,
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+/// One file of an `extends` chain.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    doc: ImDocument<String>,
+    /// The file parsed as plain TOML values, `extends` removed.
+    pub table: toml::Table,
+}
+
+/// A scenario file and its bases, child first.
+#[derive(Debug)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// Reads `path` and every file it extends. Fails with located diagnostics on unreadable
+    /// files, TOML syntax errors, a missing base or a cycle.
+    pub fn load(path: &Path) -> Result<Sources, Vec<Diagnostic>> {
+        let mut files: Vec<SourceFile> = Vec::new();
+        let mut seen: Vec<PathBuf> = Vec::new();
+        let mut current = path.to_path_buf();
+        loop {
+            let file = read_one(&current)?;
+            seen.push(canonical(&current));
+            let next = file.extends_target().map_err(|d| vec![d])?;
+            files.push(file);
+            let Some((target, loc)) = next else { break };
+            let child = files.last().expect("just pushed");
+            let resolved = current.parent().unwrap_or(Path::new(".")).join(&target);
+            let diag = |message: String| Diagnostic {
+                file: child.path.clone(),
+                location: Some(loc),
+                message,
+            };
+            if !resolved.is_file() {
+                return Err(vec![diag(format!(
+                    "field `extends`: base scenario `{}` not found (looked for {})",
+                    target,
+                    resolved.display()
+                ))]);
+            }
+            if seen.contains(&canonical(&resolved)) {
+                let chain: Vec<String> =
+                    files.iter().map(|f| f.path.display().to_string()).collect();
+                return Err(vec![diag(format!(
+                    "field `extends`: cycle: {} -> {}",
+                    chain.join(" -> "),
+                    resolved.display()
+                ))]);
+            }
+            if files.len() > 32 {
+                return Err(vec![diag(
+                    "field `extends`: chain longer than 32 files".into(),
+                )]);
+            }
+            current = resolved;
+        }
+        Ok(Sources { files })
+    }
+
+    /// The scenario file itself (the most derived one).
+    pub fn main(&self) -> &SourceFile {
+        &self.files[0]
+    }
+
+    /// All files merged, bases first, the scenario file last.
+    pub fn merged(&self) -> toml::Table {
+        let mut acc = toml::Table::new();
+        for f in self.files.iter().rev() {
+            merge_into(&mut acc, f.table.clone());
+        }
+        acc
+    }
+
+    /// A diagnostic at `path`: in the most derived file that writes the longest part of it.
+    /// With `at_key`, points at the key rather than its value.
+    pub fn diag(&self, path: &FieldPath, at_key: bool, message: String) -> Diagnostic {
+        let mut best: Option<(usize, &SourceFile, usize)> = None;
+        for f in &self.files {
+            let (depth, offset) = f.locate(path, at_key);
+            if best.map(|(d, _, _)| depth > d).unwrap_or(true) {
+                best = Some((depth, f, offset));
+            }
+        }
+        let (_, file, offset) = best.expect("at least one file");
+        Diagnostic {
+            file: file.path.clone(),
+            location: Some(line_col(&file.text, offset)),
+            message,
+        }
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
+    let no_loc = |message: String| {
+        vec![Diagnostic {
+            file: path.to_path_buf(),
+            location: None,
+            message,
+        }]
+    };
+    let bytes = std::fs::read(path).map_err(|e| no_loc(format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        vec![Diagnostic {
+            file: path.to_path_buf(),
+            location: Some(line_col(&text, offset)),
+            message: "not UTF-8 text: a scenario must be a TOML file".into(),
+        }]
+    })?;
+    let doc = ImDocument::parse(text.clone()).map_err(|e| {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        vec![Diagnostic {
+            file: path.to_path_buf(),
+            location: Some(line_col(&text, offset)),
+            message: format!("TOML syntax: {}", e.message().trim()),
+        }]
+    })?;
+    let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        vec![Diagnostic {
+            file: path.to_path_buf(),
+            location: Some(line_col(&text, offset)),
+            message: format!("TOML syntax: {}", e.message().trim()),
+        }]
+    })?;
+    table.remove("extends");
+    Ok(SourceFile {
+        path: path.to_path_buf(),
+        text,
+        doc,
+        table,
+    })
+}
+
+impl SourceFile {
+    /// The `extends` target and where it is written, if any.
+    fn extends_target(&self) -> Result<Option<(String, (usize, usize))>, Diagnostic> {
+        let Some((_, item)) = self.doc.as_table().get_key_value("extends") else {
+            return Ok(None);
+        };
+        let offset = item.span().map(|s| s.start).unwrap_or(0);
+        let loc = line_col(&self.text, offset);
+        match item.as_str() {
+            Some(s) if !s.trim().is_empty() => Ok(Some((s.to_string(), loc))),
+            _ => Err(Diagnostic {
+                file: self.path.clone(),
+                location: Some(loc),
+                message: "field `extends`: expected a file name like \"clover.toml\"".into(),
+            }),
+        }
+    }
+
+    /// How many leading segments of `path` this file writes, and the byte offset of the
+    /// deepest one (its key with `at_key` and a full match, else its value).
+    fn locate(&self, path: &FieldPath, at_key: bool) -> (usize, usize) {
+        let mut node = Node::Table(self.doc.as_table());
+        let mut depth = 0;
+        let mut offset = 0;
+        for (i, seg) in path.0.iter().enumerate() {
+            let want_key = at_key && i + 1 == path.0.len();
+            let Some((span, next)) = node.step(seg, want_key) else {
+                break;
+            };
+            depth += 1;
+            if let Some(s) = span {
+                offset = s.start;
+            }
+            node = next;
+        }
+        (depth, offset)
+    }
+}
+
+/// A place in a span-preserving TOML document.
+enum Node<'a> {
+    Table(&'a toml_edit::Table),
+    Value(&'a Value),
+    Tables(&'a toml_edit::ArrayOfTables),
+}
+
+type Span = Option<std::ops::Range<usize>>;
+
+impl<'a> Node<'a> {
+    fn of_item(item: &'a Item) -> Option<Node<'a>> {
+        match item {
+            Item::Table(t) => Some(Node::Table(t)),
+            Item::Value(v) => Some(Node::Value(v)),
+            Item::ArrayOfTables(a) => Some(Node::Tables(a)),
+            Item::None => None,
+        }
+    }
+
+    /// One step down, with the span of what was stepped onto.
+    fn step(&self, seg: &Seg, want_key: bool) -> Option<(Span, Node<'a>)> {
+        match (self, seg) {
+            (Node::Table(t), Seg::Key(k)) => {
+                let (key, item) = t.get_key_value(k)?;
+                let span = if want_key {
+                    key.span()
+                } else {
+                    item.span().or(key.span())
+                };
+                Some((span, Node::of_item(item)?))
+            }
+            (Node::Value(Value::InlineTable(t)), Seg::Key(k)) => {
+                let (key, item) = t.get_key_value(k)?;
+                let span = if want_key {
+                    key.span()
+                } else {
+                    item.span().or(key.span())
+                };
+                Some((span, Node::of_item(item)?))
+            }
+            (Node::Tables(a), Seg::Index(n)) => {
+                let t = a.get(*n)?;
+                Some((t.span(), Node::Table(t)))
+            }
+            (Node::Value(Value::Array(a)), Seg::Index(n)) => {
+                let v = a.get(*n)?;
+                Some((v.span(), Node::Value(v)))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn merge_into(acc: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (acc.get_mut(&k), v) {
+            (Some(toml::Value::Table(a)), toml::Value::Table(b)) => merge_into(a, b),
+            (_, v) => {
+                acc.insert(k, v);
+            }
+        }
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut cut = offset;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let before = &text[..cut];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_in_characters() {
+        assert_eq!(line_col("abc", 0), (1, 1));
+        assert_eq!(line_col("a\nbé\nc", 5), (3, 1));
+        assert_eq!(line_col("a\nbéx", 5), (2, 3));
+    }
+
+    #[test]
+    fn field_paths_round_trip_through_text() {
+        let p = FieldPath::parse("timeline[3].date");
+        assert_eq!(p, FieldPath::root().key("timeline").index(3).key("date"));
+        assert_eq!(p.to_string(), "timeline[3].date");
+        assert_eq!(FieldPath::parse("."), FieldPath::root());
+    }
+
+    #[test]
+    fn merge_overrides_leaves_and_merges_tables() {
+        let mut a: toml::Table = toml::from_str("x = 1\n[t]\na = 1\nb = 2\n").unwrap();
+        let b: toml::Table = toml::from_str("[t]\nb = 3\n").unwrap();
+        merge_into(&mut a, b);
+        assert_eq!(a["x"].as_integer(), Some(1));
+        assert_eq!(a["t"]["a"].as_integer(), Some(1));
+        assert_eq!(a["t"]["b"].as_integer(), Some(3));
+    }
+}

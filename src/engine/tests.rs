@@ -1,1 +1,369 @@
+//! The engine checked against closed forms: queues against M/M/1 and M/M/c (Erlang C), counts
+//! against their means, and storage against conservation of volume. Tolerances are 3 standard
+//! errors estimated from independent replications.
 
+use super::*;
+use crate::metrics::Layout;
+use crate::model::World;
+
+/// Builds a world from scenario text written to a temporary file.
+pub(crate) fn world(text: &str) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.toml");
+    std::fs::write(&path, text).unwrap();
+    match crate::scenario::load(&path) {
+        Ok(l) => l.world,
+        Err(d) => panic!("test scenario invalid: {d:?}"),
+    }
+}
+
+/// Totals of one metric over `reps` replications.
+fn totals(w: &World, metric: &str, reps: u64) -> Vec<f64> {
+    let layout = Layout::of(w);
+    let k = layout.index(metric).unwrap();
+    let mut ws = Workspace::new();
+    (0..reps).map(|r| run_replication(w, &layout, r, &mut ws).totals[k]).collect()
+}
+
+fn mean_se(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, (var / n).sqrt())
+}
+
+fn assert_within_3se(what: &str, xs: &[f64], expected: f64) {
+    let (m, se) = mean_se(xs);
+    assert!((m - expected).abs() <= 3.0 * se, "{what}: simulated {m} ± {se} (SE), expected {expected}");
+}
+
+/// Erlang C: mean wait in queue of M/M/c with arrival rate `lambda`, service rate `mu`.
+fn erlang_c_wait(lambda: f64, mu: f64, c: u32) -> f64 {
+    let a = lambda / mu;
+    let rho = a / c as f64;
+    assert!(rho < 1.0);
+    let mut term = 1.0;
+    let mut sum = 0.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / k as f64;
+        }
+        sum += term;
+    }
+    let last = term * a / c as f64 / (1.0 - rho);
+    let prob_wait = last / (sum + last);
+    prob_wait / (c as f64 * mu - lambda)
+}
+
+const BASE: &str = r#"
+start = "2024-01-01"
+end = "2024-12-30"
+seed = 42
+[population.p]
+home = "X"
+enclave = ["X"]
+restricted = ["Y"]
+users = 1000000
+data_per_user_mb = 0
+placement = { s = 1.0 }
+[site.s]
+jurisdiction = "X"
+capacity_pb = 1
+"#;
+
+fn gate_scenario(lambda: f64, mean_review: f64, c: u32) -> String {
+    format!(
+        r#"{BASE}
+[staff.g]
+jurisdiction = "Y"
+headcount = 1
+sessions_per_person_day = {lambda}
+records_per_session = 1
+populations = ["p"]
+categories = ["identifiers"]
+[control.gate]
+kind = "approval"
+reviewers = {c}
+review_days = {{ dist = "exponential", mean = {mean_review} }}
+"#
+    )
+}
+
+#[test]
+fn approval_gate_matches_erlang_c_for_mm1_and_mmc() {
+    // (arrivals per day, mean review in days, reviewers): M/M/1 at ρ = 0.5, M/M/3 at 0.67,
+    // M/M/8 at 0.75.
+    for (lambda, review, c) in [(5.0, 0.1, 1), (20.0, 0.1, 3), (60.0, 0.1, 8)] {
+        let w = world(&gate_scenario(lambda, review, c));
+        let waits = totals(&w, "access.approval_wait_days", 200);
+        assert_within_3se(&format!("M/M/{c} λ={lambda}"), &waits, erlang_c_wait(lambda, 1.0 / review, c));
+    }
+}
+
+#[test]
+fn erlang_c_formula_matches_textbook_values() {
+    // M/M/1: Wq = ρ / (μ − λ).
+    assert!((erlang_c_wait(5.0, 10.0, 1) - 0.1).abs() < 1e-12);
+    // M/M/2 with a = 1: P(wait) = 1/3, Wq = (1/3) / (2μ − λ).
+    assert!((erlang_c_wait(1.0, 1.0, 2) - 1.0 / 3.0).abs() < 1e-12);
+}
+
+#[test]
+fn impatient_requesters_abandon_and_rejected_ones_are_denied() {
+    let text = gate_scenario(30.0, 0.1, 1).replace(
+        "kind = \"approval\"",
+        "kind = \"approval\"\napproval_probability = 0.75\npatience_days = { dist = \"exponential\", mean = 0.05 }",
+    );
+    let w = world(&text);
+    let sessions = totals(&w, "access.sessions", 30);
+    let abandoned = totals(&w, "access.abandoned", 30);
+    let denied = totals(&w, "access.denied", 30);
+    for i in 0..30 {
+        // Overloaded 3x with short patience: a large share gives up; of the rest a quarter is refused.
+        assert!(abandoned[i] > 0.4 * sessions[i], "{} of {}", abandoned[i], sessions[i]);
+        let reviewed = sessions[i] - abandoned[i];
+        let share = denied[i] / reviewed;
+        assert!((share - 0.25).abs() < 0.05, "denied share {share}");
+    }
+}
+
+#[test]
+fn aggregated_sessions_and_records_have_their_closed_form_means() {
+    let text = format!(
+        r#"{BASE}
+[staff.g]
+jurisdiction = "Y"
+headcount = 50
+sessions_per_person_day = 2
+records_per_session = {{ dist = "lognormal", median = 20, p90 = 100 }}
+populations = ["p"]
+categories = ["identifiers", "behavioural"]
+"#
+    );
+    let w = world(&text);
+    let days = w.calendar.days as f64;
+    let per_session = w.staff[0].records_per_session.mean();
+    assert_within_3se("sessions", &totals(&w, "access.sessions", 100), 100.0 * days);
+    assert_within_3se("visible records", &totals(&w, "exposure.records_visible", 100), 100.0 * days * per_session);
+    // Score = visible records × (weight of identifiers + behavioural), weights 1 and 0.5.
+    let vis = totals(&w, "exposure.records_visible", 5);
+    let score = totals(&w, "exposure.score", 5);
+    for (v, s) in vis.iter().zip(&score) {
+        assert!((s - 1.5 * v).abs() <= 1e-9 * s.abs(), "{s} vs {v}");
+    }
+}
+
+#[test]
+fn gated_sessions_count_like_their_arrival_rate() {
+    // Enough reviewers that nobody waits long: every request is reviewed and read.
+    let w = world(&gate_scenario(12.0, 0.01, 50));
+    let days = w.calendar.days as f64;
+    assert_within_3se("gated sessions", &totals(&w, "access.sessions", 100), 12.0 * days);
+    assert_within_3se("gated records", &totals(&w, "exposure.records_visible", 100), 12.0 * days);
+}
+
+#[test]
+fn gateway_masks_and_a_share_of_masked_records_is_reidentifiable() {
+    let text = format!(
+        r#"{BASE}
+[staff.g]
+jurisdiction = "Y"
+headcount = 10
+sessions_per_person_day = 3
+records_per_session = 10
+populations = ["p"]
+categories = ["identifiers", "contact"]
+[control.gw]
+kind = "gateway"
+masks = ["identifiers", "contact"]
+reid_probability = 0.2
+"#
+    );
+    let w = world(&text);
+    let visible = totals(&w, "exposure.records_visible", 50);
+    assert!(visible.iter().all(|v| *v == 0.0));
+    let masked = totals(&w, "exposure.records_masked", 50);
+    let reid = totals(&w, "exposure.records_reidentifiable", 50);
+    let (m, _) = mean_se(&masked);
+    assert_within_3se("re-identifiable", &reid, 0.2 * m);
+}
+
+#[test]
+fn monitors_detect_their_share_of_misuse() {
+    let text = format!(
+        r#"{BASE}
+[staff.g]
+jurisdiction = "Y"
+headcount = 10
+sessions_per_person_day = 3
+records_per_session = 1
+populations = ["p"]
+categories = ["identifiers"]
+misuse_share = 0.1
+[control.mon]
+kind = "monitor"
+detect_probability = 0.4
+detection_delay_days = 0
+"#
+    );
+    let w = world(&text);
+    let misuse = totals(&w, "incidents.misuse", 100);
+    let detected = totals(&w, "incidents.detected", 100);
+    let days = w.calendar.days as f64;
+    assert_within_3se("misuse", &misuse, 30.0 * days * 0.1);
+    assert_within_3se("detected", &detected, 30.0 * days * 0.1 * 0.4);
+}
+
+#[test]
+fn deny_blocks_every_session() {
+    let text = format!(
+        r#"{BASE}
+[staff.g]
+jurisdiction = "Y"
+headcount = 10
+sessions_per_person_day = 3
+records_per_session = 5
+populations = ["p"]
+categories = ["identifiers"]
+[control.block]
+kind = "deny"
+staff_jurisdictions = ["Y"]
+"#
+    );
+    let w = world(&text);
+    let s = totals(&w, "access.sessions", 5);
+    let d = totals(&w, "access.denied", 5);
+    assert_eq!(s, d);
+    assert!(totals(&w, "exposure.records_visible", 5).iter().all(|v| *v == 0.0));
+}
+
+#[test]
+fn distinct_users_follow_the_occupancy_formula() {
+    let text = format!(
+        r#"{BASE}
+[staff.g]
+jurisdiction = "Y"
+headcount = 10
+sessions_per_person_day = 100
+records_per_session = 500
+populations = ["p"]
+categories = ["identifiers"]
+"#
+    );
+    let w = world(&text);
+    let layout = Layout::of(&w);
+    let r = run_replication(&w, &layout, 0, &mut Workspace::new());
+    let k = r.totals[layout.index("exposure.records_visible").unwrap()];
+    let n = 1e6;
+    let expected = n * (1.0 - (-k / n).exp());
+    let got = r.totals[layout.index("exposure.users_distinct").unwrap()];
+    assert!((got - expected).abs() < 1e-6 * expected, "{got} vs {expected}");
+}
+
+#[test]
+fn same_replication_same_numbers_whatever_ran_before() {
+    let w = world(&gate_scenario(20.0, 0.1, 3));
+    let layout = Layout::of(&w);
+    let mut ws = Workspace::new();
+    let first = run_replication(&w, &layout, 7, &mut ws);
+    for r in 0..3 {
+        run_replication(&w, &layout, r, &mut ws);
+    }
+    assert_eq!(first, run_replication(&w, &layout, 7, &mut ws));
+    assert_eq!(first, run_replication(&w, &layout, 7, &mut Workspace::new()));
+}
+
+mod conservation {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whatever the growth, placement, capacities and migrations, the data of every
+        /// population summed over sites equals its volume every day, and no site holds a
+        /// negative amount.
+        #[test]
+        fn data_volume_is_conserved_across_sites(
+            growth in -0.5f64..2.0,
+            share_a in 0.0f64..1.0,
+            cap_c in 0.0f64..30.0,
+            rate in 0.0f64..0.5,
+            online_c in 0u32..300,
+            start_m in 0u32..300,
+        ) {
+            let text = format!(r#"
+start = "2024-01-01"
+end = "2024-12-31"
+[population.p]
+home = "X"
+enclave = ["Z"]
+users = 100e6
+growth = {growth}
+data_per_user_mb = 100
+placement = {{ a = {share_a}, b = {share_b} }}
+[population.q]
+home = "X"
+enclave = ["Z"]
+users = 20e6
+data_per_user_mb = 50
+placement = {{ b = 1.0 }}
+[site.a]
+jurisdiction = "X"
+capacity_pb = 1000
+[site.b]
+jurisdiction = "Y"
+capacity_pb = 1000
+[site.c]
+jurisdiction = "Z"
+capacity_pb = {cap_c}
+[site.d]
+jurisdiction = "Z"
+capacity_pb = 5
+[migration.m]
+population = "p"
+start = "{start}"
+to = ["c", "d"]
+rate_pb_per_day = {rate}
+[migration.n]
+population = "q"
+start = "2024-03-01"
+from = ["b"]
+to = ["d", "c"]
+rate_pb_per_day = 0.05
+[[timeline]]
+date = "{online}"
+kind = "site_online"
+site = "c"
+"#,
+                share_b = 1.0 - share_a,
+                start = day(start_m),
+                online = day(online_c),
+            );
+            let w = world(&text);
+            let mut st = storage::Storage::default();
+            st.reset(&w);
+            let mut online = w.sites_online_at_start.clone();
+            for d in 0..w.calendar.days as usize {
+                for e in w.timeline.iter().filter(|e| e.day as usize == d) {
+                    if let EventKind::SiteOnline(s) = e.kind { online[s] = true; }
+                }
+                st.grow(&w, d);
+                for m in &w.migrations {
+                    if d >= m.start_day as usize {
+                        st.migrate(&w, m, m.rate_pb_per_day.mean(), &online);
+                    }
+                }
+                for (p, pop) in w.populations.iter().enumerate() {
+                    let v = pop.volume_pb(d);
+                    prop_assert!((st.total(p) - v).abs() <= 1e-9 * v.max(1.0), "day {} pop {}: {} vs {}", d, p, st.total(p), v);
+                }
+                prop_assert!(st.pb.iter().all(|x| *x >= -1e-9));
+            }
+        }
+    }
+
+    fn day(d: u32) -> String {
+        (chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(d as u64)).to_string()
+    }
+}

@@ -111,17 +111,26 @@ fn deserialize_at<T: DeserializeOwned>(value: toml::Value, base: &FieldPath) -> 
 }
 
 /// Turns a serde message into one that names the field and what would be valid.
-fn explain_serde(path: FieldPath, msg: &str) -> Problem {
-    let where_ = if path.0.is_empty() {
-        "the top level".to_string()
-    } else {
-        format!("`{path}`")
+fn explain_serde(mut path: FieldPath, msg: &str) -> Problem {
+    let where_of = |path: &FieldPath| {
+        if path.0.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("`{path}`")
+        }
     };
+    let mut where_ = where_of(&path);
     for (prefix, what) in [("unknown field `", "field"), ("unknown variant `", "value")] {
         if let Some(rest) = msg.strip_prefix(prefix) {
             let name = rest.split('`').next().unwrap_or("").to_string();
             let expected = backticked(rest.get(name.len() + 1..).unwrap_or(""));
             let hint = suggestion(&name, expected.iter().map(String::as_str));
+            // serde_path_to_error ends the path with the unknown key itself; the problem is in
+            // the table that holds it (and the key is located through `unknown_key`).
+            if what == "field" && path.0.last() == Some(&source::Seg::Key(name.clone())) {
+                path.0.pop();
+                where_ = where_of(&path);
+            }
             return if what == "field" {
                 Problem {
                     message: format!("unknown field `{name}` in {where_}{hint}"),
@@ -279,6 +288,13 @@ mod tests {
         );
         assert_eq!(p.unknown_key.as_deref(), Some("headcont"));
         assert!(p.message.contains("`staff.cn`"), "{}", p.message);
+        // As serde_path_to_error reports it: the path ends with the unknown key.
+        let q = explain_serde(
+            FieldPath::parse("staff.cn.headcont"),
+            "unknown field `headcont`, expected one of `jurisdiction`, `headcount`",
+        );
+        assert_eq!(q.path, FieldPath::parse("staff.cn"));
+        assert!(q.message.contains("in `staff.cn`;"), "{}", q.message);
         assert!(
             p.message.contains("did you mean `headcount`"),
             "{}",

@@ -353,7 +353,7 @@ mod tests {
     #[test]
     fn line_col_counts_from_one_in_characters() {
         assert_eq!(line_col("abc", 0), (1, 1));
-        assert_eq!(line_col("a\nbé\nc", 5), (3, 1));
+        assert_eq!(line_col("a\nbé\nc", 6), (3, 1));
         assert_eq!(line_col("a\nbéx", 5), (2, 3));
     }
 

@@ -358,16 +358,33 @@ fn unknown_control_kind_suggests_the_closest_name() {
 }
 
 #[test]
+fn data_cannot_be_placed_on_a_site_that_goes_live_after_start() {
+    let text = edit(
+        "capacity_pb = 2\n",
+        "capacity_pb = 2\n\n[site.later]\njurisdiction = \"IE\"\ncapacity_pb = 2\nonline = \"2024-05-01\"\n",
+    );
+    let text = edit_text(
+        &text,
+        "placement = { dublin = 1.0 }",
+        "placement = { dublin = 0.5, later = 0.5 }",
+    );
+    assert_refused_at(
+        &text,
+        "later = ^0.5",
+        &[
+            "population.eu.placement.later",
+            "goes live only after `start`",
+        ],
+    );
+}
+
+#[test]
 fn a_site_too_small_for_its_placed_data_is_rejected() {
     let text = edit("capacity_pb = 2", "capacity_pb = 0.5");
     assert_refused_at(
         &text,
         "capacity_pb = ^0.5",
-        &[
-            "site.dublin.capacity_pb",
-            "holds 1.000 PB",
-            "capacity 0.5 PB",
-        ],
+        &["site.dublin.capacity_pb", "holds 1 PB", "capacity 0.5 PB"],
     );
 }
 

@@ -22,7 +22,10 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.push((p.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&p).unwrap()));
+                out.push((
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }
@@ -46,12 +49,21 @@ fn run_on_the_scenarios_folder_writes_every_output_and_clover_beats_the_status_q
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let assert = regsim()
-        .args(["run", repo("scenarios").to_str().unwrap(), "--replications", "40", "--out"])
+        .args([
+            "run",
+            repo("scenarios").to_str().unwrap(),
+            "--replications",
+            "40",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
-    assert!(stdout.contains("clover") && stdout.contains("eu_status_quo"), "{stdout}");
+    assert!(
+        stdout.contains("clover") && stdout.contains("eu_status_quo"),
+        "{stdout}"
+    );
     for s in ["clover", "eu_status_quo"] {
         for f in ["summary.json", "timeseries.csv", "replications.csv"] {
             assert!(out.join(s).join(f).is_file(), "{s}/{f}");
@@ -60,9 +72,19 @@ fn run_on_the_scenarios_folder_writes_every_output_and_clover_beats_the_status_q
     // The base file in scenarios/base/ is not a scenario of its own.
     assert!(!out.join("eu").exists());
     let cmp = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
-    for metric in ["residency.pb_days_outside", "exposure.records_visible", "transfer.pb_cross_border"] {
-        let (c, q) = (mean_of(&cmp, "clover", metric), mean_of(&cmp, "eu_status_quo", metric));
-        assert!(c < q, "{metric}: clover {c} should be below the status quo {q}");
+    for metric in [
+        "residency.pb_days_outside",
+        "exposure.records_visible",
+        "transfer.pb_cross_border",
+    ] {
+        let (c, q) = (
+            mean_of(&cmp, "clover", metric),
+            mean_of(&cmp, "eu_status_quo", metric),
+        );
+        assert!(
+            c < q,
+            "{metric}: clover {c} should be below the status quo {q}"
+        );
     }
     // Clover costs money, the status quo nothing extra.
     assert!(mean_of(&cmp, "clover", "cost.total") > 1e9);
@@ -81,7 +103,12 @@ fn run_on_the_scenarios_folder_writes_every_output_and_clover_beats_the_status_q
 
     let ts = std::fs::read_to_string(out.join("clover/timeseries.csv")).unwrap();
     assert!(ts.starts_with("month,metric,mean,p5,p50,p95\n2023-01,exposure.records_visible,"));
-    assert_eq!(ts.lines().filter(|l| l.contains(",users.active.eu,")).count(), 96);
+    assert_eq!(
+        ts.lines()
+            .filter(|l| l.contains(",users.active.eu,"))
+            .count(),
+        96
+    );
     let reps = std::fs::read_to_string(out.join("clover/replications.csv")).unwrap();
     assert_eq!(reps.lines().count(), 41);
 }
@@ -93,14 +120,25 @@ fn thread_count_does_not_change_a_single_byte() {
     for threads in ["1", "2"] {
         let out = tmp.path().join(threads);
         regsim()
-            .args(["run", repo("scenarios").to_str().unwrap(), "--replications", "24", "--threads", threads, "--out"])
+            .args([
+                "run",
+                repo("scenarios").to_str().unwrap(),
+                "--replications",
+                "24",
+                "--threads",
+                threads,
+                "--out",
+            ])
             .arg(&out)
             .assert()
             .success();
         trees.push(tree(&out));
     }
     assert_eq!(trees[0].len(), 7);
-    assert!(trees[0] == trees[1], "outputs differ between --threads 1 and --threads 2");
+    assert!(
+        trees[0] == trees[1],
+        "outputs differ between --threads 1 and --threads 2"
+    );
 }
 
 /// Fixed-seed results of clover.toml. When results change on purpose, rerun with
@@ -109,7 +147,13 @@ fn thread_count_does_not_change_a_single_byte() {
 fn golden_clover_summary_is_pinned() {
     let tmp = tempfile::tempdir().unwrap();
     regsim()
-        .args(["run", repo("scenarios/clover.toml").to_str().unwrap(), "--replications", "20", "--out"])
+        .args([
+            "run",
+            repo("scenarios/clover.toml").to_str().unwrap(),
+            "--replications",
+            "20",
+            "--out",
+        ])
         .arg(tmp.path())
         .assert()
         .success();
@@ -131,7 +175,12 @@ fn the_seed_flag_changes_results_and_repeats_them() {
     let run = |seed: &str, dir: &str| {
         let out = tmp.path().join(dir);
         regsim()
-            .args(["run", repo("scenarios/eu_status_quo.toml").to_str().unwrap(), "--replications", "5"])
+            .args([
+                "run",
+                repo("scenarios/eu_status_quo.toml").to_str().unwrap(),
+                "--replications",
+                "5",
+            ])
             .args(["--seed", seed, "--out"])
             .arg(&out)
             .assert()
@@ -144,7 +193,10 @@ fn the_seed_flag_changes_results_and_repeats_them() {
 
 #[test]
 fn explain_prints_a_resolved_scenario_that_reads_back_the_same() {
-    let first = regsim().args(["explain", repo("scenarios/clover.toml").to_str().unwrap()]).output().unwrap();
+    let first = regsim()
+        .args(["explain", repo("scenarios/clover.toml").to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(first.status.success());
     let text = String::from_utf8(first.stdout).unwrap();
     // Inherited from base/eu.toml and overridden in clover.toml.
@@ -154,8 +206,15 @@ fn explain_prints_a_resolved_scenario_that_reads_back_the_same() {
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("clover.toml");
     std::fs::write(&copy, &text).unwrap();
-    let second = regsim().args(["explain", copy.to_str().unwrap()]).output().unwrap();
-    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    let second = regsim()
+        .args(["explain", copy.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
     assert_eq!(text, String::from_utf8(second.stdout).unwrap());
 }
 
@@ -165,7 +224,17 @@ fn schema_is_json_schema_for_the_scenario_tables() {
     assert!(out.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let props = &schema["properties"];
-    for key in ["start", "end", "population", "site", "staff", "control", "timeline", "migration", "flow"] {
+    for key in [
+        "start",
+        "end",
+        "population",
+        "site",
+        "staff",
+        "control",
+        "timeline",
+        "migration",
+        "flow",
+    ] {
         assert!(props.get(key).is_some(), "schema lacks {key}");
     }
     assert_eq!(schema["additionalProperties"], false);
@@ -175,7 +244,13 @@ fn schema_is_json_schema_for_the_scenario_tables() {
 fn results_go_to_stdout_and_never_to_stderr() {
     let tmp = tempfile::tempdir().unwrap();
     let out = regsim()
-        .args(["run", repo("scenarios/eu_status_quo.toml").to_str().unwrap(), "--replications", "3", "--out"])
+        .args([
+            "run",
+            repo("scenarios/eu_status_quo.toml").to_str().unwrap(),
+            "--replications",
+            "3",
+            "--out",
+        ])
         .arg(tmp.path())
         .output()
         .unwrap();
@@ -188,6 +263,16 @@ fn results_go_to_stdout_and_never_to_stderr() {
 #[test]
 fn usage_errors_exit_2() {
     regsim().args(["run"]).assert().code(2);
-    regsim().args(["run", "scenarios", "--threads", "0", "--out", "/nonexistent/x"]).assert().code(2);
+    regsim()
+        .args([
+            "run",
+            "scenarios",
+            "--threads",
+            "0",
+            "--out",
+            "/nonexistent/x",
+        ])
+        .assert()
+        .code(2);
     regsim().args(["frobnicate"]).assert().code(2);
 }

@@ -22,7 +22,9 @@ fn totals(w: &World, metric: &str, reps: u64) -> Vec<f64> {
     let layout = Layout::of(w);
     let k = layout.index(metric).unwrap();
     let mut ws = Workspace::new();
-    (0..reps).map(|r| run_replication(w, &layout, r, &mut ws).totals[k]).collect()
+    (0..reps)
+        .map(|r| run_replication(w, &layout, r, &mut ws).totals[k])
+        .collect()
 }
 
 fn mean_se(xs: &[f64]) -> (f64, f64) {
@@ -34,7 +36,10 @@ fn mean_se(xs: &[f64]) -> (f64, f64) {
 
 fn assert_within_3se(what: &str, xs: &[f64], expected: f64) {
     let (m, se) = mean_se(xs);
-    assert!((m - expected).abs() <= 3.0 * se, "{what}: simulated {m} ± {se} (SE), expected {expected}");
+    assert!(
+        (m - expected).abs() <= 3.0 * se,
+        "{what}: simulated {m} ± {se} (SE), expected {expected}"
+    );
 }
 
 /// Erlang C: mean wait in queue of M/M/c with arrival rate `lambda`, service rate `mu`.
@@ -96,7 +101,11 @@ fn approval_gate_matches_erlang_c_for_mm1_and_mmc() {
     for (lambda, review, c) in [(5.0, 0.1, 1), (20.0, 0.1, 3), (60.0, 0.1, 8)] {
         let w = world(&gate_scenario(lambda, review, c));
         let waits = totals(&w, "access.approval_wait_days", 200);
-        assert_within_3se(&format!("M/M/{c} λ={lambda}"), &waits, erlang_c_wait(lambda, 1.0 / review, c));
+        assert_within_3se(
+            &format!("M/M/{c} λ={lambda}"),
+            &waits,
+            erlang_c_wait(lambda, 1.0 / review, c),
+        );
     }
 }
 
@@ -120,7 +129,12 @@ fn impatient_requesters_abandon_and_rejected_ones_are_denied() {
     let denied = totals(&w, "access.denied", 30);
     for i in 0..30 {
         // Overloaded 3x with short patience: a large share gives up; of the rest a quarter is refused.
-        assert!(abandoned[i] > 0.4 * sessions[i], "{} of {}", abandoned[i], sessions[i]);
+        assert!(
+            abandoned[i] > 0.4 * sessions[i],
+            "{} of {}",
+            abandoned[i],
+            sessions[i]
+        );
         let reviewed = sessions[i] - abandoned[i];
         let share = denied[i] / reviewed;
         assert!((share - 0.25).abs() < 0.05, "denied share {share}");
@@ -143,8 +157,16 @@ categories = ["identifiers", "behavioural"]
     let w = world(&text);
     let days = w.calendar.days as f64;
     let per_session = w.staff[0].records_per_session.mean();
-    assert_within_3se("sessions", &totals(&w, "access.sessions", 100), 100.0 * days);
-    assert_within_3se("visible records", &totals(&w, "exposure.records_visible", 100), 100.0 * days * per_session);
+    assert_within_3se(
+        "sessions",
+        &totals(&w, "access.sessions", 100),
+        100.0 * days,
+    );
+    assert_within_3se(
+        "visible records",
+        &totals(&w, "exposure.records_visible", 100),
+        100.0 * days * per_session,
+    );
     // Score = visible records × (weight of identifiers + behavioural), weights 1 and 0.5.
     let vis = totals(&w, "exposure.records_visible", 5);
     let score = totals(&w, "exposure.score", 5);
@@ -158,8 +180,16 @@ fn gated_sessions_count_like_their_arrival_rate() {
     // Enough reviewers that nobody waits long: every request is reviewed and read.
     let w = world(&gate_scenario(12.0, 0.01, 50));
     let days = w.calendar.days as f64;
-    assert_within_3se("gated sessions", &totals(&w, "access.sessions", 100), 12.0 * days);
-    assert_within_3se("gated records", &totals(&w, "exposure.records_visible", 100), 12.0 * days);
+    assert_within_3se(
+        "gated sessions",
+        &totals(&w, "access.sessions", 100),
+        12.0 * days,
+    );
+    assert_within_3se(
+        "gated records",
+        &totals(&w, "exposure.records_visible", 100),
+        12.0 * days,
+    );
 }
 
 #[test]
@@ -234,7 +264,9 @@ staff_jurisdictions = ["Y"]
     let s = totals(&w, "access.sessions", 5);
     let d = totals(&w, "access.denied", 5);
     assert_eq!(s, d);
-    assert!(totals(&w, "exposure.records_visible", 5).iter().all(|v| *v == 0.0));
+    assert!(totals(&w, "exposure.records_visible", 5)
+        .iter()
+        .all(|v| *v == 0.0));
 }
 
 #[test]
@@ -257,7 +289,10 @@ categories = ["identifiers"]
     let n = 1e6;
     let expected = n * (1.0 - (-k / n).exp());
     let got = r.totals[layout.index("exposure.users_distinct").unwrap()];
-    assert!((got - expected).abs() < 1e-6 * expected, "{got} vs {expected}");
+    assert!(
+        (got - expected).abs() < 1e-6 * expected,
+        "{got} vs {expected}"
+    );
 }
 
 #[test]
@@ -270,7 +305,10 @@ fn same_replication_same_numbers_whatever_ran_before() {
         run_replication(&w, &layout, r, &mut ws);
     }
     assert_eq!(first, run_replication(&w, &layout, 7, &mut ws));
-    assert_eq!(first, run_replication(&w, &layout, 7, &mut Workspace::new()));
+    assert_eq!(
+        first,
+        run_replication(&w, &layout, 7, &mut Workspace::new())
+    );
 }
 
 mod conservation {
@@ -364,6 +402,23 @@ site = "c"
     }
 
     fn day(d: u32) -> String {
-        (chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(d as u64)).to_string()
+        (chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(d as u64))
+            .to_string()
     }
+}
+
+#[test]
+fn a_single_known_user_count_after_start_holds_flat_before_it_and_grows_after() {
+    let text = BASE.replace(
+        "users = 1000000",
+        "user_counts = [{ date = \"2024-07-01\", users = 2e6 }]\ngrowth = 0.1",
+    ) + "[category_weights]\nfinancial = 7\n";
+    let w = world(&text);
+    let u = &w.populations[0].users_by_day;
+    assert_eq!(u[0], 2e6);
+    assert_eq!(u[182], 2e6);
+    assert!(u[300] > 2e6);
+    // Weights left out keep their defaults.
+    assert_eq!(w.weights[7], 7.0);
+    assert_eq!(w.weights[0], 1.0);
 }

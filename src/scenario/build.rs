@@ -342,9 +342,6 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
             total += share;
             if let Some(i) = lookup(&mut cx, &path, "site", &site_names, sn) {
                 placement[i] = share;
-                if share > 0.0 && site_online_day[i].is_some() {
-                    cx.err(&path, format!("field `{path}`: site `{sn}` goes live only later (`online`), so it cannot hold data at `start`"));
-                }
             }
         }
         if p.placement.is_empty() {
@@ -376,7 +373,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         if placed_pb[i] > s.capacity_pb * (1.0 + 1e-9) {
             let path = root.key("site").key(&s.name).key("capacity_pb");
             cx.err(&path, format!(
-                "field `{path}`: site `{}` holds {:.3} PB at `start` (from the populations' `placement`) but has capacity {} PB",
+                "field `{path}`: site `{}` holds {} PB at `start` (from the populations' `placement`) but has capacity {} PB",
                 s.name, placed_pb[i], s.capacity_pb
             ));
         }
@@ -694,7 +691,10 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
                 None => {
                     cx.err(
                         &ep,
-                        format!("timeline event {i} (`{:?}`) needs field `{field}`", e.kind),
+                        format!(
+                            "timeline event {i} (`{}`) needs field `{field}`",
+                            event_kind_name(e.kind)
+                        ),
                     );
                     None
                 }
@@ -757,9 +757,9 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
                 cx.err_key(
                     &ep.key(field),
                     format!(
-                        "field `{}` does not apply to a `{:?}` event",
+                        "field `{}` does not apply to a `{}` event",
                         ep.key(field),
-                        e.kind
+                        event_kind_name(e.kind)
                     ),
                 );
             }
@@ -773,6 +773,23 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         }
     }
     timeline.sort_by_key(|e| e.day);
+
+    // Data can be placed at `start` only on sites live on day 0.
+    for (pn, p) in &raw.population {
+        for (sn, share) in &p.placement {
+            let Some(s) = site_names.iter().position(|n| n == sn) else {
+                continue;
+            };
+            let first_live = timeline
+                .iter()
+                .find(|e| e.kind == EventKind::SiteOnline(s))
+                .map_or(0, |e| e.day);
+            if *share > 0.0 && first_live > 0 {
+                let path = root.key("population").key(pn).key("placement").key(sn);
+                cx.err(&path, format!("field `{path}`: site `{sn}` goes live only after `start`, so it cannot hold data at `start`"));
+            }
+        }
+    }
 
     if !cx.diags.is_empty() {
         return Err(cx.diags);
@@ -797,6 +814,16 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         controls_on_at_start: control_scheduled.iter().map(|s| !s).collect(),
         sites_online_at_start: site_scheduled.iter().map(|s| !s).collect(),
     })
+}
+
+/// An event kind as written in a file.
+fn event_kind_name(kind: RawEventKind) -> &'static str {
+    match kind {
+        RawEventKind::SiteOnline => "site_online",
+        RawEventKind::ControlOn => "control_on",
+        RawEventKind::ControlOff => "control_off",
+        RawEventKind::Headcount => "headcount",
+    }
 }
 
 fn default_label(
@@ -926,7 +953,7 @@ fn users_by_day(cx: &mut Ctx, pp: &FieldPath, p: &RawPopulation, cal: &Calendar)
         .map(|d| {
             let (first_day, first) = points[0];
             let (last_day, last) = *points.last().expect("non-empty");
-            if d <= first_day && points.len() > 1 {
+            if d < first_day {
                 first
             } else if d >= last_day {
                 last * (1.0 + growth).powf((d - last_day) as f64 / DAYS_PER_YEAR)

@@ -25,9 +25,6 @@ fn default_currency() -> String {
 fn default_discount_rate() -> f64 {
     0.0
 }
-fn is_default<T: Default + PartialEq>(v: &T) -> bool {
-    *v == T::default()
-}
 
 /// A whole scenario: the world regsim replays.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -104,9 +101,10 @@ impl Default for RawFinance {
     }
 }
 
-/// Sensitivity weight per data category, used by `exposure.score`.
+/// Sensitivity weight per data category, used by `exposure.score`. Categories left out keep
+/// their default weight.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct RawCategoryWeights {
     pub identifiers: f64,
     pub contact: f64,
@@ -159,7 +157,7 @@ pub struct RawPopulation {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub user_counts: Vec<RawUserCount>,
     /// Annual compound growth applied after the last known count (or from `start`).
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(default)]
     pub growth: f64,
     /// Protected data per user, in megabytes (1 PB = 1e9 MB).
     pub data_per_user_mb: f64,
@@ -180,10 +178,10 @@ pub struct RawSite {
     pub capacity_pb: f64,
     /// One-off cost booked on the day the site goes live (on `start` for a site live from the
     /// beginning: leave it 0 for sites already built).
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(default)]
     pub capex: f64,
     /// Running cost per year while live.
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(default)]
     pub opex_per_year: f64,
 }
 
@@ -203,7 +201,7 @@ pub struct RawMigration {
     /// PB moved per day; drawn once per replication.
     pub rate_pb_per_day: RawDist,
     /// Cost per PB moved.
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(default)]
     pub cost_per_pb: f64,
 }
 
@@ -216,15 +214,15 @@ pub struct RawFlow {
     pub to: String,
     /// PB sent per day while active; drawn once per replication.
     pub pb_per_day: RawDist,
-    /// Data categories carried (informational; the gateway's masking applies to them).
+    /// Data categories carried (checked and kept for reports; the volume counts whole).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<RawDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<RawDate>,
-    /// A `gateway` control the flow passes through; while it is on, only its
-    /// `flow_pass_share` of the volume leaves.
+    /// A `gateway` control the flow passes through; while it is on and covers the flow's
+    /// population, only its `flow_pass_share` of the volume leaves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
 }
@@ -246,7 +244,7 @@ pub struct RawStaff {
     /// Data categories the group reads.
     pub categories: Vec<String>,
     /// Share of sessions that are misuse (outside an approved purpose).
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(default)]
     pub misuse_share: f64,
 }
 
@@ -282,7 +280,7 @@ pub struct RawControl {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub populations: Vec<String>,
     /// Running cost per year while active (`cost.monitoring` for monitors, else `cost.compliance`).
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(default)]
     pub annual_cost: f64,
     /// gateway: categories pseudonymised.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -87,6 +87,9 @@ impl fmt::Display for FieldPath {
     }
 }
 
+/// 1-based line and column.
+type LineCol = (usize, usize);
+
 /// One file of an `extends` chain.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -158,7 +161,7 @@ impl Sources {
     pub fn merged(&self) -> toml::Table {
         let mut acc = toml::Table::new();
         for f in self.files.iter().rev() {
-            merge_into(&mut acc, f.table.clone());
+            merge_into(&mut acc, f.table.clone(), 0);
         }
         acc
     }
@@ -231,7 +234,7 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
 
 impl SourceFile {
     /// The `extends` target and where it is written, if any.
-    fn extends_target(&self) -> Result<Option<(String, (usize, usize))>, Diagnostic> {
+    fn extends_target(&self) -> Result<Option<(String, LineCol)>, Diagnostic> {
         let Some((_, item)) = self.doc.as_table().get_key_value("extends") else {
             return Ok(None);
         };
@@ -321,10 +324,17 @@ impl<'a> Node<'a> {
     }
 }
 
-fn merge_into(acc: &mut toml::Table, over: toml::Table) {
+/// Tables at depth 0 (the file), 1 (`[population]`, `[finance]`, ...) and 2 (`[population.eu]`)
+/// merge key by key; deeper values — a distribution table, a `placement` table, an array —
+/// replace whole, so a child can change a distribution's shape or a placement outright.
+const MERGE_DEPTH: usize = 2;
+
+fn merge_into(acc: &mut toml::Table, over: toml::Table, depth: usize) {
     for (k, v) in over {
         match (acc.get_mut(&k), v) {
-            (Some(toml::Value::Table(a)), toml::Value::Table(b)) => merge_into(a, b),
+            (Some(toml::Value::Table(a)), toml::Value::Table(b)) if depth < MERGE_DEPTH => {
+                merge_into(a, b, depth + 1)
+            }
             (_, v) => {
                 acc.insert(k, v);
             }
@@ -367,11 +377,19 @@ mod tests {
 
     #[test]
     fn merge_overrides_leaves_and_merges_tables() {
-        let mut a: toml::Table = toml::from_str("x = 1\n[t]\na = 1\nb = 2\n").unwrap();
-        let b: toml::Table = toml::from_str("[t]\nb = 3\n").unwrap();
-        merge_into(&mut a, b);
+        let mut a: toml::Table = toml::from_str(
+            "x = 1\n[t.e]\na = 1\nb = 2\nd = { dist = \"lognormal\", median = 1, p90 = 2 }\n",
+        )
+        .unwrap();
+        let b: toml::Table =
+            toml::from_str("[t.e]\nb = 3\nd = { dist = \"lognormal\", p5 = 1, p95 = 9 }\n")
+                .unwrap();
+        merge_into(&mut a, b, 0);
         assert_eq!(a["x"].as_integer(), Some(1));
-        assert_eq!(a["t"]["a"].as_integer(), Some(1));
-        assert_eq!(a["t"]["b"].as_integer(), Some(3));
+        assert_eq!(a["t"]["e"]["a"].as_integer(), Some(1));
+        assert_eq!(a["t"]["e"]["b"].as_integer(), Some(3));
+        // A field's table value (here a distribution) is replaced, not merged.
+        assert!(a["t"]["e"]["d"].get("median").is_none());
+        assert_eq!(a["t"]["e"]["d"]["p95"].as_integer(), Some(9));
     }
 }

@@ -37,7 +37,7 @@ use std::collections::VecDeque;
 use rand::Rng as _;
 use rand_distr::Exp1;
 
-use crate::metrics::aggregate::quantile_sorted;
+use crate::metrics::aggregate::quantile_unsorted;
 use crate::metrics::{id, Kind, Layout, RepResult, COST_COMPONENTS};
 use crate::model::time::DAYS_PER_YEAR;
 use crate::model::{ControlKind, EventKind, World, DIRECT_IDENTIFIERS, IDENTIFIERS};
@@ -728,9 +728,7 @@ impl<'a> Sim<'a> {
         };
         totals[id::WAIT_MEAN] = ratio(&self.wait_sum, &self.wait_n);
         totals[id::DETECTION_DELAY] = ratio(&self.delay_sum, &self.delay_n);
-        let waits = &mut self.ws.waits;
-        waits.sort_by(f64::total_cmp);
-        totals[id::WAIT_P95] = quantile_sorted(waits, 0.95);
+        totals[id::WAIT_P95] = quantile_unsorted(&mut self.ws.waits, 0.95);
         RepResult {
             totals,
             series: self.series,

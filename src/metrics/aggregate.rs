@@ -72,6 +72,20 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// Type-7 quantile of unsorted data in O(n), reordering it (for within-replication quantiles).
+pub fn quantile_unsorted(values: &mut [f64], q: f64) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let h = (n as f64 - 1.0) * q;
+    let lo = h.floor() as usize;
+    let (_, x_lo, right) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let x_lo = *x_lo;
+    let x_hi = right.iter().copied().min_by(f64::total_cmp).unwrap_or(x_lo);
+    x_lo + (h - lo as f64) * (x_hi - x_lo)
+}
+
 /// 97.5% quantile of Student's t with `df` degrees of freedom.
 pub fn t975(df: usize) -> f64 {
     const TABLE: [f64; 30] = [
@@ -167,6 +181,24 @@ mod tests {
         assert!((s.p95 - 4.8).abs() < 1e-12);
         assert_eq!((s.min, s.max), (1.0, 5.0));
         assert!((s.sd - 2.5f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn unsorted_quantiles_equal_sorted_ones() {
+        let data: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1001) as f64 * 0.5)
+            .collect();
+        let mut sorted = data.clone();
+        sorted.sort_by(f64::total_cmp);
+        for q in [0.0, 0.05, 0.5, 0.95, 0.999, 1.0] {
+            let mut d = data.clone();
+            assert_eq!(
+                quantile_unsorted(&mut d, q),
+                quantile_sorted(&sorted, q),
+                "q={q}"
+            );
+        }
+        assert_eq!(quantile_unsorted(&mut [], 0.5), 0.0);
     }
 
     #[test]

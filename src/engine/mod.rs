@@ -28,6 +28,7 @@
 //! replications) or looks anything up by name.
 
 pub mod queue;
+mod regime;
 pub mod rng;
 pub mod sample;
 pub mod storage;
@@ -40,8 +41,9 @@ use rand_distr::Exp1;
 use crate::metrics::aggregate::quantile_unsorted;
 use crate::metrics::{id, Kind, Layout, RepResult, COST_COMPONENTS};
 use crate::model::time::DAYS_PER_YEAR;
-use crate::model::{ControlKind, EventKind, World, DIRECT_IDENTIFIERS, IDENTIFIERS};
+use crate::model::{ControlKind, World, DIRECT_IDENTIFIERS, IDENTIFIERS};
 use queue::{Event, EventQueue};
+use regime::RegimeState;
 use storage::Storage;
 
 /// How the records of one (staff group, population) route count as exposure.
@@ -136,6 +138,9 @@ struct Sim<'a> {
     day_rate: Vec<f64>,
     identifiable: Vec<f64>,
     users_sum: Vec<f64>,
+    /// Values of per-replication metrics set by events (first fines, milestone days).
+    per_rep: Vec<f64>,
+    rg: RegimeState,
     day: usize,
     month: usize,
     discount: f64,
@@ -175,6 +180,14 @@ impl<'a> Sim<'a> {
         ws.gates.resize(world.controls.len(), GateState::default());
         ws.waits.clear();
         ws.storage.reset(world);
+        let rg = RegimeState::new(world, layout, &mut rng);
+        let mut per_rep = vec![0.0; nm];
+        for (k, kind) in layout.kinds.iter().enumerate() {
+            if *kind == Kind::PerReplication && layout.names[k].ends_with(".first_day") {
+                // Censored: a milestone never reached reads as the horizon's length in days.
+                per_rep[k] = world.calendar.days as f64;
+            }
+        }
         Sim {
             world,
             rng,
@@ -197,6 +210,8 @@ impl<'a> Sim<'a> {
             day_rate: vec![0.0; world.staff.len()],
             identifiable: vec![0.0; world.populations.len()],
             users_sum: vec![0.0; world.populations.len()],
+            per_rep,
+            rg,
             day: 0,
             month: 0,
             discount: 1.0,
@@ -221,31 +236,27 @@ impl<'a> Sim<'a> {
     fn run(&mut self) {
         let world = self.world;
         let cal = &world.calendar;
-        let mut next_event = 0;
         let growth = 1.0 + world.discount_rate;
+        self.schedule_timeline();
         for day in 0..cal.days as usize {
             self.day = day;
             self.month = cal.day_month[day] as usize;
             self.discount = growth.powf(-(day as f64) / DAYS_PER_YEAR);
-            let mut changed = day == 0;
+            self.rg.advance_window(day);
             if day == 0 {
                 for (s, site) in world.sites.iter().enumerate() {
                     if self.sites_online[s] {
                         self.cost(id::COST_INFRASTRUCTURE, site.capex);
                     }
                 }
-            }
-            while next_event < world.timeline.len()
-                && world.timeline[next_event].day as usize == day
-            {
-                self.apply(world.timeline[next_event].kind);
-                next_event += 1;
-                changed = true;
-            }
-            if changed {
                 self.recompute_routes();
             }
+            // Actions dated today run first, in the order they were queued.
+            while let Some((t, ev)) = self.ws.queue.pop_at_or_before(day as f64) {
+                self.handle(t, ev);
+            }
             self.storage_day();
+            self.regulators_day();
             self.staff_day();
             let limit = (day + 1) as f64;
             while let Some((t, ev)) = self.ws.queue.pop_before(limit) {
@@ -267,20 +278,6 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn apply(&mut self, kind: EventKind) {
-        match kind {
-            EventKind::SiteOnline(s) => {
-                if !self.sites_online[s] {
-                    self.sites_online[s] = true;
-                    self.cost(id::COST_INFRASTRUCTURE, self.world.sites[s].capex);
-                }
-            }
-            EventKind::ControlOn(c) => self.controls_on[c] = true,
-            EventKind::ControlOff(c) => self.controls_on[c] = false,
-            EventKind::Headcount { staff, headcount } => self.headcount[staff] = headcount,
-        }
-    }
-
     fn recompute_routes(&mut self) {
         let world = self.world;
         for (g, group) in world.staff.iter().enumerate() {
@@ -289,7 +286,7 @@ impl<'a> Sim<'a> {
                 let mut r = Route::default();
                 let mut masks = 0u8;
                 for (c, control) in world.controls.iter().enumerate() {
-                    if !self.controls_on[c] || !control.covers(group.jurisdiction, p) {
+                    if !self.controls_on[c] || !control.covers(g, group.jurisdiction, p) {
                         continue;
                     }
                     match &control.kind {
@@ -356,7 +353,12 @@ impl<'a> Sim<'a> {
                 self.cost(id::COST_MIGRATION, moved * m.cost_per_pb);
             }
         }
-        let outside = self.ws.storage.outside_enclave(world);
+        let mut outside = 0.0;
+        for p in 0..world.populations.len() {
+            let o = self.ws.storage.outside_enclave_of(world, p);
+            self.rg.outside_pb[p] = o;
+            outside += o;
+        }
         self.add(month, id::PB_DAYS_OUTSIDE, outside);
         for (f, flow) in world.flows.iter().enumerate() {
             if day < flow.start_day as usize || day > flow.end_day as usize {
@@ -399,8 +401,9 @@ impl<'a> Sim<'a> {
                 self.cost(metric, control.annual_cost / DAYS_PER_YEAR);
             }
         }
+        self.bans_day();
         for (p, pop) in world.populations.iter().enumerate() {
-            self.users_sum[p] += pop.users_by_day[day];
+            self.users_sum[p] += pop.users_by_day[day] * self.rg.active_share[p];
         }
     }
 
@@ -408,7 +411,7 @@ impl<'a> Sim<'a> {
         let world = self.world;
         let day = self.day;
         for (g, group) in world.staff.iter().enumerate() {
-            let rate = self.headcount[g] * self.session_rate[g];
+            let rate = self.headcount[g] * self.session_rate[g] * self.rg.access_factor[g];
             self.day_rate[g] = rate;
             if rate <= 0.0 {
                 continue;
@@ -429,10 +432,10 @@ impl<'a> Sim<'a> {
             let mut weight_left: f64 = group
                 .populations
                 .iter()
-                .map(|&p| world.populations[p].users_by_day[day])
+                .map(|&p| world.populations[p].users_by_day[day] * self.rg.active_share[p])
                 .sum();
             for (slot, &p) in group.populations.iter().enumerate() {
-                let w = world.populations[p].users_by_day[day];
+                let w = world.populations[p].users_by_day[day] * self.rg.active_share[p];
                 let k = if slot + 1 == group.populations.len() {
                     left
                 } else if weight_left > 0.0 {
@@ -475,6 +478,7 @@ impl<'a> Sim<'a> {
                 self.add(month, id::RECORDS_VISIBLE, r);
                 self.add(month, id::SCORE, r * route.weight_visible);
                 self.identifiable[pop] += r;
+                self.rg.add_records(pop, self.day, r);
             }
             RecordClass::Masked => {
                 self.add(month, id::RECORDS_MASKED, r);
@@ -482,6 +486,7 @@ impl<'a> Sim<'a> {
                 self.add(month, id::RECORDS_REIDENTIFIABLE, k);
                 self.add(month, id::SCORE, k * route.weight_reid);
                 self.identifiable[pop] += k;
+                self.rg.add_records(pop, self.day, k);
             }
         }
         if misuse == 0 {
@@ -509,9 +514,13 @@ impl<'a> Sim<'a> {
                 }
             }
             if t + first < end {
-                self.ws
-                    .queue
-                    .push(t + first, Event::Detection { delay: first });
+                self.ws.queue.push(
+                    t + first,
+                    Event::Detection {
+                        delay: first,
+                        population: pop as u32,
+                    },
+                );
             }
         }
     }
@@ -531,11 +540,33 @@ impl<'a> Sim<'a> {
                 population as usize,
                 misuse,
             ),
-            Event::Detection { delay } => {
+            Event::Detection { delay, population } => {
                 let m = self.world.calendar.month_of_time(t);
                 self.add(m, id::DETECTED, 1.0);
                 self.delay_sum[m] += delay;
                 self.delay_n[m] += 1.0;
+                self.rg.add_detected(population as usize, self.day);
+            }
+            Event::Timeline { index } => {
+                self.act(self.world.timeline[index as usize].action);
+                self.recompute_routes();
+            }
+            Event::OutcomeAction {
+                decision,
+                outcome,
+                action,
+            } => {
+                let a = self.world.decisions[decision as usize].outcomes[outcome as usize].actions
+                    [action as usize]
+                    .1;
+                self.act(a);
+                self.recompute_routes();
+            }
+            Event::Decide { decision } => self.act(crate::model::Action::Decide(decision as usize)),
+            Event::AccessCut { ownership } => self.cut_access(ownership as usize),
+            Event::Order { control } => {
+                self.controls_on[control as usize] = true;
+                self.recompute_routes();
             }
         }
     }
@@ -555,12 +586,12 @@ impl<'a> Sim<'a> {
             let total: f64 = group
                 .populations
                 .iter()
-                .map(|&p| world.populations[p].users_by_day[day])
+                .map(|&p| world.populations[p].users_by_day[day] * self.rg.active_share[p])
                 .sum();
             let mut u = self.rng.random::<f64>() * total;
             let mut pick = group.populations.len() - 1;
             for (i, &p) in group.populations.iter().enumerate() {
-                u -= world.populations[p].users_by_day[day];
+                u -= world.populations[p].users_by_day[day] * self.rg.active_share[p];
                 if u < 0.0 {
                     pick = i;
                     break;
@@ -681,9 +712,9 @@ impl<'a> Sim<'a> {
         let mut total = 0.0;
         let mut distinct = 0.0;
         for (p, pop) in world.populations.iter().enumerate() {
-            let u = pop.users_by_day[day];
+            let u = pop.users_by_day[day] * self.rg.active_share[p];
             total += u;
-            self.series[month * self.nm + id::USERS_ACTIVE_BY_POPULATION + p] = u;
+            self.series[month * self.nm + id::PER_ENTITY + p] = u;
             let n_bar = self.users_sum[p] / (day + 1) as f64;
             if n_bar > 0.0 {
                 distinct += n_bar * (1.0 - (-self.identifiable[p] / n_bar).exp());
@@ -715,7 +746,8 @@ impl<'a> Sim<'a> {
             totals[k] = match kind {
                 Kind::Sum => (0..months).map(|m| self.series[m * nm + k]).sum(),
                 Kind::Level => self.series[(months - 1) * nm + k],
-                Kind::Mean | Kind::Quantile => 0.0,
+                Kind::Mean => 0.0,
+                Kind::PerReplication => self.per_rep[k],
             };
         }
         let ratio = |s: &[f64], n: &[f64]| {

@@ -19,8 +19,22 @@ pub enum Event {
         population: u32,
         misuse: bool,
     },
-    /// A monitor detects a misuse session `delay` days after it happened.
-    Detection { delay: f64 },
+    /// A monitor detects a misuse session of `population` `delay` days after it happened.
+    Detection { delay: f64, population: u32 },
+    /// Timeline event `index` happens.
+    Timeline { index: u32 },
+    /// An action of a decision's outcome happens.
+    OutcomeAction {
+        decision: u16,
+        outcome: u16,
+        action: u16,
+    },
+    /// A decision is taken (again, after an extension).
+    Decide { decision: u32 },
+    /// An ownership change's transition ends: its staff lose access.
+    AccessCut { ownership: u32 },
+    /// A compliance order takes effect: a control switches on.
+    Order { control: u32 },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -75,6 +89,16 @@ impl EventQueue {
         });
     }
 
+    /// Pops the earliest event if it happens at or before `limit`.
+    #[inline]
+    pub fn pop_at_or_before(&mut self, limit: f64) -> Option<(f64, Event)> {
+        if self.heap.peek().is_some_and(|e| e.time <= limit) {
+            self.heap.pop().map(|e| (e.time, e.event))
+        } else {
+            None
+        }
+    }
+
     /// Pops the earliest event if it happens before `limit`.
     #[inline]
     pub fn pop_before(&mut self, limit: f64) -> Option<(f64, Event)> {
@@ -117,7 +141,13 @@ mod tests {
     #[test]
     fn pop_before_leaves_later_events() {
         let mut q = EventQueue::default();
-        q.push(5.0, Event::Detection { delay: 1.0 });
+        q.push(
+            5.0,
+            Event::Detection {
+                delay: 1.0,
+                population: 0,
+            },
+        );
         assert!(q.pop_before(5.0).is_none());
         assert_eq!(q.len(), 1);
         assert!(q.pop_before(5.5).is_some());

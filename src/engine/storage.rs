@@ -96,16 +96,15 @@ impl Storage {
         moved
     }
 
-    /// PB of protected data held outside its population's enclave.
-    pub fn outside_enclave(&self, world: &World) -> f64 {
-        let mut out = 0.0;
-        for (p, pop) in world.populations.iter().enumerate() {
-            for (s, site) in world.sites.iter().enumerate() {
-                if !pop.enclave[site.jurisdiction] {
-                    out += self.pb[p * self.sites + s];
-                }
-            }
-        }
-        out
+    /// PB of population `p`'s data held outside its enclave.
+    pub fn outside_enclave_of(&self, world: &World, p: usize) -> f64 {
+        let enclave = &world.populations[p].enclave;
+        world
+            .sites
+            .iter()
+            .enumerate()
+            .filter(|(_, site)| !enclave[site.jurisdiction])
+            .map(|(s, _)| self.pb[p * self.sites + s])
+            .sum()
     }
 }

@@ -384,7 +384,7 @@ site = "c"
             let mut online = w.sites_online_at_start.clone();
             for d in 0..w.calendar.days as usize {
                 for e in w.timeline.iter().filter(|e| e.day as usize == d) {
-                    if let EventKind::SiteOnline(s) = e.kind { online[s] = true; }
+                    if let crate::model::Action::SiteOnline(s) = e.action { online[s] = true; }
                 }
                 st.grow(&w, d);
                 for m in &w.migrations {

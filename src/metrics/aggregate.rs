@@ -138,7 +138,7 @@ impl Summary {
             .collect();
         let monthly = (0..m)
             .map(|k| {
-                if layout.kinds[k] == Kind::Quantile {
+                if layout.kinds[k] == Kind::PerReplication {
                     return Vec::new();
                 }
                 (0..layout.months)

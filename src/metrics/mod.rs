@@ -19,8 +19,9 @@ pub enum Kind {
     /// A mean of per-event values; monthly: the mean of events in that month (0 if none);
     /// total: the mean over the replication (0 if none).
     Mean,
-    /// A within-replication quantile; total only, no monthly series.
-    Quantile,
+    /// A value per replication (a within-replication quantile, a first date, a first fine);
+    /// total only, no monthly series.
+    PerReplication,
 }
 
 /// Fixed metric indices used by the engine.
@@ -40,19 +41,25 @@ pub mod id {
     pub const MISUSE: usize = 12;
     pub const DETECTED: usize = 13;
     pub const DETECTION_DELAY: usize = 14;
-    pub const USERS_ACTIVE: usize = 15;
-    pub const COST_INFRASTRUCTURE: usize = 16;
-    pub const COST_MIGRATION: usize = 17;
-    pub const COST_MONITORING: usize = 18;
-    pub const COST_COMPLIANCE: usize = 19;
-    pub const COST_TOTAL: usize = 20;
-    pub const COST_TOTAL_NPV: usize = 21;
-    /// `users.active.<population>` start here, one per population in name order.
-    pub const USERS_ACTIVE_BY_POPULATION: usize = 22;
+    pub const PROCEEDINGS: usize = 15;
+    pub const FINES: usize = 16;
+    pub const USERS_ACTIVE: usize = 17;
+    pub const COST_INFRASTRUCTURE: usize = 18;
+    pub const COST_MIGRATION: usize = 19;
+    pub const COST_MONITORING: usize = 20;
+    pub const COST_COMPLIANCE: usize = 21;
+    pub const COST_FINES: usize = 22;
+    pub const COST_REVENUE_LOSS: usize = 23;
+    pub const COST_DIVESTITURE: usize = 24;
+    pub const COST_TOTAL: usize = 25;
+    pub const COST_TOTAL_NPV: usize = 26;
+    /// `users.active.<population>` start here, one per population in name order; then per
+    /// regulator its `first_fine` and one `first_day` per milestone state.
+    pub const PER_ENTITY: usize = 27;
 }
 
 /// The fixed metrics, in output order.
-pub const FIXED: [(&str, Kind); 22] = [
+pub const FIXED: [(&str, Kind); 27] = [
     ("exposure.records_visible", Kind::Sum),
     ("exposure.records_masked", Kind::Sum),
     ("exposure.records_reidentifiable", Kind::Sum),
@@ -64,25 +71,33 @@ pub const FIXED: [(&str, Kind); 22] = [
     ("access.denied", Kind::Sum),
     ("access.abandoned", Kind::Sum),
     ("access.approval_wait_days", Kind::Mean),
-    ("access.approval_wait_days.p95", Kind::Quantile),
+    ("access.approval_wait_days.p95", Kind::PerReplication),
     ("incidents.misuse", Kind::Sum),
     ("incidents.detected", Kind::Sum),
     ("incidents.detection_delay_days", Kind::Mean),
+    ("regulatory.proceedings", Kind::Sum),
+    ("regulatory.fines", Kind::Sum),
     ("users.active", Kind::Level),
     ("cost.infrastructure", Kind::Sum),
     ("cost.migration", Kind::Sum),
     ("cost.monitoring", Kind::Sum),
     ("cost.compliance", Kind::Sum),
+    ("cost.fines", Kind::Sum),
+    ("cost.revenue_loss", Kind::Sum),
+    ("cost.divestiture", Kind::Sum),
     ("cost.total", Kind::Sum),
     ("cost.total_npv", Kind::Sum),
 ];
 
 /// Cost components that add up to `cost.total`.
-pub const COST_COMPONENTS: [usize; 4] = [
+pub const COST_COMPONENTS: [usize; 7] = [
     id::COST_INFRASTRUCTURE,
     id::COST_MIGRATION,
     id::COST_MONITORING,
     id::COST_COMPLIANCE,
+    id::COST_FINES,
+    id::COST_REVENUE_LOSS,
+    id::COST_DIVESTITURE,
 ];
 
 /// The metrics of one world: the fixed ones plus one `users.active.<population>` each.
@@ -91,6 +106,8 @@ pub struct Layout {
     pub names: Vec<String>,
     pub kinds: Vec<Kind>,
     pub months: usize,
+    /// Index of each regulator's `first_fine`; its milestones follow in state order.
+    pub regulator_offsets: Vec<usize>,
 }
 
 impl Layout {
@@ -101,10 +118,21 @@ impl Layout {
             names.push(format!("users.active.{}", p.name));
             kinds.push(Kind::Level);
         }
+        let mut regulator_offsets = Vec::new();
+        for r in &world.regulators {
+            regulator_offsets.push(names.len());
+            names.push(format!("regulatory.{}.first_fine", r.name));
+            kinds.push(Kind::PerReplication);
+            for s in r.states.iter().filter(|s| s.milestone) {
+                names.push(format!("regulatory.{}.{}.first_day", r.name, s.name));
+                kinds.push(Kind::PerReplication);
+            }
+        }
         Layout {
             names,
             kinds,
             months: world.calendar.months(),
+            regulator_offsets,
         }
     }
 

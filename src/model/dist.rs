@@ -49,6 +49,8 @@ pub enum Dist {
     Poisson { d: Poisson<f64>, mean: f64 },
     /// 1 with probability p.
     Bernoulli { p: f64 },
+    /// Another distribution times a constant (e.g. an amount in another currency).
+    Scaled { inner: Box<Dist>, k: f64 },
 }
 
 impl Dist {
@@ -198,6 +200,35 @@ impl Dist {
         })
     }
 
+    /// This distribution times `k` (k > 0).
+    pub fn scaled(self, k: f64) -> Dist {
+        match self {
+            _ if k == 1.0 => self,
+            Dist::Constant(v) => Dist::Constant(v * k),
+            other => Dist::Scaled {
+                inner: Box::new(other),
+                k,
+            },
+        }
+    }
+
+    /// Builds a distribution of a probability or share: its support must lie in [0, 1].
+    pub fn probability(raw: &RawDist) -> Result<Dist, String> {
+        let d = Self::build(raw, true)?;
+        let ok = match &d {
+            Dist::Constant(v) => *v <= 1.0,
+            Dist::Uniform { hi, .. } => *hi <= 1.0,
+            Dist::Pert { max, .. } => *max <= 1.0,
+            Dist::Bernoulli { .. } => true,
+            _ => false,
+        };
+        if ok {
+            Ok(d)
+        } else {
+            Err("a share must be a number in [0, 1] or a uniform, pert or bernoulli distribution within [0, 1]".into())
+        }
+    }
+
     /// One draw.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
@@ -223,6 +254,7 @@ impl Dist {
                     0.0
                 }
             }
+            Dist::Scaled { inner, k } => k * inner.sample(rng),
         }
     }
 
@@ -245,6 +277,7 @@ impl Dist {
             Dist::Pert { min, max, mode, .. } => (min + 4.0 * mode + max) / 6.0,
             Dist::Poisson { mean, .. } => *mean,
             Dist::Bernoulli { p } => *p,
+            Dist::Scaled { inner, k } => k * inner.mean(),
         }
     }
 
@@ -274,6 +307,7 @@ impl Dist {
             }
             Dist::Poisson { mean, .. } => *mean,
             Dist::Bernoulli { p } => p * (1.0 - p),
+            Dist::Scaled { inner, k } => k * k * inner.variance(),
         }
     }
 }

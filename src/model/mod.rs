@@ -60,6 +60,12 @@ pub struct World {
     pub controls: Vec<Control>,
     /// Dated changes, sorted by day; same-day events keep their order of writing.
     pub timeline: Vec<TimelineEvent>,
+    pub regulators: Vec<Regulator>,
+    pub bans: Vec<Ban>,
+    pub ownerships: Vec<Ownership>,
+    pub decisions: Vec<Decision>,
+    /// Worldwide annual group turnover on each day (0 when not given).
+    pub turnover_by_day: Vec<f64>,
     /// Which controls are on at day 0 (before the first timeline event runs).
     pub controls_on_at_start: Vec<bool>,
     /// Which sites are live at day 0.
@@ -78,6 +84,8 @@ pub struct Population {
     pub pb_per_user: f64,
     /// Initial share of data per site, indexed by site.
     pub placement: Vec<f64>,
+    /// Revenue per active user per year.
+    pub revenue_per_user_year: f64,
 }
 
 impl Population {
@@ -176,33 +184,167 @@ pub struct Control {
     pub kind: ControlKind,
     /// Applies to staff in these jurisdictions.
     pub staff_jurisdictions: JurSet,
+    /// Applies to these staff groups (indexed by group).
+    pub staff: Vec<bool>,
     /// Applies to these populations (indexed by population).
     pub populations: Vec<bool>,
     pub annual_cost: f64,
 }
 
 impl Control {
-    /// Whether the control covers staff of `jur` reading population `pop`.
+    /// Whether the control covers staff group `group` (working from `jur`) reading `pop`.
     #[inline]
-    pub fn covers(&self, jur: Jur, pop: usize) -> bool {
-        self.staff_jurisdictions[jur] && self.populations[pop]
+    pub fn covers(&self, group: usize, jur: Jur, pop: usize) -> bool {
+        self.staff[group] && self.staff_jurisdictions[jur] && self.populations[pop]
     }
 }
 
-/// A dated change.
+/// A dated change: an action on a day, possibly uncertain.
 #[derive(Debug, Clone)]
 pub struct TimelineEvent {
     pub day: u32,
-    pub kind: EventKind,
+    pub action: Action,
     /// Text for reports and charts.
     pub label: String,
+    /// Chance the event happens in a replication.
+    pub probability: f64,
+    /// Random delay in days added to `day` (rounded), drawn per replication.
+    pub delay_days: Option<Dist>,
 }
 
-/// What a timeline event changes.
+/// Something that changes the world.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum EventKind {
+pub enum Action {
     SiteOnline(usize),
     ControlOn(usize),
     ControlOff(usize),
-    Headcount { staff: usize, headcount: f64 },
+    Headcount {
+        staff: usize,
+        headcount: f64,
+    },
+    BanStart(usize),
+    BanEnd(usize),
+    Outage {
+        population: usize,
+        hours: f64,
+    },
+    Ownership(usize),
+    /// A regulator enters a state; `fine` overrides the drawn fine (known history).
+    RegulatorState {
+        regulator: usize,
+        state: usize,
+        fine: Option<f64>,
+    },
+    Decide(usize),
+}
+
+/// A branching decision.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub name: String,
+    pub outcomes: Vec<Outcome>,
+    pub max_extensions: u32,
+}
+
+/// One outcome of a decision.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub label: String,
+    pub probability: f64,
+    /// Actions and their delays in days after the decision.
+    pub actions: Vec<(Dist, Action)>,
+    /// Decide again after this many days.
+    pub extend_days: Option<Dist>,
+}
+
+/// An app ban.
+#[derive(Debug, Clone)]
+pub struct Ban {
+    pub name: String,
+    pub population: usize,
+    pub churn_per_year: Dist,
+    pub residual_share: Dist,
+    pub return_per_year: Dist,
+}
+
+/// A change of ownership.
+#[derive(Debug, Clone)]
+pub struct Ownership {
+    pub name: String,
+    /// Staff groups cut off after the transition.
+    pub staff: Vec<usize>,
+    pub transition_days: Dist,
+    pub residual_access: f64,
+    pub one_off_cost: Dist,
+    pub cost_per_year: f64,
+    pub sale_discount: Dist,
+}
+
+/// A regulator: a Markov chain over states with hazards per year, stepped daily.
+#[derive(Debug, Clone)]
+pub struct Regulator {
+    pub name: String,
+    /// Populations whose exposure and residency drive it.
+    pub populations: Vec<bool>,
+    pub initial: usize,
+    pub states: Vec<RegState>,
+    /// Outgoing transitions per state: (target state, base hazard per year).
+    pub transitions: Vec<Vec<(usize, f64)>>,
+    /// Before this day only timeline events move the regulator.
+    pub history_until_day: u32,
+    pub fine: Option<FineModel>,
+    pub drivers: Drivers,
+}
+
+/// A regulator state.
+#[derive(Debug, Clone)]
+pub struct RegState {
+    pub name: String,
+    pub proceedings: bool,
+    pub fine: bool,
+    pub penalty_share_of_daily_turnover: f64,
+    /// (control, days after entering).
+    pub orders: Vec<(usize, f64)>,
+    pub milestone: bool,
+}
+
+/// The EDPB fine method.
+#[derive(Debug, Clone)]
+pub struct FineModel {
+    pub max_share_of_turnover: f64,
+    pub max_floor: f64,
+    /// P(low), P(medium), P(high seriousness).
+    pub seriousness: [f64; 3],
+    pub factor: Dist,
+}
+
+impl FineModel {
+    /// The legal maximum for a given annual turnover.
+    pub fn legal_max(&self, turnover: f64) -> f64 {
+        (self.max_share_of_turnover * turnover).max(self.max_floor)
+    }
+
+    /// A fine: starting amount uniform in the seriousness band (low 0–10%, medium 10–20%, high
+    /// 20–100% of the legal maximum), times the factor, capped at the legal maximum.
+    pub fn draw<R: rand::Rng + ?Sized>(&self, rng: &mut R, turnover: f64) -> f64 {
+        let max = self.legal_max(turnover);
+        let u: f64 = rng.random();
+        let band = if u < self.seriousness[0] {
+            (0.0, 0.1)
+        } else if u < self.seriousness[0] + self.seriousness[1] {
+            (0.1, 0.2)
+        } else {
+            (0.2, 1.0)
+        };
+        let share = band.0 + (band.1 - band.0) * rng.random::<f64>();
+        (share * max * self.factor.sample(rng)).clamp(0.0, max)
+    }
+}
+
+/// Coefficients of a regulator's hazard multiplier 1 + Σ coefficient × driver.
+#[derive(Debug, Clone, Default)]
+pub struct Drivers {
+    pub detected_incidents: f64,
+    pub records_millions: f64,
+    pub pb_outside: f64,
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use super::dist::{RawDate, RawDist};
 use super::raw::*;
 use super::source::{FieldPath, Sources};
-use super::suggestion;
+use super::{regime, suggestion};
 use crate::error::Diagnostic;
 use crate::model::time::{parse_date, DAYS_PER_YEAR};
 use crate::model::*;
@@ -28,19 +28,19 @@ const MAX_CONTROLS: usize = 64;
 const SHARE_TOLERANCE: f64 = 1e-6;
 
 /// Problems found so far.
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     sources: &'a Sources,
     diags: Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, path: &FieldPath, message: impl Into<String>) {
+    pub(super) fn err(&mut self, path: &FieldPath, message: impl Into<String>) {
         let d = self.sources.diag(path, false, message.into());
         if !self.diags.contains(&d) {
             self.diags.push(d);
         }
     }
-    fn err_key(&mut self, path: &FieldPath, message: impl Into<String>) {
+    pub(super) fn err_key(&mut self, path: &FieldPath, message: impl Into<String>) {
         let d = self.sources.diag(path, true, message.into());
         if !self.diags.contains(&d) {
             self.diags.push(d);
@@ -48,7 +48,7 @@ impl Ctx<'_> {
     }
 
     /// A finite number ≥ 0.
-    fn non_negative(&mut self, path: &FieldPath, v: f64) -> f64 {
+    pub(super) fn non_negative(&mut self, path: &FieldPath, v: f64) -> f64 {
         if !v.is_finite() {
             self.err(
                 path,
@@ -67,7 +67,7 @@ impl Ctx<'_> {
     }
 
     /// A probability or share in [0, 1].
-    fn probability(&mut self, path: &FieldPath, v: f64) -> f64 {
+    pub(super) fn probability(&mut self, path: &FieldPath, v: f64) -> f64 {
         if !(0.0..=1.0).contains(&v) {
             self.err(
                 path,
@@ -79,7 +79,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn dist(&mut self, path: &FieldPath, raw: &RawDist, non_negative: bool) -> Dist {
+    pub(super) fn dist(&mut self, path: &FieldPath, raw: &RawDist, non_negative: bool) -> Dist {
         let built = if non_negative {
             Dist::non_negative(raw)
         } else {
@@ -91,7 +91,15 @@ impl Ctx<'_> {
         })
     }
 
-    fn date(&mut self, path: &FieldPath, raw: &RawDate) -> Option<NaiveDate> {
+    /// A distribution of a share in [0, 1].
+    pub(super) fn probability_dist(&mut self, path: &FieldPath, raw: &RawDist) -> Dist {
+        Dist::probability(raw).unwrap_or_else(|e| {
+            self.err(path, format!("field `{path}`: {e}"));
+            Dist::Constant(0.0)
+        })
+    }
+
+    pub(super) fn date(&mut self, path: &FieldPath, raw: &RawDate) -> Option<NaiveDate> {
         match parse_date(&raw.0) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -100,6 +108,29 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+/// Resolves `name` among `names` (a `what`), or reports it with the closest valid name.
+pub(super) fn lookup(
+    cx: &mut Ctx,
+    path: &FieldPath,
+    what: &str,
+    names: &[&str],
+    name: &str,
+) -> Option<usize> {
+    if let Some(i) = names.iter().position(|n| *n == name) {
+        return Some(i);
+    }
+    let known = if names.is_empty() {
+        format!(" (the scenario defines no {what})")
+    } else {
+        suggestion(name, names.iter().copied())
+    };
+    cx.err(
+        path,
+        format!("field `{path}`: unknown {what} `{name}`{known}"),
+    );
+    None
 }
 
 /// Builds the world, or returns every problem found.
@@ -242,24 +273,6 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
     let site_names: Vec<&str> = raw.site.keys().map(String::as_str).collect();
     let staff_names: Vec<&str> = raw.staff.keys().map(String::as_str).collect();
     let control_names: Vec<&str> = raw.control.keys().map(String::as_str).collect();
-    let lookup =
-        |cx: &mut Ctx, path: &FieldPath, what: &str, names: &[&str], name: &str| -> Option<usize> {
-            match names.iter().position(|n| *n == name) {
-                Some(i) => Some(i),
-                None => {
-                    let known = if names.is_empty() {
-                        format!(" (the scenario defines no {what})")
-                    } else {
-                        suggestion(name, names.iter().copied())
-                    };
-                    cx.err(
-                        path,
-                        format!("field `{path}`: unknown {what} `{name}`{known}"),
-                    );
-                    None
-                }
-            }
-        };
     let categories = |cx: &mut Ctx, path: &FieldPath, list: &[String]| -> CategorySet {
         let mut set: CategorySet = 0;
         for (i, c) in list.iter().enumerate() {
@@ -308,12 +321,13 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
             .as_ref()
             .and_then(|d| in_horizon(&mut cx, &sp.key("online"), d));
         site_online_day.push(online);
+        let money = regime::money_rate(&mut cx, &sp.key("currency"), &s.currency, &raw.finance);
         sites.push(Site {
             name: sn.clone(),
             jurisdiction: jur_index(&s.jurisdiction).unwrap_or(0),
             capacity_pb: cx.non_negative(&sp.key("capacity_pb"), s.capacity_pb),
-            capex: cx.non_negative(&sp.key("capex"), s.capex),
-            opex_per_year: cx.non_negative(&sp.key("opex_per_year"), s.opex_per_year),
+            capex: cx.non_negative(&sp.key("capex"), s.capex) * money,
+            opex_per_year: cx.non_negative(&sp.key("opex_per_year"), s.opex_per_year) * money,
         });
     }
     let mut site_scheduled: Vec<bool> = site_online_day.iter().map(Option::is_some).collect();
@@ -360,6 +374,8 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         for (i, share) in placement.iter().enumerate() {
             placed_pb[i] += share * volume0;
         }
+        let money = regime::money_rate(&mut cx, &pp.key("currency"), &p.currency, &raw.finance);
+        let revenue = cx.non_negative(&pp.key("revenue_per_user_year"), p.revenue_per_user_year);
         populations.push(Population {
             name: pn.clone(),
             enclave: jur_set(&p.enclave),
@@ -367,6 +383,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
             users_by_day,
             pb_per_user,
             placement,
+            revenue_per_user_year: revenue * money,
         });
     }
     for (i, s) in sites.iter().enumerate() {
@@ -422,7 +439,8 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
             from = (0..sites.len()).filter(|s| !to.contains(s)).collect();
         }
         let rate = cx.dist(&mp.key("rate_pb_per_day"), &m.rate_pb_per_day, true);
-        let cost_per_pb = cx.non_negative(&mp.key("cost_per_pb"), m.cost_per_pb);
+        let money = regime::money_rate(&mut cx, &mp.key("currency"), &m.currency, &raw.finance);
+        let cost_per_pb = cx.non_negative(&mp.key("cost_per_pb"), m.cost_per_pb) * money;
         if let (Some(population), Some(start_day)) = (population, start_day) {
             migrations.push(Migration {
                 name: mn.clone(),
@@ -569,12 +587,26 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
             }
         }
         let kind = control_kind(&mut cx, &cp, c, &categories);
+        let mut groups = vec![c.staff.is_empty(); staff.len()];
+        for (i, g) in c.staff.iter().enumerate() {
+            if let Some(x) = lookup(
+                &mut cx,
+                &cp.key("staff").index(i),
+                "staff group",
+                &staff_names,
+                g,
+            ) {
+                groups[x] = true;
+            }
+        }
+        let money = regime::money_rate(&mut cx, &cp.key("currency"), &c.currency, &raw.finance);
         controls.push(Control {
             name: cn.clone(),
             kind,
             staff_jurisdictions,
+            staff: groups,
             populations: pops,
-            annual_cost: cx.non_negative(&cp.key("annual_cost"), c.annual_cost),
+            annual_cost: cx.non_negative(&cp.key("annual_cost"), c.annual_cost) * money,
         });
     }
 
@@ -640,33 +672,43 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         }
     }
 
+    // Regime blocks.
+    let names = regime::Names::of(raw);
+    let bans = regime::bans(&mut cx, raw, &names);
+    let ownerships = regime::ownerships(&mut cx, raw, &names);
+    let regulators = regime::regulators(&mut cx, raw, &names, &calendar);
+    let decisions = regime::decisions(&mut cx, raw, &names);
+    let turnover_by_day = regime::turnover_by_day(&mut cx, &raw.finance, &calendar);
+
     // Timeline: fields that schedule things first, then the written events.
+    let fixed = |day: u32, action: Action, label: String| TimelineEvent {
+        day,
+        action,
+        label,
+        probability: 1.0,
+        delay_days: None,
+    };
     let mut timeline = Vec::new();
     for (i, day) in site_online_day.iter().enumerate() {
         if let Some(day) = day {
-            timeline.push(TimelineEvent {
-                day: *day,
-                kind: EventKind::SiteOnline(i),
-                label: format!("{} online", sites[i].name),
-            });
+            timeline.push(fixed(
+                *day,
+                Action::SiteOnline(i),
+                format!("{} online", sites[i].name),
+            ));
         }
     }
-    let mut control_scheduled: Vec<bool> = control_on_day.iter().map(Option::is_some).collect();
     for (i, c) in controls.iter().enumerate() {
         if let Some(day) = control_on_day[i] {
-            timeline.push(TimelineEvent {
-                day,
-                kind: EventKind::ControlOn(i),
-                label: format!("{} on", c.name),
-            });
+            timeline.push(fixed(day, Action::ControlOn(i), format!("{} on", c.name)));
         }
         if let Some(day) = control_off_day[i] {
             if (day as i64) < last_day {
-                timeline.push(TimelineEvent {
-                    day: day + 1,
-                    kind: EventKind::ControlOff(i),
-                    label: format!("{} off", c.name),
-                });
+                timeline.push(fixed(
+                    day + 1,
+                    Action::ControlOff(i),
+                    format!("{} off", c.name),
+                ));
             }
         }
     }
@@ -676,103 +718,63 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         let day = in_horizon(&mut cx, &ep.key("date"), &e.date);
         if let (Some(p), Some(d)) = (previous, day) {
             if d < p {
-                cx.err(&ep.key("date"), format!("field `{}`: timeline events must be in date order; {} comes after a later date", ep.key("date"), e.date));
-            }
-        }
-        previous = day.or(previous);
-        let need = |cx: &mut Ctx,
-                    field: &str,
-                    v: &Option<String>,
-                    what: &str,
-                    names: &[&str]|
-         -> Option<usize> {
-            match v {
-                Some(n) => lookup(cx, &ep.key(field), what, names, n),
-                None => {
-                    cx.err(
-                        &ep,
-                        format!(
-                            "timeline event {i} (`{}`) needs field `{field}`",
-                            event_kind_name(e.kind)
-                        ),
-                    );
-                    None
-                }
-            }
-        };
-        let (kind, used) = match e.kind {
-            RawEventKind::SiteOnline => {
-                let s = need(&mut cx, "site", &e.site, "site", &site_names);
-                if let Some(s) = s {
-                    if site_online_day[s].is_some() {
-                        cx.err(&ep.key("site"), format!("field `{}`: site `{}` already has an `online` date; use one or the other", ep.key("site"), site_names[s]));
-                    }
-                    site_scheduled[s] = true;
-                }
-                (s.map(EventKind::SiteOnline), "site")
-            }
-            RawEventKind::ControlOn | RawEventKind::ControlOff => {
-                let c = need(&mut cx, "control", &e.control, "control", &control_names);
-                if let Some(c) = c {
-                    if e.kind == RawEventKind::ControlOn {
-                        control_scheduled[c] = true;
-                    }
-                }
-                let k = if e.kind == RawEventKind::ControlOn {
-                    c.map(EventKind::ControlOn)
-                } else {
-                    c.map(EventKind::ControlOff)
-                };
-                (k, "control")
-            }
-            RawEventKind::Headcount => {
-                let s = need(&mut cx, "staff", &e.staff, "staff group", &staff_names);
-                let h = match e.headcount {
-                    Some(h) => Some(cx.non_negative(&ep.key("headcount"), h)),
-                    None => {
-                        cx.err(
-                            &ep,
-                            format!("timeline event {i} (`headcount`) needs field `headcount`"),
-                        );
-                        None
-                    }
-                };
-                (
-                    s.zip(h)
-                        .map(|(staff, headcount)| EventKind::Headcount { staff, headcount }),
-                    "staff",
-                )
-            }
-        };
-        for (field, present) in [
-            ("site", e.site.is_some()),
-            ("control", e.control.is_some()),
-            ("staff", e.staff.is_some()),
-            (
-                "headcount",
-                e.headcount.is_some() && e.kind != RawEventKind::Headcount,
-            ),
-        ] {
-            if present && field != used {
-                cx.err_key(
-                    &ep.key(field),
-                    format!(
-                        "field `{}` does not apply to a `{}` event",
-                        ep.key(field),
-                        event_kind_name(e.kind)
-                    ),
+                cx.err(
+                    &ep.key("date"),
+                    format!("field `{}`: timeline events must be in date order; {} comes after a later date", ep.key("date"), e.date),
                 );
             }
         }
-        if let (Some(day), Some(kind)) = (day, kind) {
+        previous = day.or(previous);
+        let probability = cx.probability(&ep.key("probability"), e.probability.unwrap_or(1.0));
+        let delay_days = e
+            .delay_days
+            .as_ref()
+            .map(|d| cx.dist(&ep.key("delay_days"), d, true));
+        let action = regime::action(&mut cx, &ep, &regime::ActionFields::from(e), &names, raw);
+        if let (Some(day), Some(action)) = (day, action) {
+            if let Action::SiteOnline(s) = action {
+                if site_online_day[s].is_some() {
+                    cx.err(
+                        &ep.key("site"),
+                        format!("field `{}`: site `{}` already has an `online` date; use one or the other", ep.key("site"), site_names[s]),
+                    );
+                }
+            }
             let label = e
                 .label
                 .clone()
-                .unwrap_or_else(|| default_label(&kind, &sites, &controls, &staff));
-            timeline.push(TimelineEvent { day, kind, label });
+                .unwrap_or_else(|| default_label(&action, &names, raw));
+            timeline.push(TimelineEvent {
+                day,
+                action,
+                label,
+                probability,
+                delay_days,
+            });
         }
     }
     timeline.sort_by_key(|e| e.day);
+
+    // Anything that can switch a site or control on makes it start off.
+    let mut control_scheduled = vec![false; controls.len()];
+    let mut starts_off = |a: &Action| match *a {
+        Action::SiteOnline(s) => site_scheduled[s] = true,
+        Action::ControlOn(c) => control_scheduled[c] = true,
+        _ => {}
+    };
+    timeline.iter().for_each(|e| starts_off(&e.action));
+    decisions
+        .iter()
+        .flat_map(|d| &d.outcomes)
+        .flat_map(|o| &o.actions)
+        .for_each(|(_, a)| starts_off(a));
+    for r in &regulators {
+        for st in &r.states {
+            for (c, _) in &st.orders {
+                control_scheduled[*c] = true;
+            }
+        }
+    }
 
     // Data can be placed at `start` only on sites live on day 0.
     for (pn, p) in &raw.population {
@@ -780,11 +782,14 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
             let Some(s) = site_names.iter().position(|n| n == sn) else {
                 continue;
             };
-            let first_live = timeline
-                .iter()
-                .find(|e| e.kind == EventKind::SiteOnline(s))
-                .map_or(0, |e| e.day);
-            if *share > 0.0 && first_live > 0 {
+            let live_at_start = !site_scheduled[s]
+                || timeline.iter().any(|e| {
+                    e.action == Action::SiteOnline(s)
+                        && e.day == 0
+                        && e.probability == 1.0
+                        && e.delay_days.is_none()
+                });
+            if *share > 0.0 && !live_at_start {
                 let path = root.key("population").key(pn).key("placement").key(sn);
                 cx.err(&path, format!("field `{path}`: site `{sn}` goes live only after `start`, so it cannot hold data at `start`"));
             }
@@ -811,35 +816,45 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         staff,
         controls,
         timeline,
+        regulators,
+        bans,
+        ownerships,
+        decisions,
+        turnover_by_day,
         controls_on_at_start: control_scheduled.iter().map(|s| !s).collect(),
         sites_online_at_start: site_scheduled.iter().map(|s| !s).collect(),
     })
 }
 
-/// An event kind as written in a file.
-fn event_kind_name(kind: RawEventKind) -> &'static str {
-    match kind {
-        RawEventKind::SiteOnline => "site_online",
-        RawEventKind::ControlOn => "control_on",
-        RawEventKind::ControlOff => "control_off",
-        RawEventKind::Headcount => "headcount",
-    }
-}
-
-fn default_label(
-    kind: &EventKind,
-    sites: &[Site],
-    controls: &[Control],
-    staff: &[StaffGroup],
-) -> String {
-    match *kind {
-        EventKind::SiteOnline(s) => format!("{} online", sites[s].name),
-        EventKind::ControlOn(c) => format!("{} on", controls[c].name),
-        EventKind::ControlOff(c) => format!("{} off", controls[c].name),
-        EventKind::Headcount {
-            staff: s,
-            headcount,
-        } => format!("{} headcount {}", staff[s].name, headcount),
+fn default_label(action: &Action, n: &regime::Names, raw: &RawScenario) -> String {
+    match *action {
+        Action::SiteOnline(s) => format!("{} online", n.sites[s]),
+        Action::ControlOn(c) => format!("{} on", n.controls[c]),
+        Action::ControlOff(c) => format!("{} off", n.controls[c]),
+        Action::Headcount { staff, headcount } => {
+            format!("{} headcount {}", n.staff[staff], headcount)
+        }
+        Action::BanStart(b) => format!("{} starts", n.bans[b]),
+        Action::BanEnd(b) => format!("{} ends", n.bans[b]),
+        Action::Outage { population, hours } => {
+            format!("{} outage {} h", n.pops[population], hours)
+        }
+        Action::Ownership(o) => format!("{} ownership change", n.ownerships[o]),
+        Action::RegulatorState {
+            regulator, state, ..
+        } => {
+            let name = raw
+                .regulator
+                .values()
+                .nth(regulator)
+                .and_then(|r| r.state.keys().nth(state));
+            format!(
+                "{}: {}",
+                n.regulators[regulator],
+                name.map_or("?", String::as_str)
+            )
+        }
+        Action::Decide(d) => format!("{} decided", n.decisions[d]),
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod build;
 pub mod dist;
 pub mod raw;
+mod regime;
 pub mod source;
 
 use std::path::Path;

@@ -30,10 +30,11 @@ fn default_discount_rate() -> f64 {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
-    /// Another scenario file (relative to this one) whose fields this file overrides.
-    /// Tables merge key by key; any other value (numbers, strings, arrays) replaces.
+    /// Scenario files (relative to this one) whose fields this file overrides: a name or a list
+    /// of names, merged left to right. Entity tables merge field by field; a field's value
+    /// (number, string, array, distribution table) replaces whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extends: Option<String>,
+    pub extends: Option<RawExtends>,
     /// Folder name of the outputs. Letters, digits, `_`, `-`, `.`; default: the file name
     /// without `.toml`. Not inherited through `extends`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,9 +76,29 @@ pub struct RawScenario {
     /// Policy mechanisms between staff and data, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub control: BTreeMap<String, RawControl>,
+    /// Regulators as stochastic processes, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub regulator: BTreeMap<String, RawRegulator>,
+    /// App bans, started and ended by timeline events, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ban: BTreeMap<String, RawBan>,
+    /// Ownership changes (divestitures), started by timeline events, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ownership: BTreeMap<String, RawOwnership>,
+    /// Branching decisions (divest | ban | extend), started by timeline events, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub decision: BTreeMap<String, RawDecision>,
     /// Dated changes to the world.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<RawTimelineEvent>,
+}
+
+/// One base scenario file or several.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawExtends {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// Currency and discounting.
@@ -90,6 +111,28 @@ pub struct RawFinance {
     /// Annual discount rate for `cost.total_npv` (0.05 = 5% a year), discounting from `start`.
     #[serde(default = "default_discount_rate")]
     pub discount_rate: f64,
+    /// Value of one unit of another currency in `currency` (e.g. `{ USD = 0.92 }` when
+    /// `currency = "EUR"`), for tables that set their own `currency`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exchange_rates: BTreeMap<String, f64>,
+    /// Worldwide group turnover per year on known dates (for %-of-turnover fines),
+    /// interpolated linearly; flat before the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub turnover: Vec<RawAmountAt>,
+    /// Annual growth of turnover after the last known value.
+    #[serde(default)]
+    pub turnover_growth: f64,
+    /// Currency of `turnover` amounts (default: `currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnover_currency: Option<String>,
+}
+
+/// An amount on a date.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmountAt {
+    pub date: RawDate,
+    pub amount: f64,
 }
 
 impl Default for RawFinance {
@@ -97,6 +140,10 @@ impl Default for RawFinance {
         RawFinance {
             currency: default_currency(),
             discount_rate: default_discount_rate(),
+            exchange_rates: BTreeMap::new(),
+            turnover: Vec::new(),
+            turnover_growth: 0.0,
+            turnover_currency: None,
         }
     }
 }
@@ -163,6 +210,12 @@ pub struct RawPopulation {
     pub data_per_user_mb: f64,
     /// Share of the data held at each site at `start`; shares sum to 1.
     pub placement: BTreeMap<String, f64>,
+    /// Revenue per active user per year (lost for users a ban drives away, and during outages).
+    #[serde(default)]
+    pub revenue_per_user_year: f64,
+    /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 /// A data centre.
@@ -183,6 +236,9 @@ pub struct RawSite {
     /// Running cost per year while live.
     #[serde(default)]
     pub opex_per_year: f64,
+    /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 /// Moves a population's data from some sites to others.
@@ -203,6 +259,9 @@ pub struct RawMigration {
     /// Cost per PB moved.
     #[serde(default)]
     pub cost_per_pb: f64,
+    /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 /// A recurring transfer of a population's data to a jurisdiction.
@@ -276,9 +335,15 @@ pub struct RawControl {
     /// Staff jurisdictions it applies to; empty = all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub staff_jurisdictions: Vec<String>,
+    /// Staff groups it applies to; empty = every group in `staff_jurisdictions`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff: Vec<String>,
     /// Populations it applies to; empty = all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub populations: Vec<String>,
+    /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// Running cost per year while active (`cost.monitoring` for monitors, else `cost.compliance`).
     #[serde(default)]
     pub annual_cost: f64,
@@ -323,14 +388,32 @@ pub enum RawEventKind {
     ControlOff,
     /// `staff` headcount becomes `headcount`.
     Headcount,
+    /// `ban` starts: its population can no longer use the app.
+    BanStart,
+    /// `ban` ends.
+    BanEnd,
+    /// The app is dark for `population` for `hours` (revenue lost, no churn).
+    Outage,
+    /// `ownership` change takes place.
+    OwnershipChange,
+    /// `regulator` enters `state` (known history); with `fine`, that amount is imposed.
+    RegulatorState,
+    /// `decision` is taken: one of its outcomes is drawn.
+    Decide,
 }
 
-/// A dated change to the world.
+/// A dated change to the world. Which of the name fields it needs depends on `kind`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTimelineEvent {
     pub date: RawDate,
     pub kind: RawEventKind,
+    /// Chance the event happens at all in a replication (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// A random delay in days added to `date` (rounded to whole days; past `end` = never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_days: Option<RawDist>,
     /// Short text for reports and charts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -342,4 +425,226 @@ pub struct RawTimelineEvent {
     pub staff: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headcount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regulator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// With `regulator_state`: a fine imposed on entering the state (known history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+}
+
+/// What an outcome of a decision does, some days after the decision.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAction {
+    pub kind: RawEventKind,
+    /// Days after the decision (default 0; a distribution, rounded to whole days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_days: Option<RawDist>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headcount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regulator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// With `regulator_state`: a fine imposed on entering the state (known history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+}
+
+/// A branching decision: when a `decide` event fires, one outcome is drawn by probability.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDecision {
+    /// The outcomes; probabilities sum to 1.
+    pub outcome: Vec<RawOutcome>,
+    /// Most times an `extend_days` outcome can be drawn; after that the other outcomes are
+    /// drawn with their probabilities renormalised (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_extensions: Option<u32>,
+}
+
+/// One outcome of a decision.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcome {
+    /// Short text for reports (e.g. "divest", "ban", "extend").
+    pub label: String,
+    pub probability: f64,
+    /// Actions taken.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub then: Vec<RawAction>,
+    /// Decide again after this many days (an extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_days: Option<RawDist>,
+}
+
+/// An app ban on one population.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBan {
+    pub population: String,
+    /// Hazard per year at which active users leave while banned; drawn once per replication.
+    pub churn_per_year: RawDist,
+    /// Share of users who stay while banned (VPN, installed apps); drawn once per replication.
+    pub residual_share: RawDist,
+    /// Hazard per year at which lost users come back after the ban ends (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_per_year: Option<RawDist>,
+}
+
+/// A change of ownership (divestiture).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOwnership {
+    /// Staff groups that lose access after the transition.
+    pub staff: Vec<String>,
+    /// Days from the change until access is cut; drawn once per replication (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition_days: Option<RawDist>,
+    /// Share of those groups' sessions that continue afterwards (businesses the seller keeps).
+    #[serde(default)]
+    pub residual_access: f64,
+    /// One-off cost on the day of the change (separation engineering, algorithm licensing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_off_cost: Option<RawDist>,
+    /// Recurring cost per year from the change (oversight fees).
+    #[serde(default)]
+    pub cost_per_year: f64,
+    /// Discount on the sale price against fair value, booked as a cost on the day of the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sale_discount: Option<RawDist>,
+    /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// A regulator: a continuous-time Markov chain over named states, stepped daily.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegulator {
+    /// Populations whose exposure and residency drive this regulator (empty = all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub populations: Vec<String>,
+    /// State at `start`.
+    pub initial: String,
+    /// States, by name.
+    pub state: BTreeMap<String, RawRegState>,
+    /// Transitions with base hazards per year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transition: Vec<RawTransition>,
+    /// Until this date only `regulator_state` timeline events move the regulator (known
+    /// history); from it on, transitions are drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_until: Option<RawDate>,
+    /// How fines are set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<RawFine>,
+    /// Hazard multiplier: every hazard is multiplied by 1 + Σ coefficient × driver.
+    #[serde(default)]
+    pub drivers: RawDrivers,
+}
+
+/// A regulator state and what entering it does.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegState {
+    /// Entering counts as opening proceedings (`regulatory.proceedings`).
+    #[serde(default)]
+    pub proceedings: bool,
+    /// Entering imposes a fine (`regulatory.fines`, `cost.fines`).
+    #[serde(default)]
+    pub fine: bool,
+    /// While in the state, a periodic penalty of this share of average daily turnover per day.
+    #[serde(default)]
+    pub penalty_share_of_daily_turnover: f64,
+    /// Controls switched on some days after entering (compliance orders).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<RawOrder>,
+    /// Report the day of first entry as `regulatory.<regulator>.<state>.first_day`.
+    #[serde(default)]
+    pub milestone: bool,
+}
+
+/// A compliance order: switch a control on some days after a decision.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrder {
+    pub control: String,
+    /// Days to comply (default 0).
+    #[serde(default)]
+    pub after_days: f64,
+}
+
+/// A transition between regulator states.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransition {
+    pub from: String,
+    pub to: String,
+    /// Base hazard per year.
+    pub per_year: f64,
+}
+
+/// How a regulator sets fines: EDPB method by default.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFine {
+    /// Legal maximum as a share of worldwide annual turnover (GDPR 0.04, DSA 0.06).
+    pub max_share_of_turnover: f64,
+    /// Legal maximum floor (GDPR: EUR 20 M "whichever is higher"; default 0).
+    #[serde(default)]
+    pub max_floor: f64,
+    /// Probabilities of low, medium and high seriousness (starting amount 0–10%, 10–20%,
+    /// 20–100% of the legal maximum); sum to 1. Default [0.4, 0.4, 0.2].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seriousness: Option<[f64; 3]>,
+    /// Aggravating / mitigating factor on the starting amount (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<RawDist>,
+    /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// What raises a regulator's hazards.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrivers {
+    /// Per incident detected in the last 365 days.
+    #[serde(default)]
+    pub detected_incidents: f64,
+    /// Per million records read visibly or re-identifiably in the last 365 days.
+    #[serde(default)]
+    pub records_millions: f64,
+    /// Per PB of protected data outside its enclave today.
+    #[serde(default)]
+    pub pb_outside: f64,
 }

@@ -110,46 +110,10 @@ impl Sources {
     /// Reads `path` and every file it extends. Fails with located diagnostics on unreadable
     /// files, TOML syntax errors, a missing base or a cycle.
     pub fn load(path: &Path) -> Result<Sources, Vec<Diagnostic>> {
-        let mut files: Vec<SourceFile> = Vec::new();
-        let mut seen: Vec<PathBuf> = Vec::new();
-        let mut current = path.to_path_buf();
-        loop {
-            let file = read_one(&current)?;
-            seen.push(canonical(&current));
-            let next = file.extends_target().map_err(|d| vec![d])?;
-            files.push(file);
-            let Some((target, loc)) = next else { break };
-            let child = files.last().expect("just pushed");
-            let resolved = current.parent().unwrap_or(Path::new(".")).join(&target);
-            let diag = |message: String| Diagnostic {
-                file: child.path.clone(),
-                location: Some(loc),
-                message,
-            };
-            if !resolved.is_file() {
-                return Err(vec![diag(format!(
-                    "field `extends`: base scenario `{}` not found (looked for {})",
-                    target,
-                    resolved.display()
-                ))]);
-            }
-            if seen.contains(&canonical(&resolved)) {
-                let chain: Vec<String> =
-                    files.iter().map(|f| f.path.display().to_string()).collect();
-                return Err(vec![diag(format!(
-                    "field `extends`: cycle: {} -> {}",
-                    chain.join(" -> "),
-                    resolved.display()
-                ))]);
-            }
-            if files.len() > 32 {
-                return Err(vec![diag(
-                    "field `extends`: chain longer than 32 files".into(),
-                )]);
-            }
-            current = resolved;
-        }
-        Ok(Sources { files })
+        let mut merge_order = Vec::new();
+        load_into(path, &mut Vec::new(), &mut merge_order)?;
+        merge_order.reverse();
+        Ok(Sources { files: merge_order })
     }
 
     /// The scenario file itself (the most derived one).
@@ -183,6 +147,53 @@ impl Sources {
             message,
         }
     }
+}
+
+/// Most files one `extends` graph may read.
+const MAX_FILES: usize = 32;
+
+/// Reads `path` after its bases (depth first, left to right) into `out`, in merge order.
+/// `chain` holds the files being read above this one, for cycle detection.
+fn load_into(
+    path: &Path,
+    chain: &mut Vec<PathBuf>,
+    out: &mut Vec<SourceFile>,
+) -> Result<(), Vec<Diagnostic>> {
+    let file = read_one(path)?;
+    chain.push(canonical(path));
+    for (target, loc) in file.extends_targets().map_err(|d| vec![d])? {
+        let resolved = path.parent().unwrap_or(Path::new(".")).join(&target);
+        let diag = |message: String| {
+            vec![Diagnostic {
+                file: file.path.clone(),
+                location: Some(loc),
+                message,
+            }]
+        };
+        if !resolved.is_file() {
+            return Err(diag(format!(
+                "field `extends`: base scenario `{target}` not found (looked for {})",
+                resolved.display()
+            )));
+        }
+        if chain.contains(&canonical(&resolved)) {
+            let names: Vec<String> = chain.iter().map(|f| f.display().to_string()).collect();
+            return Err(diag(format!(
+                "field `extends`: cycle: {} -> {}",
+                names.join(" -> "),
+                resolved.display()
+            )));
+        }
+        if out.len() + chain.len() > MAX_FILES {
+            return Err(diag(format!(
+                "field `extends`: more than {MAX_FILES} files"
+            )));
+        }
+        load_into(&resolved, chain, out)?;
+    }
+    chain.pop();
+    out.push(file);
+    Ok(())
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -234,19 +245,27 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
 
 impl SourceFile {
     /// The `extends` target and where it is written, if any.
-    fn extends_target(&self) -> Result<Option<(String, LineCol)>, Diagnostic> {
+    fn extends_targets(&self) -> Result<Vec<(String, LineCol)>, Diagnostic> {
         let Some((_, item)) = self.doc.as_table().get_key_value("extends") else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
-        let offset = item.span().map(|s| s.start).unwrap_or(0);
-        let loc = line_col(&self.text, offset);
-        match item.as_str() {
-            Some(s) if !s.trim().is_empty() => Ok(Some((s.to_string(), loc))),
-            _ => Err(Diagnostic {
-                file: self.path.clone(),
-                location: Some(loc),
-                message: "field `extends`: expected a file name like \"clover.toml\"".into(),
-            }),
+        let at = |span: Option<std::ops::Range<usize>>| {
+            line_col(&self.text, span.map_or(0, |s| s.start))
+        };
+        let bad = |loc| Diagnostic {
+            file: self.path.clone(),
+            location: Some(loc),
+            message: "field `extends`: expected a file name like \"clover.toml\" or a list of them"
+                .into(),
+        };
+        let name = |v: &Value| match v.as_str() {
+            Some(s) if !s.trim().is_empty() => Ok((s.to_string(), at(v.span()))),
+            _ => Err(bad(at(v.span()))),
+        };
+        match item {
+            Item::Value(Value::Array(a)) => a.iter().map(name).collect(),
+            Item::Value(v) => Ok(vec![name(v)?]),
+            _ => Err(bad(at(item.span()))),
         }
     }
 

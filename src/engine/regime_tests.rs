@@ -1,0 +1,318 @@
+//! Regimes checked against what they promise: bans lose users monotonically down to the
+//! residual share, divestitures end restricted exposure after the transition, decisions and
+//! uncertain events happen as often as their probabilities say, regulators enter states at
+//! their hazard rates, and fines never exceed the legal cap.
+
+use proptest::prelude::*;
+
+use crate::engine::tests::world;
+use crate::engine::{run_replication, Workspace};
+use crate::metrics::{Layout, RepResult};
+use crate::model::World;
+
+const BASE: &str = r#"
+start = "2024-01-01"
+end = "2026-12-31"
+seed = 9
+[population.us]
+home = "US"
+enclave = ["US"]
+restricted = ["CN"]
+users = 100e6
+data_per_user_mb = 1
+placement = { s = 1.0 }
+revenue_per_user_year = 36.525
+[site.s]
+jurisdiction = "US"
+capacity_pb = 1000
+[staff.cn]
+jurisdiction = "CN"
+headcount = 100
+sessions_per_person_day = 1
+records_per_session = 10
+populations = ["us"]
+categories = ["identifiers"]
+"#;
+
+fn reps(w: &World, n: u64) -> (Layout, Vec<RepResult>) {
+    let layout = Layout::of(w);
+    let mut ws = Workspace::new();
+    let r = (0..n)
+        .map(|i| run_replication(w, &layout, i, &mut ws))
+        .collect();
+    (layout, r)
+}
+
+fn series(layout: &Layout, r: &RepResult, metric: &str) -> Vec<f64> {
+    let k = layout.index(metric).unwrap();
+    (0..layout.months)
+        .map(|m| r.series[m * layout.len() + k])
+        .collect()
+}
+
+fn total(layout: &Layout, r: &RepResult, metric: &str) -> f64 {
+    r.totals[layout.index(metric).unwrap()]
+}
+
+/// Share of replications where `hit` holds, with its binomial standard error.
+fn share(rs: &[RepResult], hit: impl Fn(&RepResult) -> bool) -> (f64, f64) {
+    let n = rs.len() as f64;
+    let p = rs.iter().filter(|r| hit(r)).count() as f64 / n;
+    (p, (p * (1.0 - p) / n).sqrt().max(1.0 / n))
+}
+
+#[test]
+fn a_ban_loses_users_monotonically_down_to_the_residual_share() {
+    let text = format!(
+        "{BASE}
+[ban.b]
+population = \"us\"
+churn_per_year = 3
+residual_share = 0.25
+[[timeline]]
+date = \"2024-07-01\"
+kind = \"ban_start\"
+ban = \"b\"
+"
+    );
+    let w = world(&text);
+    let (layout, rs) = reps(&w, 3);
+    for r in &rs {
+        let users = series(&layout, r, "users.active.us");
+        // Untouched before the ban (June is month 5).
+        assert!(
+            users[..6].iter().all(|u| (*u - 100e6).abs() < 1e-3),
+            "{users:?}"
+        );
+        for pair in users[6..].windows(2) {
+            assert!(
+                pair[1] <= pair[0] + 1e-6,
+                "users rose after the ban: {pair:?}"
+            );
+        }
+        let last = *users.last().unwrap();
+        assert!(last >= 25e6 - 1.0, "below the residual share: {last}");
+        // 2.5 years at hazard 3/yr: within 0.1% of the residual.
+        assert!(last < 25e6 * 1.001 + 0.001 * 75e6, "{last}");
+        assert!(total(&layout, r, "cost.revenue_loss") > 0.0);
+    }
+}
+
+#[test]
+fn revenue_lost_to_a_ban_is_lost_user_days_times_revenue() {
+    // No churn dynamics to integrate: residual share 0.4 reached at once (huge hazard).
+    let text = format!(
+        "{BASE}
+[ban.b]
+population = \"us\"
+churn_per_year = 1e9
+residual_share = 0.4
+[[timeline]]
+date = \"2026-01-01\"
+kind = \"ban_start\"
+ban = \"b\"
+"
+    );
+    let w = world(&text);
+    let (layout, rs) = reps(&w, 1);
+    // 365 banned days × 60 M lost users × 36.525/365.25 per user-day.
+    let expected = 365.0 * 60e6 * 0.1;
+    let got = total(&layout, &rs[0], "cost.revenue_loss");
+    assert!(
+        (got - expected).abs() < 1e-6 * expected,
+        "{got} vs {expected}"
+    );
+}
+
+#[test]
+fn a_divestiture_ends_restricted_exposure_after_its_transition() {
+    let text = format!(
+        "{BASE}
+[ownership.jv]
+staff = [\"cn\"]
+transition_days = 30
+one_off_cost = 1e9
+cost_per_year = 365.25e6
+[[timeline]]
+date = \"2025-01-01\"
+kind = \"ownership_change\"
+ownership = \"jv\"
+"
+    );
+    let w = world(&text);
+    let (layout, rs) = reps(&w, 3);
+    for r in &rs {
+        let visible = series(&layout, r, "exposure.records_visible");
+        // Months 0..12 (2024) and January 2025 read; from February 2025 on (12 + 1) nothing.
+        assert!(visible[..13].iter().all(|v| *v > 0.0));
+        assert!(
+            visible[14..].iter().all(|v| *v == 0.0),
+            "{:?}",
+            &visible[12..16]
+        );
+        // One-off cost plus 1 M a day for the 730 days from 2025-01-01.
+        let cost = total(&layout, r, "cost.divestiture");
+        assert!((cost - (1e9 + 730.0 * 1e6)).abs() < 1.0, "{cost}");
+    }
+}
+
+#[test]
+fn uncertain_events_and_decision_outcomes_happen_as_often_as_their_probabilities() {
+    let text = format!(
+        "{BASE}
+[ban.b]
+population = \"us\"
+churn_per_year = 1
+residual_share = 0.5
+[ownership.jv]
+staff = [\"cn\"]
+one_off_cost = 1
+[decision.d]
+max_extensions = 0
+[[decision.d.outcome]]
+label = \"ban\"
+probability = 0.3
+then = [{{ kind = \"ban_start\", ban = \"b\" }}]
+[[decision.d.outcome]]
+label = \"divest\"
+probability = 0.5
+then = [{{ kind = \"ownership_change\", ownership = \"jv\" }}]
+[[decision.d.outcome]]
+label = \"extend\"
+probability = 0.2
+extend_days = 30
+[[timeline]]
+date = \"2024-03-01\"
+kind = \"decide\"
+decision = \"d\"
+probability = 0.8
+"
+    );
+    let w = world(&text);
+    let (layout, rs) = reps(&w, 600);
+    // Extensions are not allowed (max 0): ban and divest renormalise to 3/8 and 5/8, and the
+    // decision itself happens with probability 0.8.
+    let banned = share(&rs, |r| total(&layout, r, "cost.revenue_loss") > 0.0);
+    let divested = share(&rs, |r| total(&layout, r, "cost.divestiture") > 0.0);
+    for (what, (p, se), want) in [
+        ("ban", banned, 0.8 * 0.375),
+        ("divest", divested, 0.8 * 0.625),
+    ] {
+        assert!(
+            (p - want).abs() <= 3.0 * se,
+            "{what}: {p} ± {se}, expected {want}"
+        );
+    }
+}
+
+#[test]
+fn a_regulator_enters_a_state_at_its_hazard_rate() {
+    let text = format!(
+        "{BASE}
+[regulator.r]
+initial = \"watch\"
+[regulator.r.state.watch]
+[regulator.r.state.open]
+proceedings = true
+milestone = true
+[[regulator.r.transition]]
+from = \"watch\"
+to = \"open\"
+per_year = 4
+"
+    );
+    let w = world(&text);
+    let (layout, rs) = reps(&w, 400);
+    let days: Vec<f64> = rs
+        .iter()
+        .map(|r| total(&layout, r, "regulatory.r.open.first_day"))
+        .collect();
+    let n = days.len() as f64;
+    let mean = days.iter().sum::<f64>() / n;
+    let sd = (days.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    // Exponential with mean 365.25/4 days, discretised to whole days (+0.5 on average).
+    let want = 365.25 / 4.0 + 0.5;
+    assert!(
+        (mean - want).abs() <= 3.0 * sd / n.sqrt(),
+        "{mean} vs {want}"
+    );
+    assert!(rs
+        .iter()
+        .all(|r| total(&layout, r, "regulatory.proceedings") == 1.0));
+}
+
+#[test]
+fn pinned_history_holds_until_it_ends_and_pinned_fines_are_imposed_as_written() {
+    let text = format!(
+        "{BASE}
+[finance]
+turnover = [{{ date = \"2024-01-01\", amount = 100e9 }}]
+[regulator.r]
+initial = \"watch\"
+history_until = \"2026-01-01\"
+[regulator.r.fine]
+max_share_of_turnover = 0.04
+[regulator.r.state.watch]
+[regulator.r.state.decision]
+fine = true
+milestone = true
+[[regulator.r.transition]]
+from = \"watch\"
+to = \"decision\"
+per_year = 1000
+[[timeline]]
+date = \"2024-06-01\"
+kind = \"regulator_state\"
+regulator = \"r\"
+state = \"decision\"
+fine = 345e6
+[[timeline]]
+date = \"2024-06-02\"
+kind = \"regulator_state\"
+regulator = \"r\"
+state = \"watch\"
+"
+    );
+    let w = world(&text);
+    let (layout, rs) = reps(&w, 20);
+    for r in &rs {
+        assert_eq!(total(&layout, r, "regulatory.r.first_fine"), 345e6);
+        assert_eq!(total(&layout, r, "regulatory.r.decision.first_day"), 152.0);
+        // From 2026-01-01 the huge hazard fires within days: exactly one more fine.
+        assert_eq!(total(&layout, r, "regulatory.fines"), 2.0);
+        let fines = series(&layout, r, "cost.fines");
+        assert!(
+            fines[6..24].iter().all(|f| *f == 0.0),
+            "no drawn fine during pinned history"
+        );
+        assert!(fines[24] > 0.0 && fines[24] <= 0.04 * 100e9);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Whatever the turnover, seriousness, factor and floor, no fine exceeds the legal maximum.
+    #[test]
+    fn fines_never_exceed_the_legal_cap(
+        turnover in 0.0f64..1e12,
+        share in 0.0f64..0.1,
+        floor in 0.0f64..1e8,
+        low in 0.0f64..1.0,
+        factor_max in 1.0f64..5.0,
+        seed in 0u64..1000,
+    ) {
+        let fine = crate::model::FineModel {
+            max_share_of_turnover: share,
+            max_floor: floor,
+            seriousness: [low, (1.0 - low) / 2.0, (1.0 - low) / 2.0],
+            factor: crate::model::Dist::Uniform { lo: 0.0, hi: factor_max },
+        };
+        let mut rng = crate::engine::rng::stream(seed, 0);
+        let cap = fine.legal_max(turnover);
+        for _ in 0..50 {
+            let f = fine.draw(&mut rng, turnover);
+            prop_assert!((0.0..=cap).contains(&f), "{} > cap {}", f, cap);
+        }
+    }
+}

@@ -513,14 +513,15 @@ impl<'a> Sim<'a> {
                     }
                 }
             }
-            if t + first < end {
-                self.ws.queue.push(
-                    t + first,
-                    Event::Detection {
-                        delay: first,
-                        population: pop as u32,
-                    },
-                );
+            // Nothing reacts to a detection within the day it happens, so it is booked now at its
+            // time rather than queued: its month, and its day for the regulators' window.
+            let at = t + first;
+            if at < end {
+                let m = self.world.calendar.month_of_time(at);
+                self.add(m, id::DETECTED, 1.0);
+                self.delay_sum[m] += first;
+                self.delay_n[m] += 1.0;
+                self.rg.detect_on(pop, at as usize, self.day);
             }
         }
     }
@@ -540,13 +541,6 @@ impl<'a> Sim<'a> {
                 population as usize,
                 misuse,
             ),
-            Event::Detection { delay, population } => {
-                let m = self.world.calendar.month_of_time(t);
-                self.add(m, id::DETECTED, 1.0);
-                self.delay_sum[m] += delay;
-                self.delay_n[m] += 1.0;
-                self.rg.add_detected(population as usize, self.day);
-            }
             Event::Timeline { index } => {
                 self.act(self.world.timeline[index as usize].action);
                 self.recompute_routes();

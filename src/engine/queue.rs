@@ -19,8 +19,6 @@ pub enum Event {
         population: u32,
         misuse: bool,
     },
-    /// A monitor detects a misuse session of `population` `delay` days after it happened.
-    Detection { delay: f64, population: u32 },
     /// Timeline event `index` happens.
     Timeline { index: u32 },
     /// An action of a decision's outcome happens.
@@ -141,13 +139,7 @@ mod tests {
     #[test]
     fn pop_before_leaves_later_events() {
         let mut q = EventQueue::default();
-        q.push(
-            5.0,
-            Event::Detection {
-                delay: 1.0,
-                population: 0,
-            },
-        );
+        q.push(5.0, Event::Decide { decision: 0 });
         assert!(q.pop_before(5.0).is_none());
         assert_eq!(q.len(), 1);
         assert!(q.pop_before(5.5).is_some());

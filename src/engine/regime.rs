@@ -49,6 +49,9 @@ pub(super) struct RegimeState {
     extensions: Vec<u32>,
     ring_records: Vec<f64>,
     ring_detected: Vec<f64>,
+    /// Detections per (population, day) booked ahead, entering the window on their day.
+    detected_on: Vec<f64>,
+    days: usize,
     sum_records: Vec<f64>,
     sum_detected: Vec<f64>,
     /// PB outside the enclave today, per population.
@@ -97,6 +100,8 @@ impl RegimeState {
             extensions: vec![0; world.decisions.len()],
             ring_records: vec![0.0; pops * WINDOW],
             ring_detected: vec![0.0; pops * WINDOW],
+            detected_on: vec![0.0; pops * world.calendar.days as usize],
+            days: world.calendar.days as usize,
             sum_records: vec![0.0; pops],
             sum_detected: vec![0.0; pops],
             outside_pb: vec![0.0; pops],
@@ -111,7 +116,9 @@ impl RegimeState {
             self.sum_records[p] -= self.ring_records[i];
             self.sum_detected[p] -= self.ring_detected[i];
             self.ring_records[i] = 0.0;
-            self.ring_detected[i] = 0.0;
+            let today = self.detected_on[p * self.days + day];
+            self.ring_detected[i] = today;
+            self.sum_detected[p] += today;
         }
     }
 
@@ -122,11 +129,15 @@ impl RegimeState {
         self.sum_records[pop] += k;
     }
 
-    /// An incident detected today.
+    /// An incident of `pop` that will be detected on `day` (within the horizon), seen `today`.
     #[inline]
-    pub fn add_detected(&mut self, pop: usize, day: usize) {
-        self.ring_detected[pop * WINDOW + day % WINDOW] += 1.0;
-        self.sum_detected[pop] += 1.0;
+    pub fn detect_on(&mut self, pop: usize, day: usize, today: usize) {
+        if day <= today {
+            self.ring_detected[pop * WINDOW + today % WINDOW] += 1.0;
+            self.sum_detected[pop] += 1.0;
+        } else {
+            self.detected_on[pop * self.days + day] += 1.0;
+        }
     }
 }
 

@@ -20,7 +20,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run scenarios and write summary.json, timeseries.csv and replications.csv per scenario.
+    /// Run scenarios and write summary.json, timeseries.csv, replications.csv, charts and
+    /// report.html per scenario, plus index.html (and comparison charts for several).
     Run {
         /// Scenario files or folders of them (a folder's *.toml, not recursing).
         #[arg(required = true)]
@@ -37,6 +38,9 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "output")]
         out: PathBuf,
+        /// Skip the charts (report.html and index.html are still written, without images).
+        #[arg(long)]
+        no_charts: bool,
     },
     /// Parse and check scenarios; run nothing. Problems print as file:line:col: message.
     Validate {
@@ -76,12 +80,14 @@ fn dispatch(command: Command) -> Result<(), Error> {
             seed,
             threads,
             out: dir,
+            no_charts,
         } => {
             let opts = RunOptions {
                 replications,
                 seed,
                 threads,
                 out: dir,
+                no_charts,
             };
             for r in run::run(&paths, &opts)? {
                 out(&format!(

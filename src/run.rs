@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, Error};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
-use crate::report::{self, atomic_write};
+use crate::report::{self, atomic_write, visuals};
 use crate::scenario::{self, build::MAX_REPLICATIONS, Loaded};
 
 /// Options of `regsim run`.
@@ -24,6 +24,8 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     pub threads: Option<usize>,
     pub out: PathBuf,
+    /// Skip the charts (the HTML report is still written, without images).
+    pub no_charts: bool,
 }
 
 /// Scenario files named by `paths`: files as given, folders' `*.toml` (not recursing), sorted.
@@ -158,6 +160,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         ProgressBar::hidden()
     };
     let mut summaries = Vec::new();
+    let mut cost_totals = Vec::new();
     let mut ran = Vec::new();
     for l in &loaded {
         let world = &l.world;
@@ -168,6 +171,8 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         let summary = Summary::of(&layout, &reps);
         let dir = opts.out.join(&world.name);
         write_scenario(&dir, world, &summary, &reps)?;
+        pool.install(|| visuals::scenario_visuals(&dir, l, &summary, &reps, !opts.no_charts))?;
+        cost_totals.push(report::charts::scenario::cost_totals(&summary, &reps));
         ran.push(Ran {
             name: world.name.clone(),
             replications: world.replications,
@@ -188,6 +193,18 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             &report::csv::comparison(&runs),
         )?;
     }
+    let entries: Vec<visuals::RunEntry> = loaded
+        .iter()
+        .zip(&summaries)
+        .zip(cost_totals)
+        .map(|((loaded, summary), cost_totals)| visuals::RunEntry {
+            loaded,
+            summary,
+            cost_totals,
+        })
+        .collect();
+    let command = visuals::run_command(paths, opts.replications, opts.seed, opts.no_charts);
+    pool.install(|| visuals::run_visuals(&opts.out, &entries, &command, !opts.no_charts))?;
     Ok(ran)
 }
 

@@ -3,8 +3,13 @@
 //! in its folder and renamed into place, so an interrupted run never leaves half a file; no file
 //! holds a timestamp, so the same inputs give the same bytes.
 
+pub mod charts;
 pub mod csv;
+pub mod format;
+pub mod html;
 pub mod json;
+pub mod notes;
+pub mod visuals;
 
 use std::io::Write;
 use std::path::Path;

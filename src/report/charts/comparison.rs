@@ -1,0 +1,354 @@
+//! Charts comparing the scenarios of one run, written into the output folder: key metrics as
+//! bars with 95% confidence intervals of the mean (one small panel per metric), loss exceedance
+//! curves on one axis, and exposure over time per scenario on one axis.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::axis::Ticks;
+use super::loss::Curve;
+use super::scenario::{banded, Months};
+use super::{
+    font, frame, palette, render, DrawResult, Header, LegendItem, LossChart, Plot, Rendered, Swatch,
+};
+use crate::metrics::aggregate::Summary;
+use crate::model::{Calendar, World};
+use crate::report::format::{thousands, Unit};
+
+/// File names (without extension) and titles of the comparison charts, in report order.
+pub const CHARTS: [(&str, &str); 3] = [
+    (
+        "comparison_metrics",
+        "Key metrics with 95% confidence intervals",
+    ),
+    (
+        "comparison_loss_exceedance",
+        "Loss exceedance of total cost",
+    ),
+    ("comparison_exposure", "Exposure over time"),
+];
+
+/// Metrics shown as bars, in panel order; those a run does not have are skipped.
+pub const KEY_METRICS: [&str; 12] = [
+    "exposure.records_visible",
+    "exposure.records_reidentifiable",
+    "exposure.users_distinct",
+    "exposure.score",
+    "residency.pb_days_outside",
+    "transfer.pb_cross_border",
+    "incidents.misuse",
+    "regulatory.fines",
+    "cost.fines",
+    "cost.revenue_loss",
+    "cost.total",
+    "cost.total_npv",
+];
+
+const VISIBLE: &str = "exposure.records_visible";
+const REIDENTIFIABLE: &str = "exposure.records_reidentifiable";
+
+/// One scenario of the run.
+pub struct Scenario<'a> {
+    pub world: &'a World,
+    pub summary: &'a Summary,
+    /// Every replication's `cost.total`, in replication order.
+    pub cost_totals: Vec<f64>,
+}
+
+/// The currency all scenarios share, or "" when they differ.
+fn common_currency(runs: &[Scenario]) -> String {
+    let first = &runs[0].world.currency;
+    if runs.iter().all(|r| &r.world.currency == first) {
+        first.clone()
+    } else {
+        String::new()
+    }
+}
+
+/// A note naming each scenario's currency when they differ.
+fn currency_note(runs: &[Scenario]) -> Option<String> {
+    if !common_currency(runs).is_empty() {
+        return None;
+    }
+    let each: Vec<String> = runs
+        .iter()
+        .map(|r| format!("{} {}", r.world.name, r.world.currency))
+        .collect();
+    Some(format!(
+        "Amounts are in each scenario's own currency ({}); compare money across currencies with care.",
+        each.join(", ")
+    ))
+}
+
+/// `a, b · seed S · N replications each`.
+fn subtitle(runs: &[Scenario], what: &str) -> String {
+    let names: Vec<&str> = runs.iter().map(|r| r.world.name.as_str()).collect();
+    let mut seeds: Vec<u64> = runs.iter().map(|r| r.world.seed).collect();
+    seeds.dedup();
+    let mut reps: Vec<usize> = runs.iter().map(|r| r.cost_totals.len()).collect();
+    reps.dedup();
+    let seed = match seeds.as_slice() {
+        [s] => format!("seed {s}"),
+        _ => format!(
+            "seeds {}",
+            seeds
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let reps = match reps.as_slice() {
+        [n] => format!("{} replications each", thousands(*n as u64)),
+        _ => format!(
+            "{} replications",
+            reps.iter()
+                .map(|n| thousands(*n as u64))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        ),
+    };
+    let names = if names.len() <= 3 {
+        names.join(", ")
+    } else {
+        format!("{} scenarios", names.len())
+    };
+    format!("{names} · {seed} · {reps} · {what}")
+}
+
+fn scenario_legend(runs: &[Scenario], swatch: fn(RGBColor) -> Swatch) -> Vec<LegendItem> {
+    runs.iter()
+        .enumerate()
+        .map(|(i, r)| LegendItem::new(swatch(palette::series(i)), r.world.name.clone()))
+        .collect()
+}
+
+/// One panel: a metric's mean and 95% CI per scenario.
+#[derive(Debug, Clone)]
+struct Panel {
+    metric: String,
+    unit: Unit,
+    /// (mean, ci low, ci high) per scenario; None where the scenario lacks the metric.
+    values: Vec<Option<(f64, f64, f64)>>,
+}
+
+/// Small multiples of bars with error bars.
+#[derive(Debug, Clone)]
+pub struct MetricsChart {
+    header: Header,
+    panels: Vec<Panel>,
+    colors: Vec<RGBColor>,
+}
+
+impl MetricsChart {
+    pub fn of(runs: &[Scenario]) -> MetricsChart {
+        let currency = &common_currency(runs);
+        let panels = KEY_METRICS
+            .iter()
+            .filter(|m| {
+                runs.iter()
+                    .filter_map(|r| r.summary.stats(m))
+                    .any(|s| s.mean != 0.0 || s.max != 0.0 || s.min != 0.0)
+            })
+            .map(|m| Panel {
+                metric: m.to_string(),
+                unit: Unit::of_metric(m, currency),
+                values: runs
+                    .iter()
+                    .map(|r| r.summary.stats(m).map(|s| (s.mean, s.ci95[0], s.ci95[1])))
+                    .collect(),
+            })
+            .collect();
+        let mut legend = scenario_legend(runs, Swatch::Fill);
+        legend.push(LegendItem::new(
+            Swatch::Line(palette::INK),
+            "error bar: 95% confidence interval of the mean",
+        ));
+        MetricsChart {
+            header: Header {
+                title: "Key metrics by scenario".into(),
+                subtitle: subtitle(runs, "bars: mean over replications"),
+                legend,
+                note: currency_note(runs),
+            },
+            panels,
+            colors: (0..runs.len()).map(palette::series).collect(),
+        }
+    }
+}
+
+impl Plot for MetricsChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = frame(root, &self.header)?;
+        let n = self.panels.len().max(1);
+        let rows = match n {
+            0..=4 => 1,
+            5..=8 => 2,
+            _ => 3,
+        };
+        let cols = n.div_ceil(rows);
+        let cells = body.split_evenly((rows, cols));
+        let scenarios = self.colors.len();
+        for (panel, cell) in self.panels.iter().zip(&cells) {
+            let (mut lo, mut hi) = (0.0f64, 0.0f64);
+            for (_, l, h) in panel.values.iter().flatten() {
+                lo = lo.min(*l);
+                hi = hi.max(*h);
+            }
+            // Head room for the value labels above the bars.
+            let y = Ticks::linear(lo, if hi > 0.0 { hi * 1.18 } else { 1.0 }, 4, &panel.unit);
+            let mut x = Ticks::categories(&vec![String::new(); scenarios]);
+            x.bold.clear();
+            let mut chart = ChartBuilder::on(cell)
+                .caption(&panel.metric, font(15.0))
+                .margin(6)
+                .x_label_area_size(8)
+                .y_label_area_size(92)
+                .build_cartesian_2d(x, y)?;
+            chart
+                .configure_mesh()
+                .bold_line_style(palette::GRID)
+                .axis_style(palette::MUTED)
+                .label_style(font(13.0))
+                .disable_x_mesh()
+                .x_labels(0)
+                .y_labels(8)
+                .draw()?;
+            for (i, v) in panel.values.iter().enumerate() {
+                let Some((mean, l, h)) = *v else { continue };
+                let x = i as f64;
+                let color = self.colors[i];
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.36, 0.0), (x + 0.36, mean)],
+                    color.filled(),
+                )))?;
+                let ink = palette::INK.stroke_width(2);
+                chart.draw_series(std::iter::once(PathElement::new(vec![(x, l), (x, h)], ink)))?;
+                for end in [l, h] {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(x - 0.12, end), (x + 0.12, end)],
+                        ink,
+                    )))?;
+                }
+                if scenarios <= 4 {
+                    let style = font(13.0).pos(Pos::new(HPos::Center, VPos::Bottom));
+                    chart.draw_series(std::iter::once(
+                        EmptyElement::at((x, h.max(mean)))
+                            + Text::new(panel.unit.format(mean), (0, -5), style),
+                    ))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Exposure over time, one colour per scenario on a shared date axis.
+#[derive(Debug, Clone)]
+pub struct ExposureChart(super::TimeChart);
+
+impl ExposureChart {
+    pub fn of(runs: &[Scenario]) -> ExposureChart {
+        let start = runs
+            .iter()
+            .map(|r| r.world.calendar.start)
+            .min()
+            .expect("runs");
+        let end = runs
+            .iter()
+            .map(|r| r.world.calendar.end)
+            .max()
+            .expect("runs");
+        let cal = Calendar::new(start, end);
+        // Bands overlap into mud beyond a few scenarios: then medians only.
+        let bands = runs.len() <= 3;
+        let mut legend = scenario_legend(runs, if bands { Swatch::Band } else { Swatch::Line });
+        legend.push(LegendItem::new(
+            Swatch::Dashed(palette::MUTED),
+            "dashed: masked but re-identifiable (median)",
+        ));
+        let mut layers = Vec::new();
+        for (i, r) in runs.iter().enumerate() {
+            let color = palette::series(i);
+            let offset = cal.day_of(r.world.calendar.start) as f64;
+            let months = Months::of(r.world);
+            let x: Vec<f64> = months.mid.iter().map(|d| d + offset).collect();
+            let ones = vec![1.0; x.len()];
+            let monthly = |name: &str| {
+                r.summary
+                    .layout
+                    .index(name)
+                    .map(|k| r.summary.monthly[k].as_slice())
+                    .unwrap_or(&[])
+            };
+            let [band, line] = banded(&x, monthly(VISIBLE), &ones, color);
+            if bands {
+                layers.push(band);
+            }
+            layers.push(line);
+            let reid = monthly(REIDENTIFIABLE);
+            if reid.iter().any(|m| m.p50 != 0.0) {
+                layers.push(super::Layer::Line {
+                    x: x.clone(),
+                    y: reid.iter().map(|m| m.p50).collect(),
+                    color,
+                    dashed: true,
+                });
+            }
+        }
+        ExposureChart(super::TimeChart {
+            header: Header {
+                title: "Records read with identifiers visible, by scenario".into(),
+                subtitle: subtitle(
+                    runs,
+                    if bands {
+                        "per month: median with p5–p95 band"
+                    } else {
+                        "per month: median across replications"
+                    },
+                ),
+                legend,
+                note: None,
+            },
+            x: Ticks::dates(&cal),
+            y_unit: Unit::Count,
+            y_desc: "records per month (log scale)".into(),
+            layers,
+            events: Vec::new(),
+            empty: None,
+            log_y: true,
+        })
+    }
+}
+
+impl Plot for ExposureChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        self.0.draw(root)
+    }
+}
+
+/// Every comparison chart, in [`CHARTS`] order.
+pub fn render_all(runs: &[Scenario]) -> anyhow::Result<Vec<Rendered>> {
+    let currency = &common_currency(runs);
+    let curves = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Curve::new(&r.world.name, palette::series(i), &r.cost_totals))
+        .collect();
+    let loss = LossChart::new(
+        Header {
+            title: "Loss exceedance of total cost, by scenario".into(),
+            subtitle: subtitle(runs, "share of replications with cost.total above x"),
+            legend: Vec::new(),
+            note: currency_note(runs),
+        },
+        currency,
+        curves,
+    );
+    Ok(vec![
+        render(CHARTS[0].0, &MetricsChart::of(runs))?,
+        render(CHARTS[1].0, &loss)?,
+        render(CHARTS[2].0, &ExposureChart::of(runs))?,
+    ])
+}

@@ -1,0 +1,396 @@
+//! The charts of one scenario, written into its folder: exposure, cumulative cost, loss
+//! exceedance, data outside the enclave, the event timeline and active users.
+
+use plotters::style::RGBColor;
+
+use super::axis::Ticks;
+use super::loss::Curve;
+use super::{
+    palette, render, run_label, Header, Layer, LegendItem, LossChart, Rendered, Swatch, TimeChart,
+    TimelineChart,
+};
+use crate::metrics::aggregate::{quantile_sorted, MonthStats, Summary};
+use crate::metrics::{Kind, RepResult};
+use crate::model::World;
+use crate::report::format::{money, Unit};
+
+/// File names (without extension) and titles of the per-scenario charts, in report order.
+pub const CHARTS: [(&str, &str); 6] = [
+    ("exposure", "Exposure over time"),
+    ("cost_cumulative", "Cumulative cost by component"),
+    ("loss_exceedance", "Loss exceedance of total cost"),
+    ("residency", "Protected data outside the enclave"),
+    ("timeline", "Event timeline"),
+    ("users_active", "Active users"),
+];
+
+const COST_TOTAL: &str = "cost.total";
+
+/// Every replication's `cost.total`, in replication order (empty if the metric is missing).
+pub fn cost_totals(summary: &Summary, reps: &[RepResult]) -> Vec<f64> {
+    match summary.layout.index(COST_TOTAL) {
+        Some(k) => reps.iter().map(|r| r.totals[k]).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Days (since start) on which timeline events happen, each once, ascending.
+pub fn event_days(world: &World) -> Vec<f64> {
+    let mut days: Vec<f64> = world.timeline.iter().map(|e| e.day as f64).collect();
+    days.dedup();
+    days
+}
+
+/// Where each month sits on the date axis: its middle (for amounts) and its end (for levels and
+/// running sums), in days since start, and how many of its days the horizon holds.
+pub(crate) struct Months {
+    pub mid: Vec<f64>,
+    pub end: Vec<f64>,
+    pub days: Vec<f64>,
+}
+
+impl Months {
+    pub fn of(world: &World) -> Months {
+        let cal = &world.calendar;
+        let mut first = 0.0;
+        let mut m = Months {
+            mid: Vec::new(),
+            end: Vec::new(),
+            days: Vec::new(),
+        };
+        for last in &cal.month_last_day {
+            let end = *last as f64 + 1.0;
+            m.mid.push((first + end) / 2.0);
+            m.end.push(end);
+            m.days.push(end - first);
+            first = end;
+        }
+        m
+    }
+}
+
+/// A median line with its p5–p95 band, each month scaled by `scale[m]`.
+pub(crate) fn banded(x: &[f64], s: &[MonthStats], scale: &[f64], color: RGBColor) -> [Layer; 2] {
+    let f = |g: fn(&MonthStats) -> f64| -> Vec<f64> {
+        s.iter().zip(scale).map(|(st, k)| g(st) / k).collect()
+    };
+    [
+        Layer::band(x.to_vec(), f(|s| s.p5), f(|s| s.p95), color),
+        Layer::line(x.to_vec(), f(|s| s.p50), color),
+    ]
+}
+
+fn any_nonzero(s: &[MonthStats]) -> bool {
+    s.iter()
+        .any(|m| m.p95 != 0.0 || m.p5 != 0.0 || m.mean != 0.0)
+}
+
+/// What the per-scenario charts are drawn from.
+pub struct Inputs<'a> {
+    pub world: &'a World,
+    pub summary: &'a Summary,
+    pub reps: &'a [RepResult],
+}
+
+impl Inputs<'_> {
+    fn header(&self, title: &str, what: &str) -> Header {
+        Header {
+            title: title.to_string(),
+            subtitle: format!(
+                "{} · {what}",
+                run_label(&self.world.name, self.world.seed, self.reps.len())
+            ),
+            legend: Vec::new(),
+            note: None,
+        }
+    }
+
+    fn monthly(&self, name: &str) -> Option<&[MonthStats]> {
+        let k = self.summary.layout.index(name)?;
+        let s = &self.summary.monthly[k];
+        (!s.is_empty()).then_some(s.as_slice())
+    }
+
+    fn with_events(&self, mut h: Header) -> Header {
+        if !self.world.timeline.is_empty() {
+            h.legend.push(LegendItem::new(
+                Swatch::Event,
+                "timeline event (see timeline chart)",
+            ));
+        }
+        h
+    }
+
+    fn time_chart(
+        &self,
+        header: Header,
+        y_unit: Unit,
+        y_desc: &str,
+        layers: Vec<Layer>,
+    ) -> TimeChart {
+        TimeChart {
+            header: self.with_events(header),
+            x: Ticks::dates(&self.world.calendar),
+            y_unit,
+            y_desc: y_desc.to_string(),
+            layers,
+            events: event_days(self.world),
+            empty: None,
+            log_y: false,
+        }
+    }
+
+    fn exposure(&self) -> TimeChart {
+        let months = Months::of(self.world);
+        let ones = vec![1.0; months.mid.len()];
+        let mut h = self.header(
+            "Records of protected users read from restricted jurisdictions",
+            "per month: median with p5–p95 band across replications",
+        );
+        let mut layers = Vec::new();
+        let mut zero = Vec::new();
+        for (name, label, color) in [
+            (
+                "exposure.records_visible",
+                "identifiers visible",
+                palette::VERMILLION,
+            ),
+            (
+                "exposure.records_masked",
+                "pseudonymised (masked)",
+                palette::BLUE,
+            ),
+            (
+                "exposure.records_reidentifiable",
+                "masked but re-identifiable",
+                palette::ORANGE,
+            ),
+        ] {
+            match self.monthly(name) {
+                Some(s) if any_nonzero(s) => {
+                    h.legend.push(LegendItem::new(Swatch::Band(color), label));
+                    layers.extend(banded(&months.mid, s, &ones, color));
+                }
+                _ => zero.push(label),
+            }
+        }
+        if !zero.is_empty() && !layers.is_empty() {
+            h.note = Some(format!("Zero in every month: {}.", zero.join(", ")));
+        }
+        let mut c = self.time_chart(h, Unit::Count, "records per month (log scale)", layers);
+        c.log_y = true;
+        if c.layers.is_empty() {
+            c.empty = Some(vec![
+                "No records of protected users were read from a restricted jurisdiction".into(),
+                "in any month of any replication.".into(),
+            ]);
+        }
+        c
+    }
+
+    fn cost(&self) -> TimeChart {
+        let months = Months::of(self.world);
+        let currency = &self.world.currency;
+        let mut h = self.header(
+            "Cumulative cost by component",
+            "mean across replications, stacked; dashed: p5 and p95 of the cumulative total",
+        );
+        let layout = &self.summary.layout;
+        let mut base = vec![0.0; months.end.len() + 1];
+        let mut x = vec![0.0];
+        x.extend(&months.end);
+        let mut layers = Vec::new();
+        let mut zero = Vec::new();
+        let mut color_i = 0;
+        for (k, name) in layout.names.iter().enumerate() {
+            let is_component = name.starts_with("cost.")
+                && name != "cost.total"
+                && name != "cost.total_npv"
+                && layout.kinds[k] == Kind::Sum;
+            if !is_component {
+                continue;
+            }
+            let s = &self.summary.monthly[k];
+            if !any_nonzero(s) {
+                zero.push(name.as_str());
+                continue;
+            }
+            let mut top = base.clone();
+            let mut acc = 0.0;
+            for (m, st) in s.iter().enumerate() {
+                acc += st.mean;
+                top[m + 1] = base[m + 1] + acc;
+            }
+            let color = COST_COLORS[color_i % COST_COLORS.len()];
+            color_i += 1;
+            h.legend.push(LegendItem::new(
+                Swatch::Fill(color),
+                format!("{} ({})", name, money(acc, currency)),
+            ));
+            layers.push(Layer::Band {
+                x: x.clone(),
+                lo: base.clone(),
+                hi: top.clone(),
+                color,
+                alpha: 0.75,
+            });
+            base = top;
+        }
+        if !layers.is_empty() {
+            if let Some([p5, p95]) = self.cumulative_total_band() {
+                layers.push(Layer::Line {
+                    x: x.clone(),
+                    y: p5,
+                    color: palette::BLACK,
+                    dashed: true,
+                });
+                layers.push(Layer::Line {
+                    x: x.clone(),
+                    y: p95,
+                    color: palette::BLACK,
+                    dashed: true,
+                });
+                h.legend.push(LegendItem::new(
+                    Swatch::Dashed(palette::BLACK),
+                    "total, p5 and p95",
+                ));
+            }
+        }
+        if !zero.is_empty() && !layers.is_empty() {
+            h.note = Some(format!("Zero throughout: {}.", zero.join(", ")));
+        }
+        let mut c = self.time_chart(h, Unit::Money(currency.clone()), "cumulative cost", layers);
+        if c.layers.is_empty() {
+            c.empty = Some(vec![format!(
+                "No costs: every component is {} in every replication.",
+                money(0.0, currency)
+            )]);
+        }
+        c
+    }
+
+    /// p5 and p95 across replications of the running total cost at each month end (with a
+    /// leading zero at the start).
+    fn cumulative_total_band(&self) -> Option<[Vec<f64>; 2]> {
+        let m = self.summary.layout.len();
+        let months = self.summary.layout.months;
+        let total = self.summary.layout.index(COST_TOTAL)?;
+        if self.reps.is_empty() || self.reps[0].series.len() < months * m {
+            return None;
+        }
+        let mut running = vec![0.0; self.reps.len()];
+        let mut p5 = vec![0.0];
+        let mut p95 = vec![0.0];
+        let mut buf = Vec::with_capacity(self.reps.len());
+        for month in 0..months {
+            for (r, rep) in self.reps.iter().enumerate() {
+                running[r] += rep.series[month * m + total];
+            }
+            buf.clear();
+            buf.extend_from_slice(&running);
+            buf.sort_by(f64::total_cmp);
+            p5.push(quantile_sorted(&buf, 0.05));
+            p95.push(quantile_sorted(&buf, 0.95));
+        }
+        Some([p5, p95])
+    }
+
+    fn loss(&self) -> LossChart {
+        let totals = cost_totals(self.summary, self.reps);
+        let header = self.header(
+            "Loss exceedance: how likely total cost exceeds x",
+            "share of replications with cost.total above x",
+        );
+        LossChart::new(
+            header,
+            &self.world.currency,
+            vec![Curve::new(&self.world.name, palette::BLUE, &totals)],
+        )
+    }
+
+    fn residency(&self) -> TimeChart {
+        let months = Months::of(self.world);
+        let mut h = self.header(
+            "Protected data stored outside its enclave",
+            "monthly average: median with p5–p95 band across replications",
+        );
+        let mut layers = Vec::new();
+        if let Some(s) = self
+            .monthly("residency.pb_days_outside")
+            .filter(|s| any_nonzero(s))
+        {
+            h.legend.push(LegendItem::new(
+                Swatch::Band(palette::VERMILLION),
+                "protected data outside the enclave",
+            ));
+            layers.extend(banded(&months.mid, s, &months.days, palette::VERMILLION));
+        }
+        let mut c = self.time_chart(h, Unit::Suffix("PB"), "PB outside the enclave", layers);
+        if c.layers.is_empty() {
+            c.empty = Some(vec![
+                "All protected data stays inside its enclave".into(),
+                "throughout, in every replication.".into(),
+            ]);
+        }
+        c
+    }
+
+    fn users(&self) -> TimeChart {
+        let months = Months::of(self.world);
+        let ones = vec![1.0; months.end.len()];
+        let mut h = self.header(
+            "Active users per population",
+            "at each month's end: median with p5–p95 band across replications",
+        );
+        let mut layers = Vec::new();
+        for (i, p) in self.world.populations.iter().enumerate() {
+            if let Some(s) = self.monthly(&format!("users.active.{}", p.name)) {
+                let color = palette::series(i);
+                h.legend
+                    .push(LegendItem::new(Swatch::Band(color), p.name.clone()));
+                layers.extend(banded(&months.end, s, &ones, color));
+            }
+        }
+        let mut c = self.time_chart(h, Unit::Count, "active users", layers);
+        if c.layers.is_empty() {
+            c.empty = Some(vec!["This scenario has no user populations.".into()]);
+        }
+        c
+    }
+
+    fn timeline(&self) -> TimelineChart {
+        let mut h = self.header(
+            "Event timeline",
+            "sites online, controls on, staff headcount; dashed lines mark dated events",
+        );
+        h.legend = vec![
+            LegendItem::new(Swatch::Bar(palette::BLUE), "site online"),
+            LegendItem::new(Swatch::Bar(palette::GREEN), "control on"),
+            LegendItem::new(Swatch::Bar(palette::ORANGE), "staff headcount"),
+        ];
+        TimelineChart::of(self.world, self.with_events(h))
+    }
+}
+
+/// Colours of stacked cost components, in layout order.
+const COST_COLORS: [RGBColor; 7] = [
+    palette::BLUE,
+    palette::ORANGE,
+    palette::GREEN,
+    palette::PURPLE,
+    palette::SKY_BLUE,
+    palette::VERMILLION,
+    palette::YELLOW,
+];
+
+/// Every per-scenario chart, in [`CHARTS`] order.
+pub fn render_all(inputs: &Inputs) -> anyhow::Result<Vec<Rendered>> {
+    Ok(vec![
+        render(CHARTS[0].0, &inputs.exposure())?,
+        render(CHARTS[1].0, &inputs.cost())?,
+        render(CHARTS[2].0, &inputs.loss())?,
+        render(CHARTS[3].0, &inputs.residency())?,
+        render(CHARTS[4].0, &inputs.timeline())?,
+        render(CHARTS[5].0, &inputs.users())?,
+    ])
+}

@@ -1,0 +1,369 @@
+//! `report.html` per scenario and `index.html` per run: self-contained pages (styles inline, no
+//! network, no scripts from elsewhere) that show the charts beside them as `<img>`, the summary
+//! table, the assumptions and sources written in the scenario files, and how to reproduce the
+//! numbers.
+//!
+//! A tiny inline script records, once the page has loaded, how many images it has and which
+//! failed, as attributes of `<body>` (`data-images`, `data-images-broken`); the browser test
+//! reads them. The page reads the same without it.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use super::charts;
+use super::format::{thousands, Unit};
+use super::notes::{self, Note, Tag};
+use crate::metrics::aggregate::{Stats, Summary};
+use crate::scenario::Loaded;
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222;
+       max-width: 1260px; margin: 0 auto; padding: 24px; line-height: 1.45; }
+h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
+.meta { color: #555; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
+th, td { padding: 4px 10px; border-bottom: 1px solid #e5e5e5; text-align: right; vertical-align: top; }
+th { background: #f4f4f4; } td.l, th.l { text-align: left; }
+tr:hover td { background: #fafafa; }
+code, pre { background: #f4f4f4; border-radius: 3px; }
+code { padding: 1px 4px; } pre { padding: 10px 14px; overflow-x: auto; }
+figure { margin: 1.5em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 14px; }
+.small { font-size: 13px; color: #555; }
+"#;
+
+const SCRIPT: &str = r#"<script>
+window.addEventListener('load', function () {
+  var imgs = document.images, broken = [];
+  for (var i = 0; i < imgs.length; i++) {
+    if (!imgs[i].complete || imgs[i].naturalWidth === 0) broken.push(imgs[i].getAttribute('src'));
+  }
+  document.body.setAttribute('data-images', String(imgs.length));
+  document.body.setAttribute('data-images-broken', broken.join(' '));
+});
+</script>"#;
+
+fn page(title: &str, body: &str) -> Vec<u8> {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n{SCRIPT}\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title)
+    )
+    .into_bytes()
+}
+
+/// What each chart shows and how to read it.
+fn chart_caption(name: &str) -> &'static str {
+    match name {
+        "exposure" => "Records of protected users read by staff in restricted jurisdictions each month: with identifiers visible, pseudonymised, and pseudonymised but re-identifiable. Lines are medians across replications, bands p5–p95; dashed vertical lines are timeline events.",
+        "cost_cumulative" => "Running cost by component (means across replications, stacked, so the top edge is the mean cumulative total); dashed lines are the p5 and p95 of the cumulative total.",
+        "loss_exceedance" => "For each amount x, the share of replications whose total cost exceeds x (log scale). The marked points are the median (p50) and the 95th percentile (p95).",
+        "residency" => "Average protected data stored outside its population's enclave in each month (PB-days in the month divided by its days).",
+        "timeline" => "When sites go live, controls switch on and off, headcounts change, and other dated events happen.",
+        "users_active" => "Active users of each population at each month's end.",
+        "comparison_metrics" => "Each panel is one metric: bars are means over replications, error bars the 95% confidence interval of the mean. Scenarios share random numbers, so differences are not noise from different draws.",
+        "comparison_loss_exceedance" => "Loss exceedance curves of total cost, one per scenario, on one log axis; dots mark p50 and p95.",
+        "comparison_exposure" => "Records read with identifiers visible per month, by scenario (median and p5–p95 band); dashed lines are the medians of masked but re-identifiable records.",
+        _ => "",
+    }
+}
+
+fn figures(out: &mut String, list: &[(&str, &str)]) {
+    for (name, title) in list {
+        let _ = write!(
+            out,
+            "<figure id=\"{name}\">\n<img src=\"{name}.svg\" width=\"1200\" height=\"700\" alt=\"{}\">\n\
+             <figcaption><b>{}.</b> {} <a href=\"{name}.png\">PNG</a> · <a href=\"{name}.svg\">SVG</a></figcaption>\n</figure>\n",
+            esc(title),
+            esc(title),
+            esc(chart_caption(name)),
+        );
+    }
+}
+
+/// One statistic in the metric's unit.
+fn fmt(unit: &Unit, v: f64) -> String {
+    esc(&unit.format(v))
+}
+
+fn stats_row(out: &mut String, name: &str, st: &Stats, currency: &str) {
+    let u = Unit::of_metric(name, currency);
+    let _ = writeln!(
+        out,
+        "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td></tr>",
+        esc(name),
+        fmt(&u, st.mean),
+        fmt(&u, st.p5),
+        fmt(&u, st.p50),
+        fmt(&u, st.p95),
+        fmt(&u, st.ci95[0]),
+        fmt(&u, st.ci95[1]),
+    );
+}
+
+/// The shell command that reruns one scenario exactly.
+pub fn scenario_command(l: &Loaded) -> String {
+    format!(
+        "regsim run {} --seed {} --replications {}",
+        shell_word(&l.sources.main().path.display().to_string()),
+        l.world.seed,
+        l.world.replications
+    )
+}
+
+/// A word quoted for a POSIX shell when it needs to be.
+pub fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn notes_of(l: &Loaded) -> Vec<Note> {
+    l.sources
+        .files
+        .iter()
+        .flat_map(|f| notes::parse(&f.path.display().to_string(), &f.text))
+        .collect()
+}
+
+fn assumptions_section(out: &mut String, l: &Loaded) {
+    let notes = notes_of(l);
+    let files: Vec<String> = l
+        .sources
+        .files
+        .iter()
+        .map(|f| format!("<code>{}</code>", esc(&f.path.display().to_string())))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<h2 id=\"assumptions\">Assumptions and sources</h2>\n<p>From the comments of {} \
+         (the scenario file and the files it extends). Each <code># ASSUMPTION:</code> says why a \
+         number was assumed; each <code># FACTS:</code> key names a row of the project's public-facts table.</p>",
+        files.join(" → ")
+    );
+    let assumptions: Vec<&Note> = notes.iter().filter(|n| n.tag == Tag::Assumption).collect();
+    let _ = writeln!(out, "<h3>Assumptions ({})</h3>", assumptions.len());
+    if assumptions.is_empty() {
+        out.push_str("<p>None written.</p>\n");
+    } else {
+        out.push_str("<table>\n<tr><th class=\"l\">field</th><th class=\"l\">assumption</th><th class=\"l\">where</th></tr>\n");
+        for n in assumptions {
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td class=\"l small\">{}:{}</td></tr>",
+                esc(&n.field),
+                esc(&n.text),
+                esc(file_name(&n.file)),
+                n.line
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    let sources = notes::sources(&notes);
+    let _ = writeln!(out, "<h3>Sources ({} facts keys)</h3>", sources.len());
+    if sources.is_empty() {
+        out.push_str("<p>None cited.</p>\n");
+    } else {
+        out.push_str("<table>\n<tr><th class=\"l\">facts key</th><th class=\"l\">cited for</th><th class=\"l\">what the scenario takes from it</th></tr>\n");
+        for s in sources {
+            let fields: Vec<String> = s
+                .fields
+                .iter()
+                .map(|f| format!("<code>{}</code>", esc(f)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td class=\"l\">{}</td></tr>",
+                esc(&s.key),
+                fields.join(", "),
+                esc(&s.texts.join(" / "))
+            );
+        }
+        out.push_str("</table>\n");
+    }
+}
+
+fn file_name(path: &str) -> &str {
+    Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(path)
+}
+
+/// `report.html` of one scenario.
+pub fn scenario_report(l: &Loaded, s: &Summary, replications: usize, with_charts: bool) -> Vec<u8> {
+    let w = &l.world;
+    let mut b = String::new();
+    let _ = writeln!(
+        b,
+        "<p class=\"small\"><a href=\"../index.html\">← all scenarios of this run</a></p>\n<h1>{}</h1>\n<p>{}</p>\n\
+         <p class=\"meta\">{} to {} · seed {} · {} replications · amounts in {} · regsim {}</p>",
+        esc(&w.name),
+        esc(&w.description),
+        w.calendar.start,
+        w.calendar.end,
+        w.seed,
+        thousands(replications as u64),
+        esc(&w.currency),
+        env!("CARGO_PKG_VERSION"),
+    );
+    b.push_str("<p>Contents: <a href=\"#charts\">charts</a> · <a href=\"#summary\">summary table</a> · \
+                <a href=\"#assumptions\">assumptions and sources</a> · <a href=\"#reproduce\">reproduce</a></p>\n");
+    b.push_str("<h2 id=\"charts\">Charts</h2>\n");
+    if with_charts {
+        figures(&mut b, &charts::scenario::CHARTS);
+    } else {
+        b.push_str("<p>Charts were not drawn for this run (<code>--no-charts</code>).</p>\n");
+    }
+    let _ = writeln!(
+        b,
+        "<h2 id=\"summary\">Summary</h2>\n<p>Every metric's total per replication, summarised over {} replications: \
+         mean, 5th, 50th and 95th percentiles, and the 95% confidence interval of the mean. \
+         Exact values are in <a href=\"summary.json\">summary.json</a>; monthly series in \
+         <a href=\"timeseries.csv\">timeseries.csv</a>; every replication in <a href=\"replications.csv\">replications.csv</a>.</p>",
+        thousands(replications as u64)
+    );
+    b.push_str("<table>\n<tr><th class=\"l\">metric</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th><th>95% CI of the mean</th></tr>\n");
+    for (name, st) in s.layout.names.iter().zip(&s.totals) {
+        stats_row(&mut b, name, st, &w.currency);
+    }
+    b.push_str("</table>\n");
+    assumptions_section(&mut b, l);
+    let _ = writeln!(
+        b,
+        "<h2 id=\"reproduce\">Reproduce</h2>\n<p>The same scenario files and seed give byte-identical outputs, \
+         whatever the number of threads:</p>\n<pre>{}</pre>\n<p>or, from a checkout of regsim:</p>\n<pre>cargo run --release -- {}</pre>",
+        esc(&scenario_command(l)),
+        esc(scenario_command(l).trim_start_matches("regsim ")),
+    );
+    page(&format!("regsim: {}", w.name), &b)
+}
+
+/// One scenario of a run, for the index.
+pub struct IndexEntry<'a> {
+    pub loaded: &'a Loaded,
+    pub summary: &'a Summary,
+    pub replications: usize,
+}
+
+/// `index.html` of a run: links to every scenario's report and, for several, the comparison.
+pub fn index(entries: &[IndexEntry], command: &str, with_charts: bool) -> Vec<u8> {
+    let mut b = String::new();
+    b.push_str("<h1>regsim results</h1>\n");
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">{} scenario{} · regsim {}</p>",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" },
+        env!("CARGO_PKG_VERSION")
+    );
+    b.push_str("<h2>Scenarios</h2>\n<table>\n<tr><th class=\"l\">scenario</th><th class=\"l\">description</th><th>seed</th><th>replications</th><th class=\"l\">horizon</th></tr>\n");
+    for e in entries {
+        let w = &e.loaded.world;
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"l\"><a href=\"{0}/report.html\">{0}</a></td><td class=\"l\">{1}</td><td>{2}</td><td>{3}</td><td class=\"l\">{4} to {5}</td></tr>",
+            esc(&w.name),
+            esc(&w.description),
+            w.seed,
+            thousands(e.replications as u64),
+            w.calendar.start,
+            w.calendar.end
+        );
+    }
+    b.push_str("</table>\n");
+    if entries.len() > 1 {
+        b.push_str("<h2>Comparison</h2>\n");
+        if with_charts {
+            figures(&mut b, &charts::comparison::CHARTS);
+        }
+        comparison_table(&mut b, entries);
+    } else if let Some(e) = entries.first() {
+        let _ = writeln!(
+            b,
+            "<p>One scenario ran: see <a href=\"{0}/report.html\">its report</a>.</p>",
+            esc(&e.loaded.world.name)
+        );
+    }
+    let _ = writeln!(
+        b,
+        "<h2>Reproduce</h2>\n<p>This run:</p>\n<pre>{}</pre>\n<p>Each scenario's report gives the command for that scenario alone.</p>",
+        esc(command)
+    );
+    page("regsim results", &b)
+}
+
+fn comparison_table(b: &mut String, entries: &[IndexEntry]) {
+    let _ = writeln!(
+        b,
+        "<p>Means over replications with the 95% confidence interval of the mean; every statistic is in \
+         <a href=\"comparison.csv\">comparison.csv</a>.</p>\n<table>\n<tr><th class=\"l\">metric</th>{}</tr>",
+        entries
+            .iter()
+            .map(|e| format!("<th>{}</th>", esc(&e.loaded.world.name)))
+            .collect::<String>()
+    );
+    let mut names: Vec<&String> = Vec::new();
+    for e in entries {
+        for n in &e.summary.layout.names {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    for name in names {
+        let _ = write!(b, "<tr><td class=\"l\"><code>{}</code></td>", esc(name));
+        for e in entries {
+            let u = Unit::of_metric(name, &e.loaded.world.currency);
+            match e.summary.stats(name) {
+                Some(st) => {
+                    let _ = write!(
+                        b,
+                        "<td>{}<br><span class=\"small\">{} – {}</span></td>",
+                        fmt(&u, st.mean),
+                        fmt(&u, st.ci95[0]),
+                        fmt(&u, st.ci95[1])
+                    );
+                }
+                None => b.push_str("<td>–</td>"),
+            }
+        }
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_shell_quoting() {
+        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(shell_word("scenarios/clover.toml"), "scenarios/clover.toml");
+        assert_eq!(shell_word("my file.toml"), "'my file.toml'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+    }
+}

@@ -1,0 +1,108 @@
+//! The charts and pages of a run: per scenario its charts and `report.html`, per run the
+//! comparison charts (several scenarios) and `index.html`. Every file goes through
+//! [`atomic_write`].
+
+use std::path::{Path, PathBuf};
+
+use super::atomic_write;
+use super::charts::{comparison, scenario, Rendered};
+use super::html::{self, shell_word, IndexEntry};
+use crate::metrics::aggregate::Summary;
+use crate::metrics::RepResult;
+use crate::scenario::Loaded;
+
+fn write_charts(dir: &Path, rendered: Vec<Rendered>) -> anyhow::Result<()> {
+    for r in rendered {
+        atomic_write(&dir.join(format!("{}.svg", r.name)), &r.svg)?;
+        atomic_write(&dir.join(format!("{}.png", r.name)), &r.png)?;
+    }
+    Ok(())
+}
+
+/// Writes one scenario's charts (unless `with_charts` is false) and its `report.html` into `dir`.
+pub fn scenario_visuals(
+    dir: &Path,
+    loaded: &Loaded,
+    summary: &Summary,
+    reps: &[RepResult],
+    with_charts: bool,
+) -> anyhow::Result<()> {
+    if with_charts {
+        let inputs = scenario::Inputs {
+            world: &loaded.world,
+            summary,
+            reps,
+        };
+        write_charts(dir, scenario::render_all(&inputs)?)?;
+    }
+    atomic_write(
+        &dir.join("report.html"),
+        &html::scenario_report(loaded, summary, reps.len(), with_charts),
+    )
+}
+
+/// One scenario of a run, as the run's pages need it.
+pub struct RunEntry<'a> {
+    pub loaded: &'a Loaded,
+    pub summary: &'a Summary,
+    /// Every replication's `cost.total`, in replication order.
+    pub cost_totals: Vec<f64>,
+}
+
+/// Writes the comparison charts (several scenarios, unless `with_charts` is false) and
+/// `index.html` into `out`.
+pub fn run_visuals(
+    out: &Path,
+    entries: &[RunEntry],
+    command: &str,
+    with_charts: bool,
+) -> anyhow::Result<()> {
+    if with_charts && entries.len() > 1 {
+        let runs: Vec<comparison::Scenario> = entries
+            .iter()
+            .map(|e| comparison::Scenario {
+                world: &e.loaded.world,
+                summary: e.summary,
+                cost_totals: e.cost_totals.clone(),
+            })
+            .collect();
+        write_charts(out, comparison::render_all(&runs)?)?;
+    }
+    let index: Vec<IndexEntry> = entries
+        .iter()
+        .map(|e| IndexEntry {
+            loaded: e.loaded,
+            summary: e.summary,
+            replications: e.cost_totals.len(),
+        })
+        .collect();
+    atomic_write(
+        &out.join("index.html"),
+        &html::index(&index, command, with_charts),
+    )
+}
+
+/// `regsim run PATH... [--replications N] [--seed S] [--no-charts]`: the run as invoked,
+/// without the options that do not change results (`--threads`, `--out`).
+pub fn run_command(
+    paths: &[PathBuf],
+    replications: Option<u32>,
+    seed: Option<u64>,
+    no_charts: bool,
+) -> String {
+    let mut c = String::from("regsim run");
+    for p in paths {
+        c.push(' ');
+        c.push_str(&shell_word(&p.display().to_string()));
+    }
+    if let Some(r) = replications {
+        c.push_str(&format!(" --replications {r}"));
+    }
+    if let Some(s) = seed {
+        c.push_str(&format!(" --seed {s}"));
+    }
+    if no_charts {
+        c.push_str(" --no-charts");
+    }
+    c
+}

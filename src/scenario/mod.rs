@@ -44,13 +44,17 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 }
 
 /// Sections holding named entities, and how to check one entry of each.
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 10] = [
     "population",
     "site",
     "migration",
     "flow",
     "staff",
     "control",
+    "regulator",
+    "ban",
+    "ownership",
+    "decision",
 ];
 
 /// Deserializes the merged chain into a [`RawScenario`], reporting every serde problem found.
@@ -235,6 +239,16 @@ fn check_parts(root: &toml::Table) -> Vec<Problem> {
     each("staff", &|v, p| deserialize_at::<RawStaff>(v, p).map(drop));
     each("control", &|v, p| {
         deserialize_at::<RawControl>(v, p).map(drop)
+    });
+    each("regulator", &|v, p| {
+        deserialize_at::<RawRegulator>(v, p).map(drop)
+    });
+    each("ban", &|v, p| deserialize_at::<RawBan>(v, p).map(drop));
+    each("ownership", &|v, p| {
+        deserialize_at::<RawOwnership>(v, p).map(drop)
+    });
+    each("decision", &|v, p| {
+        deserialize_at::<RawDecision>(v, p).map(drop)
     });
     for (s, check) in [
         (

@@ -94,6 +94,7 @@ type LineCol = (usize, usize);
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
+    canonical: PathBuf,
     pub text: String,
     doc: ImDocument<String>,
     /// The file parsed as plain TOML values, `extends` removed.
@@ -125,7 +126,7 @@ impl Sources {
     pub fn merged(&self) -> toml::Table {
         let mut acc = toml::Table::new();
         for f in self.files.iter().rev() {
-            merge_into(&mut acc, f.table.clone(), 0);
+            merge_into(&mut acc, f.table.clone());
         }
         acc
     }
@@ -189,6 +190,10 @@ fn load_into(
                 "field `extends`: more than {MAX_FILES} files"
             )));
         }
+        // A base reached twice (a diamond) is read and merged once, where first reached.
+        if out.iter().any(|f| f.canonical == canonical(&resolved)) {
+            continue;
+        }
         load_into(&resolved, chain, out)?;
     }
     chain.pop();
@@ -237,6 +242,7 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
     table.remove("extends");
     Ok(SourceFile {
         path: path.to_path_buf(),
+        canonical: canonical(path),
         text,
         doc,
         table,
@@ -343,17 +349,15 @@ impl<'a> Node<'a> {
     }
 }
 
-/// Tables at depth 0 (the file), 1 (`[population]`, `[finance]`, ...) and 2 (`[population.eu]`)
-/// merge key by key; deeper values — a distribution table, a `placement` table, an array —
-/// replace whole, so a child can change a distribution's shape or a placement outright.
-const MERGE_DEPTH: usize = 2;
-
-fn merge_into(acc: &mut toml::Table, over: toml::Table, depth: usize) {
+/// Tables merge key by key at any depth, except values that are tables in their own right:
+/// a distribution (a table with a `dist` key) and a `placement`, which replace whole — so a
+/// child can change a distribution's shape or a placement outright. Anything else (numbers,
+/// strings, arrays such as `[[timeline]]`) replaces.
+fn merge_into(acc: &mut toml::Table, over: toml::Table) {
     for (k, v) in over {
+        let whole = k == "placement" || v.get("dist").is_some();
         match (acc.get_mut(&k), v) {
-            (Some(toml::Value::Table(a)), toml::Value::Table(b)) if depth < MERGE_DEPTH => {
-                merge_into(a, b, depth + 1)
-            }
+            (Some(toml::Value::Table(a)), toml::Value::Table(b)) if !whole => merge_into(a, b),
             (_, v) => {
                 acc.insert(k, v);
             }
@@ -403,12 +407,43 @@ mod tests {
         let b: toml::Table =
             toml::from_str("[t.e]\nb = 3\nd = { dist = \"lognormal\", p5 = 1, p95 = 9 }\n")
                 .unwrap();
-        merge_into(&mut a, b, 0);
+        merge_into(&mut a, b);
         assert_eq!(a["x"].as_integer(), Some(1));
         assert_eq!(a["t"]["e"]["a"].as_integer(), Some(1));
         assert_eq!(a["t"]["e"]["b"].as_integer(), Some(3));
         // A field's table value (here a distribution) is replaced, not merged.
         assert!(a["t"]["e"]["d"].get("median").is_none());
         assert_eq!(a["t"]["e"]["d"]["p95"].as_integer(), Some(9));
+    }
+
+    #[test]
+    fn nested_tables_merge_but_placements_replace() {
+        let mut a: toml::Table = toml::from_str(
+            "[r.x.state.a]\nfine = true\n[r.x.state.b]\n[p.eu]\nplacement = { us = 1.0 }\n",
+        )
+        .unwrap();
+        let b: toml::Table =
+            toml::from_str("[r.x.state.a]\nmilestone = true\n[p.eu]\nplacement = { ie = 1.0 }\n")
+                .unwrap();
+        merge_into(&mut a, b);
+        assert_eq!(a["r"]["x"]["state"]["a"]["fine"].as_bool(), Some(true));
+        assert_eq!(a["r"]["x"]["state"]["a"]["milestone"].as_bool(), Some(true));
+        assert!(a["r"]["x"]["state"].get("b").is_some());
+        assert!(a["p"]["eu"]["placement"].get("us").is_none());
+    }
+
+    #[test]
+    fn a_base_reached_twice_is_merged_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |n: &str, t: &str| std::fs::write(dir.path().join(n), t).unwrap();
+        w("base.toml", "x = 50\ny = 1\n");
+        w("a.toml", "extends = \"base.toml\"\nx = 77\n");
+        w("b.toml", "extends = \"base.toml\"\ny = 2\n");
+        w("c.toml", "extends = [\"a.toml\", \"b.toml\"]\n");
+        let s = Sources::load(&dir.path().join("c.toml")).unwrap();
+        assert_eq!(s.files.len(), 4);
+        let m = s.merged();
+        assert_eq!(m["x"].as_integer(), Some(77));
+        assert_eq!(m["y"].as_integer(), Some(2));
     }
 }

@@ -136,6 +136,8 @@ struct Sim<'a> {
     event_mode: Vec<bool>,
     /// Today's request rate per group (event mode).
     day_rate: Vec<f64>,
+    /// Time of each group's next request today (infinite when none).
+    next_arrival: Vec<f64>,
     identifiable: Vec<f64>,
     users_sum: Vec<f64>,
     /// Values of per-replication metrics set by events (first fines, milestone days).
@@ -208,6 +210,7 @@ impl<'a> Sim<'a> {
             route_start,
             event_mode: vec![false; world.staff.len()],
             day_rate: vec![0.0; world.staff.len()],
+            next_arrival: vec![f64::INFINITY; world.staff.len()],
             identifiable: vec![0.0; world.populations.len()],
             users_sum: vec![0.0; world.populations.len()],
             per_rep,
@@ -258,10 +261,7 @@ impl<'a> Sim<'a> {
             self.storage_day();
             self.regulators_day();
             self.staff_day();
-            let limit = (day + 1) as f64;
-            while let Some((t, ev)) = self.ws.queue.pop_before(limit) {
-                self.handle(t, ev);
-            }
+            self.run_events_before((day + 1) as f64);
             if cal.month_last_day[self.month] as usize == day {
                 self.month_end();
             }
@@ -419,7 +419,7 @@ impl<'a> Sim<'a> {
             if self.event_mode[g] {
                 let t = day as f64 + self.rng.sample::<f64, _>(Exp1) / rate;
                 if t < (day + 1) as f64 {
-                    self.ws.queue.push(t, Event::Arrival { group: g as u32 });
+                    self.next_arrival[g] = t;
                 }
                 continue;
             }
@@ -528,7 +528,6 @@ impl<'a> Sim<'a> {
 
     fn handle(&mut self, t: f64, ev: Event) {
         match ev {
-            Event::Arrival { group } => self.arrival(t, group as usize),
             Event::ReviewDone {
                 gate,
                 group,
@@ -565,14 +564,39 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Runs arrivals and queued events before `limit`, earliest first. Each event-mode group's
+    /// next request is kept beside the queue (it is always exactly one per group); an arrival
+    /// at exactly the time of a queued event runs first.
+    fn run_events_before(&mut self, limit: f64) {
+        loop {
+            let mut first = (f64::INFINITY, 0);
+            for (g, &t) in self.next_arrival.iter().enumerate() {
+                if t < first.0 {
+                    first = (t, g);
+                }
+            }
+            let queued = self.ws.queue.peek_time();
+            if first.0 < limit && first.0 <= queued {
+                self.next_arrival[first.1] = f64::INFINITY;
+                self.arrival(first.0, first.1);
+            } else if let Some((t, ev)) = self.ws.queue.pop_before(limit) {
+                self.handle(t, ev);
+            } else {
+                return;
+            }
+        }
+    }
+
     fn arrival(&mut self, t: f64, g: usize) {
         let world = self.world;
         let day = self.day;
         let rate = self.day_rate[g];
         let next = t + self.rng.sample::<f64, _>(Exp1) / rate;
-        if next < (day + 1) as f64 {
-            self.ws.queue.push(next, Event::Arrival { group: g as u32 });
-        }
+        self.next_arrival[g] = if next < (day + 1) as f64 {
+            next
+        } else {
+            f64::INFINITY
+        };
         let group = &world.staff[g];
         let slot = if group.populations.len() == 1 {
             0

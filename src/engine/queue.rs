@@ -10,8 +10,6 @@ use std::collections::BinaryHeap;
 /// Something scheduled to happen.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
-    /// The next access request of a staff group in event mode.
-    Arrival { group: u32 },
     /// A reviewer at an approval gate finishes a request.
     ReviewDone {
         gate: u32,
@@ -87,6 +85,12 @@ impl EventQueue {
         });
     }
 
+    /// Time of the earliest event (infinite when empty).
+    #[inline]
+    pub fn peek_time(&self) -> f64 {
+        self.heap.peek().map_or(f64::INFINITY, |e| e.time)
+    }
+
     /// Pops the earliest event if it happens at or before `limit`.
     #[inline]
     pub fn pop_at_or_before(&mut self, limit: f64) -> Option<(f64, Event)> {
@@ -123,13 +127,14 @@ mod tests {
     #[test]
     fn earlier_first_and_ties_in_scheduling_order() {
         let mut q = EventQueue::default();
-        q.push(2.0, Event::Arrival { group: 0 });
-        q.push(1.0, Event::Arrival { group: 1 });
-        q.push(2.0, Event::Arrival { group: 2 });
-        q.push(1.0, Event::Arrival { group: 3 });
+        q.push(2.0, Event::Decide { decision: 0 });
+        q.push(1.0, Event::Decide { decision: 1 });
+        q.push(2.0, Event::Decide { decision: 2 });
+        q.push(1.0, Event::Decide { decision: 3 });
+        assert_eq!(q.peek_time(), 1.0);
         let order: Vec<u32> = std::iter::from_fn(|| q.pop_before(10.0))
             .map(|(_, e)| match e {
-                Event::Arrival { group } => group,
+                Event::Decide { decision } => decision,
                 _ => unreachable!(),
             })
             .collect();

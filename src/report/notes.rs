@@ -58,7 +58,11 @@ pub fn parse(file: &str, text: &str) -> Vec<Note> {
         let trimmed = raw.trim();
         if let Some(comment) = trimmed.strip_prefix('#') {
             let c = comment.trim();
-            if let Some(n) = start_note(c, file, line_no) {
+            let continues = open.is_some_and(|k| notes[k].text.ends_with(['—', '–', ',', '(']));
+            if let (true, Some(k)) = (continues, open) {
+                // `# ASSUMPTION: copied to US services —` / `# FACTS: x.y says ...`: one note.
+                append(&mut notes[k], c);
+            } else if let Some(n) = start_note(c, file, line_no) {
                 open = Some(notes.len());
                 waiting.push(notes.len());
                 notes.push(n);
@@ -193,6 +197,10 @@ fn leading_keys(rest: &str) -> (Vec<String>, String) {
             .find(|c: char| c.is_whitespace() || c == ',')
             .unwrap_or(remaining.len());
         let token = remaining[..end].trim_end_matches(['.', ';', ':', ')']);
+        if token == "and" && !keys.is_empty() {
+            remaining = remaining[end..].trim_start();
+            continue;
+        }
         if !is_key(token) {
             break;
         }
@@ -315,6 +323,9 @@ detect_probability = 0.3
 # ...a month later.
 delay = 30
 # plain comment
+# ASSUMPTION: copied to US services —
+# FACTS: clover.gateway says so.
+to = "US"
 
 [control.x]
 # ASSUMPTION: at the end
@@ -342,7 +353,13 @@ delay = 30
                 (Tag::Facts, "site.dublin_1.user_counts", "", 13),
                 (Tag::Assumption, "site.dublin_1.detect_probability", "catches 30%...", 15),
                 (Tag::Assumption, "site.dublin_1.delay", "…a month later.", 17),
-                (Tag::Assumption, "control.x", "at the end", 22),
+                (
+                    Tag::Assumption,
+                    "site.dublin_1.to",
+                    "copied to US services — FACTS: clover.gateway says so.",
+                    20
+                ),
+                (Tag::Assumption, "control.x", "at the end", 25),
             ]
         );
         assert_eq!(notes[2].keys, ["clover.migration.target"]);
@@ -359,7 +376,8 @@ delay = 30
                 "clover.launch",
                 "clover.dublin.online",
                 "clover.migration.target",
-                "dsa.vlop"
+                "dsa.vlop",
+                "clover.gateway"
             ]
         );
         let s = &all[1];
@@ -374,6 +392,13 @@ delay = 30
             (
                 vec!["clover.gateway".into(), "clover.pets".into()],
                 String::new()
+            )
+        );
+        assert_eq!(
+            leading_keys(" texas.failures and texas.leak.2022 show it"),
+            (
+                vec!["texas.failures".into(), "texas.leak.2022".into()],
+                "show it".into()
             )
         );
         assert_eq!(

@@ -158,6 +158,8 @@ pub enum Swatch {
     Bar(RGBColor),
     /// A faint vertical line (timeline events).
     Event,
+    /// A dot.
+    Dot(RGBColor),
 }
 
 /// One legend entry.
@@ -317,6 +319,9 @@ fn draw_swatch<DB: DrawingBackend>(
                 vec![(x + 1, y - 8), (x + 1, y + 8)],
                 c.stroke_width(3),
             ))?;
+        }
+        Swatch::Dot(c) => {
+            root.draw(&Circle::new((x + 14, y), 5, c.filled()))?;
         }
         Swatch::Event => {
             for k in 0..4 {

@@ -361,14 +361,15 @@ impl Inputs<'_> {
     fn timeline(&self) -> TimelineChart {
         let mut h = self.header(
             "Event timeline",
-            "sites online, controls on, staff headcount; dashed lines mark dated events",
+            "what is in place when; dashed lines mark dated events",
         );
-        h.legend = vec![
-            LegendItem::new(Swatch::Bar(palette::BLUE), "site online"),
-            LegendItem::new(Swatch::Bar(palette::GREEN), "control on"),
-            LegendItem::new(Swatch::Bar(palette::ORANGE), "staff headcount"),
-        ];
-        TimelineChart::of(self.world, self.with_events(h))
+        if !self.world.timeline.is_empty() {
+            h.legend.push(LegendItem::new(
+                Swatch::Event,
+                "dated change (also marked on the other charts)",
+            ));
+        }
+        TimelineChart::of(self.world, h)
     }
 }
 

@@ -104,21 +104,35 @@ pub struct TimeChart {
     /// Shown instead of the plot when there is nothing to draw.
     pub empty: Option<Vec<String>>,
     /// A logarithmic value axis (for series spanning orders of magnitude). Its floor is the
-    /// power of ten at or below the smallest positive line value; anything lower, zero
-    /// included, is drawn on the floor, labelled `≤ floor`.
+    /// power of ten at or below the smallest positive value shown (see `smallest_value`);
+    /// anything lower, zero included, is drawn on the floor, labelled `≤ floor`.
     pub log_y: bool,
 }
 
 impl TimeChart {
-    /// The smallest positive value of any line.
-    fn smallest_line_value(&self) -> Option<f64> {
-        self.layers
+    /// The smallest positive value of any line, or of any band if that is lower but within
+    /// two decades of it (so bands are not cut off, and a stray tiny p5 does not flatten the
+    /// plot).
+    fn smallest_value(&self) -> Option<f64> {
+        let min_pos = |v: &[f64]| v.iter().copied().filter(|v| *v > 0.0).reduce(f64::min);
+        let line = self
+            .layers
             .iter()
             .filter_map(|l| match l {
-                Layer::Line { y, .. } => y.iter().copied().filter(|v| *v > 0.0).reduce(f64::min),
+                Layer::Line { y, .. } => min_pos(y),
                 Layer::Band { .. } => None,
             })
+            .reduce(f64::min)?;
+        let band = self
+            .layers
+            .iter()
+            .filter_map(|l| match l {
+                Layer::Band { lo, .. } => min_pos(lo),
+                Layer::Line { .. } => None,
+            })
             .reduce(f64::min)
+            .unwrap_or(line);
+        Some(line.min(band.max(line / 100.0)))
     }
 }
 
@@ -135,7 +149,7 @@ impl Plot for TimeChart {
             .map(Layer::extent)
             .fold((0.0f64, 0.0f64), |(a, b), (l, h)| (a.min(l), b.max(h)));
         let log_floor = self
-            .smallest_line_value()
+            .smallest_value()
             .filter(|_| self.log_y && lo >= 0.0)
             .map(|v| 10f64.powf(v.log10().floor()))
             .filter(|f| hi > *f);

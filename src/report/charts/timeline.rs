@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::Ticks;
 use super::time::draw_events;
-use super::{font, frame, palette, DrawResult, Header, Plot};
+use super::{font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch};
 use crate::model::{Action, ControlKind, World};
 
 /// One row of the timeline.
@@ -44,7 +44,7 @@ fn control_kind(k: &ControlKind) -> &'static str {
 
 impl TimelineChart {
     /// The rows of `world`'s sites, controls, staff, bans and other dated events.
-    pub fn of(world: &World, header: Header) -> TimelineChart {
+    pub fn of(world: &World, mut header: Header) -> TimelineChart {
         let cal = &world.calendar;
         let end = cal.days as f64;
         let date = |d: f64| (cal.start + chrono::Days::new(d as u64)).to_string();
@@ -173,15 +173,62 @@ impl TimelineChart {
         for (s, (from, n)) in headcount.iter().enumerate() {
             staff[s].spans.push((*from, end, count(*n)));
         }
-        for r in sites.iter_mut().chain(controls.iter_mut()) {
+        for r in &mut sites {
             if r.spans.is_empty() {
-                r.points.push((0.0, "not within the horizon".into()));
+                r.points.push((0.0, "not online within the horizon".into()));
             }
         }
+        let ordered: Vec<usize> = world
+            .regulators
+            .iter()
+            .flat_map(|r| r.states.iter().flat_map(|s| s.orders.iter().map(|o| o.0)))
+            .collect();
+        for (c, r) in controls.iter_mut().enumerate() {
+            if r.spans.is_empty() {
+                let text = if ordered.contains(&c) {
+                    "off unless a regulator orders it"
+                } else {
+                    "never on within the horizon"
+                };
+                r.points.push((0.0, text.into()));
+            }
+        }
+        let bans: Vec<Row> = bans.into_iter().filter(|b| !b.spans.is_empty()).collect();
+        // Legend entries for the kinds of row present, before the header's own entries.
+        let kinds = [
+            (!sites.is_empty(), Swatch::Bar(palette::BLUE), "site online"),
+            (
+                !controls.is_empty(),
+                Swatch::Bar(palette::GREEN),
+                "control on",
+            ),
+            (
+                !staff.is_empty(),
+                Swatch::Bar(palette::ORANGE),
+                "staff headcount",
+            ),
+            (
+                !bans.is_empty(),
+                Swatch::Bar(palette::VERMILLION),
+                "ban in force",
+            ),
+            (
+                !others.is_empty(),
+                Swatch::Dot(palette::PURPLE),
+                "milestone",
+            ),
+        ];
+        let mut legend: Vec<LegendItem> = kinds
+            .into_iter()
+            .filter(|k| k.0)
+            .map(|(_, swatch, label)| LegendItem::new(swatch, label))
+            .collect();
+        legend.append(&mut header.legend);
+        header.legend = legend;
         let mut rows = sites;
         rows.extend(controls);
         rows.extend(staff);
-        rows.extend(bans.into_iter().filter(|b| !b.spans.is_empty()));
+        rows.extend(bans);
         rows.extend(others);
         TimelineChart {
             header,
@@ -201,6 +248,9 @@ fn uncertainty(probability: f64, delayed: bool) -> String {
         (false, false) => String::new(),
     }
 }
+
+/// Height of one line of event labels within a row, in pixels.
+const LINE_PX: i32 = 17;
 
 fn count(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e6 {
@@ -241,7 +291,9 @@ impl Plot for TimelineChart {
             .draw()?;
         draw_events(&mut chart, &self.events)?;
         let inner = font(13.0).pos(Pos::new(HPos::Left, VPos::Center));
-        let half = if n > 16 { 0.3 } else { 0.34 };
+        // Bars about a third of a row high, but never taller than 36 px.
+        let row_px = (body.dim_in_pixel().1 as f64 - 40.0) / n.max(1) as f64;
+        let half = 0.34f64.min(18.0 / row_px);
         for (i, row) in self.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             for (a, b, text) in &row.spans {
@@ -257,11 +309,31 @@ impl Plot for TimelineChart {
                     EmptyElement::at((*a, y)) + Text::new(text.clone(), (8, 0), inner.clone()),
                 ))?;
             }
+            // Labels that would overlap go on further lines of the row, centred on it.
+            let lines = ((row_px - 4.0) / LINE_PX as f64).floor().max(1.0) as usize;
+            let mut ends = vec![i32::MIN; lines];
+            let mut placed = Vec::with_capacity(row.points.len());
             for (d, text) in &row.points {
+                let (px, _) = chart.backend_coord(&(*d, y));
+                let width = body
+                    .estimate_text_size(text, &inner)
+                    .map(|s| s.0 as i32)
+                    .unwrap_or(7 * text.len() as i32);
+                let line = ends.iter().position(|e| *e + 8 < px).unwrap_or_else(|| {
+                    (0..lines)
+                        .min_by_key(|l| ends[*l])
+                        .expect("at least one line")
+                });
+                ends[line] = px + 10 + width;
+                placed.push(line);
+            }
+            let used = placed.iter().max().map_or(1, |m| m + 1) as i32;
+            for ((d, text), line) in row.points.iter().zip(placed) {
+                let dy = (2 * line as i32 - (used - 1)) * LINE_PX / 2;
                 chart.draw_series(std::iter::once(
                     EmptyElement::at((*d, y))
-                        + Circle::new((0, 0), 5, row.color.filled())
-                        + Text::new(text.clone(), (10, 0), inner.clone()),
+                        + Circle::new((0, dy), 5, row.color.filled())
+                        + Text::new(text.clone(), (10, dy), inner.clone()),
                 ))?;
             }
         }

@@ -2,7 +2,8 @@
 //!
 //! Bad input is collected as [`Diagnostic`]s (`file:line:col: message`) and reported all at once
 //! with exit code 2; anything that goes wrong while running or writing is a runtime failure
-//! (exit 1). `main` maps [`Error`] to these codes and nothing else decides them.
+//! (exit 1); a failed `[[expect]]` check is exit 3, after all outputs are written. `main` maps
+//! [`Error`] to these codes and nothing else decides them.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -13,6 +14,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_RUNTIME: i32 = 1;
 /// Exit code of bad usage or invalid input; nothing was written.
 pub const EXIT_INVALID: i32 = 2;
+/// Exit code when an `[[expect]]` check failed; every output was written.
+pub const EXIT_EXPECT: i32 = 3;
 
 /// One problem in an input file, located as precisely as the file allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +54,9 @@ pub enum Error {
     /// A failure while running or writing outputs.
     #[error(transparent)]
     Runtime(#[from] anyhow::Error),
+    /// At least one `[[expect]]` check failed (outputs were written); one line per failure.
+    #[error("{0}")]
+    Expectations(String),
 }
 
 fn render(diags: &[Diagnostic]) -> String {
@@ -70,6 +76,7 @@ impl Error {
         match self {
             Error::Invalid(_) | Error::Usage(_) => EXIT_INVALID,
             Error::Runtime(_) => EXIT_RUNTIME,
+            Error::Expectations(_) => EXIT_EXPECT,
         }
     }
 }

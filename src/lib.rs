@@ -15,12 +15,14 @@
 //! | per-replication totals and series, aggregation | [`metrics`] |
 //! | `regsim run`: parallel replications, outputs | [`run`] |
 //! | files: JSON, CSV | [`report`] |
+//! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
 //!
 //! Same scenario and seed give byte-identical outputs whatever the thread count: replication r
 //! always uses the random stream of (seed, r) and results are aggregated in replication order.
 
 pub mod engine;
 pub mod error;
+pub mod expect;
 pub mod metrics;
 pub mod model;
 pub mod report;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use regsim::error::{Error, EXIT_OK};
+use regsim::expect;
 use regsim::run::{self, RunOptions};
 use regsim::scenario;
 
@@ -72,6 +73,15 @@ fn out(text: &str) -> Result<(), Error> {
     }
 }
 
+/// Exit 3 (with one line per failed check) when any `[[expect]]` failed.
+fn expectations_verdict(failed: String) -> Result<(), Error> {
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Expectations(failed.trim_end().to_string()))
+    }
+}
+
 fn dispatch(command: Command) -> Result<(), Error> {
     match command {
         Command::Run {
@@ -89,6 +99,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 out: dir,
                 no_charts,
             };
+            let mut failed = String::new();
             for r in run::run(&paths, &opts)? {
                 out(&format!(
                     "{}: {} replications -> {}\n",
@@ -97,8 +108,9 @@ fn dispatch(command: Command) -> Result<(), Error> {
                     r.dir.display()
                 ))?;
                 let _ = writeln!(std::io::stderr(), "{}: {:.2} s", r.name, r.seconds);
+                failed.push_str(&expect::failure_report(&r.name, &r.checks));
             }
-            Ok(())
+            expectations_verdict(failed)
         }
         Command::Validate { paths } => {
             let files = run::scenario_files(&paths)?;

@@ -1,5 +1,6 @@
 //! `regsim run`: find scenario files, validate them all, run replications in parallel and write
-//! the outputs. Validation of every file comes first, so bad input writes nothing.
+//! the outputs. Validation of every file comes first, so bad input writes nothing. `[[expect]]`
+//! checks are evaluated after every other output is written.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::engine::{run_replication, Workspace};
 use crate::error::{Diagnostic, Error};
+use crate::expect::{self, Check};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
@@ -116,6 +118,8 @@ pub struct Ran {
     pub replications: u32,
     pub seconds: f64,
     pub dir: PathBuf,
+    /// The scenario's `[[expect]]` checks, evaluated (empty without any).
+    pub checks: Vec<Check>,
 }
 
 /// `regsim run`.
@@ -178,6 +182,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             replications: world.replications,
             seconds: started.elapsed().as_secs_f64(),
             dir,
+            checks: Vec::new(),
         });
         summaries.push(summary);
     }
@@ -205,6 +210,26 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         .collect();
     let command = visuals::run_command(paths, opts.replications, opts.seed, opts.no_charts);
     pool.install(|| visuals::run_visuals(&opts.out, &entries, &command, !opts.no_charts))?;
+    // Expectations last, so that a failed one (exit 3) still leaves every output written.
+    for ((l, summary), r) in loaded.iter().zip(&summaries).zip(&mut ran) {
+        if l.raw.expect.is_empty() {
+            continue;
+        }
+        r.checks = l
+            .raw
+            .expect
+            .iter()
+            .map(|e| {
+                let stats = summary.stats(&e.metric).expect("validated metric");
+                Check::evaluate(e, stats, None, Vec::new())
+            })
+            .collect();
+        atomic_write(
+            &r.dir.join("expectations.json"),
+            &expect::json(&r.name, &r.checks),
+        )?;
+        atomic_write(&r.dir.join("junit.xml"), &expect::junit(&r.name, &r.checks))?;
+    }
     Ok(ran)
 }
 

@@ -36,11 +36,32 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let sources = Sources::load(path)?;
     let raw = parse(&sources)?;
     let world = build::build(&raw, &sources)?;
+    let diags = crate::expect::validate(
+        &raw.expect,
+        &crate::metrics::Layout::of(&world),
+        &sources,
+        false,
+    );
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     Ok(Loaded {
         sources,
         raw,
         world,
     })
+}
+
+/// Parses and builds a scenario from `merged`, a merged chain of `sources` that the caller may
+/// have changed (a sweep point sets values in it). Problems are located in `sources`, as for
+/// [`load`]; the scenario's own `[[expect]]` blocks are not checked.
+pub fn build_merged(
+    sources: &Sources,
+    merged: toml::Table,
+) -> Result<(RawScenario, World), Vec<Diagnostic>> {
+    let raw = parse_merged(sources, merged)?;
+    let world = build::build(&raw, sources)?;
+    Ok((raw, world))
 }
 
 /// Sections holding named entities, and how to check one entry of each.
@@ -59,7 +80,12 @@ const SECTIONS: [&str; 10] = [
 
 /// Deserializes the merged chain into a [`RawScenario`], reporting every serde problem found.
 pub fn parse(sources: &Sources) -> Result<RawScenario, Vec<Diagnostic>> {
-    let merged = sources.merged();
+    parse_merged(sources, sources.merged())
+}
+
+/// Deserializes `merged` (the merged chain of `sources`, possibly changed) into a
+/// [`RawScenario`].
+fn parse_merged(sources: &Sources, merged: toml::Table) -> Result<RawScenario, Vec<Diagnostic>> {
     let mut raw: RawScenario =
         match deserialize_at(toml::Value::Table(merged.clone()), &FieldPath::root()) {
             Ok(r) => r,

@@ -91,6 +91,92 @@ pub struct RawScenario {
     /// Dated changes to the world.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<RawTimelineEvent>,
+    /// Checks on the results (`[[expect]]`): `regsim run` exits with code 3 when one fails,
+    /// after writing every output, and writes `expectations.json` and `junit.xml`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<RawExpect>,
+}
+
+/// A statistic of a metric across replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawStat {
+    Mean,
+    Sd,
+    P5,
+    P50,
+    P95,
+    Min,
+    Max,
+    Ci95Lo,
+    Ci95Hi,
+}
+
+impl RawStat {
+    /// The name as written in TOML and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            RawStat::Mean => "mean",
+            RawStat::Sd => "sd",
+            RawStat::P5 => "p5",
+            RawStat::P50 => "p50",
+            RawStat::P95 => "p95",
+            RawStat::Min => "min",
+            RawStat::Max => "max",
+            RawStat::Ci95Lo => "ci95_lo",
+            RawStat::Ci95Hi => "ci95_hi",
+        }
+    }
+}
+
+/// One check on a result: `stat` of `metric` must lie in [`min`, `max`].
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    /// A metric name, e.g. `exposure.records_visible`.
+    pub metric: String,
+    /// Which statistic across replications (default `mean`).
+    #[serde(default = "default_stat")]
+    pub stat: RawStat,
+    /// Lowest acceptable value (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Highest acceptable value (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Sweep files only: check only the points whose parameters (by path) have these values or
+    /// lie in these ranges, e.g. `{ "staff.cn_engineering.headcount" = 300 }`.
+    #[serde(default, rename = "where", skip_serializing_if = "BTreeMap::is_empty")]
+    pub filter: BTreeMap<String, RawWhere>,
+}
+
+fn default_stat() -> RawStat {
+    RawStat::Mean
+}
+
+/// A filter on one sweep parameter: a value, or a range.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawWhere {
+    Value(f64),
+    Range {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+}
+
+impl RawWhere {
+    /// Whether `v` passes the filter (a value matches within a relative 1e-9).
+    pub fn matches(&self, v: f64) -> bool {
+        match self {
+            RawWhere::Value(x) => (v - x).abs() <= 1e-9 * x.abs().max(v.abs()).max(1e-300),
+            RawWhere::Range { min, max } => {
+                min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
+            }
+        }
+    }
 }
 
 /// One base scenario file or several.

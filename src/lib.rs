@@ -16,6 +16,7 @@
 //! | `regsim run`: parallel replications, outputs | [`run`] |
 //! | files: JSON, CSV | [`report`] |
 //! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
+//! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
 //!
 //! Same scenario and seed give byte-identical outputs whatever the thread count: replication r
 //! always uses the random stream of (seed, r) and results are aggregated in replication order.
@@ -28,3 +29,4 @@ pub mod model;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod sweep;

@@ -10,6 +10,7 @@ use regsim::error::{Error, EXIT_OK};
 use regsim::expect;
 use regsim::run::{self, RunOptions};
 use regsim::scenario;
+use regsim::sweep::{self, shard::Shard, SweepOptions};
 
 /// Discrete-event simulator for data-sovereignty regimes.
 #[derive(Parser)]
@@ -52,6 +53,35 @@ enum Command {
     Explain { file: PathBuf },
     /// Print the JSON Schema of the scenario format (for Taplo / Even Better TOML).
     Schema,
+    /// Run a parameter sweep: points.csv, sensitivity.csv, expectations.json and junit.xml in
+    /// DIR/<sweep>/ (exit 3 when an [[expect]] fails). With --shard, only that share of points.
+    Sweep {
+        /// The sweep file (e.g. scenarios/sweeps/ci_smoke.toml).
+        file: PathBuf,
+        /// Run only shard K of N (1-based: points with index mod N = K-1), or `auto` from
+        /// REGSIM_SHARD, SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + REGSIM_SHARD_COUNT.
+        /// Shards write their points; `regsim merge` joins them.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Skip points already finished in the output folder.
+        #[arg(long)]
+        resume: bool,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+    },
+    /// Join shard outputs of `regsim sweep --shard` into the files an unsharded sweep writes.
+    Merge {
+        /// Shard output folders (each a --out folder, or a sweep folder in one).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, required = true)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -128,6 +158,61 @@ fn dispatch(command: Command) -> Result<(), Error> {
             let l = scenario::load(&file).map_err(Error::Invalid)?;
             let text = toml::to_string(&l.raw).map_err(|e| Error::Runtime(e.into()))?;
             out(&text)
+        }
+        Command::Sweep {
+            file,
+            shard,
+            resume,
+            threads,
+            out: dir,
+        } => {
+            let shard = match shard.as_deref() {
+                None => None,
+                Some("auto") => Some(Shard::auto(|k| std::env::var(k).ok()).map_err(Error::Usage)?),
+                Some(s) => Some(Shard::parse(s).map_err(Error::Usage)?),
+            };
+            let opts = SweepOptions {
+                out: dir,
+                shard,
+                resume,
+                threads,
+            };
+            let s = sweep::run(&file, &opts)?;
+            match &shard {
+                Some(k) => out(&format!(
+                    "{}: shard {k}: {} points run -> {} (join the shards with regsim merge)\n",
+                    s.name,
+                    s.ran,
+                    s.dir.display()
+                ))?,
+                None => out(&format!(
+                    "{}: {} points ({} run now) -> {}\n",
+                    s.name,
+                    s.points,
+                    s.ran,
+                    s.dir.display()
+                ))?,
+            }
+            expectations_verdict(expect::failure_report(
+                &s.name,
+                s.checks.as_deref().unwrap_or(&[]),
+            ))
+        }
+        Command::Merge { dirs, out: dir } => {
+            let mut failed = String::new();
+            for s in sweep::merge(&dirs, &dir)? {
+                out(&format!(
+                    "{}: {} points merged -> {}\n",
+                    s.name,
+                    s.points,
+                    s.dir.display()
+                ))?;
+                failed.push_str(&expect::failure_report(
+                    &s.name,
+                    s.checks.as_deref().unwrap_or(&[]),
+                ));
+            }
+            expectations_verdict(failed)
         }
         Command::Schema => {
             let schema = schemars::schema_for!(scenario::raw::RawScenario);

@@ -115,6 +115,15 @@ fn parse_merged(sources: &Sources, merged: toml::Table) -> Result<RawScenario, V
     Ok(raw)
 }
 
+/// Deserializes `value`, written in `sources` (e.g. a sweep file), into `T`; a serde problem is
+/// reported at its place in the file.
+pub fn deserialize_located<T: DeserializeOwned>(
+    sources: &Sources,
+    value: toml::Value,
+) -> Result<T, Vec<Diagnostic>> {
+    deserialize_at(value, &FieldPath::root()).map_err(|p| vec![p.into_diagnostic(sources)])
+}
+
 /// A serde problem at a path.
 struct Problem {
     path: FieldPath,

@@ -1,0 +1,280 @@
+//! `regsim sweep` and `regsim merge`: parameter sweeps over a base scenario.
+//!
+//! A sweep file ([`file`]) names a base scenario, parameters by [`path`] into its resolved TOML,
+//! a [`design`] and `[[expect]]` checks. Every point is set in the base's merged table and
+//! built through the same code as `regsim run`, all before anything runs, so an invalid point
+//! writes nothing (exit 2). Every point runs the sweep seed's replications 0..R: replication r of
+//! every point draws from stream (seed, r) — common random numbers, so differences between
+//! points are not noise.
+//!
+//! Outputs ([`output`]) go to `DIR/<sweep>/`: `sweep.json` (the manifest), one file per finished
+//! point under `points/` (written atomically, which is what `--resume` and [`shard`]s rely on),
+//! then `points.csv`, `sensitivity.csv` ([`sensitivity`], Sobol and Morris designs),
+//! `expectations.json` and `junit.xml`. A sharded run writes only the manifest and its points;
+//! `regsim merge` joins shard folders and writes the same bytes as an unsharded run.
+
+pub mod design;
+pub mod file;
+pub mod output;
+pub mod path;
+pub mod sensitivity;
+pub mod shard;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Error};
+use crate::expect::Check;
+use crate::metrics::aggregate::Summary;
+use crate::report::atomic_write;
+use crate::run::simulate;
+
+use design::Structure;
+use output::{Manifest, PointResult};
+use shard::Shard;
+
+/// Options of `regsim sweep`.
+#[derive(Debug, Clone)]
+pub struct SweepOptions {
+    pub out: PathBuf,
+    /// `None`: the whole sweep, joined results written.
+    pub shard: Option<Shard>,
+    /// Skip points already persisted under `points/`.
+    pub resume: bool,
+    pub threads: Option<usize>,
+}
+
+/// What a sweep or merge did, for the caller to report.
+pub struct Swept {
+    pub name: String,
+    pub dir: PathBuf,
+    pub points: usize,
+    /// Points run now (the rest were resumed or belong to other shards).
+    pub ran: usize,
+    /// `None` for a shard: results are joined by `regsim merge`.
+    pub checks: Option<Vec<Check>>,
+}
+
+fn manifest(s: &file::Sweep) -> Manifest {
+    let (sobol_rows, morris_steps) = match &s.plan.structure {
+        Structure::Plain => (None, None),
+        Structure::Sobol { n } => (Some(*n), None),
+        Structure::Morris { steps } => (None, Some(steps.clone())),
+    };
+    Manifest {
+        name: s.name.clone(),
+        regsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        base: s.raw.base.clone(),
+        seed: s.seed,
+        replications: s.replications,
+        design: s.raw.design.name().to_string(),
+        parameters: s.parameters.clone(),
+        points: s.values.clone(),
+        metrics: s.layout.names.clone(),
+        sensitivity_metrics: s.sensitivity_metrics.clone(),
+        sobol_rows,
+        morris_steps,
+        expect: s.raw.expect.clone(),
+    }
+}
+
+/// `regsim sweep`.
+pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
+    let sweep = file::load(file).map_err(Error::Invalid)?;
+    let m = manifest(&sweep);
+    let dir = opts.out.join(&sweep.name);
+    let points_dir = dir.join("points");
+    let manifest_path = dir.join("sweep.json");
+    let bytes = m.to_bytes();
+    if opts.resume {
+        if let Ok(old) = std::fs::read(&manifest_path) {
+            if old != bytes {
+                return Err(Error::Usage(format!(
+                    "{}: the sweep differs from the one in {}; run without --resume into another --out, or delete that folder",
+                    file.display(),
+                    dir.display()
+                )));
+            }
+        }
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = opts.threads {
+        if t == 0 {
+            return Err(Error::Usage("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(t);
+    }
+    let pool = builder.build().context("cannot start worker threads")?;
+    std::fs::create_dir_all(&points_dir)
+        .with_context(|| format!("cannot create {}", points_dir.display()))?;
+    atomic_write(&manifest_path, &bytes)?;
+
+    let shard = opts.shard.unwrap_or(Shard::ALL);
+    let n = sweep.worlds.len();
+    let metrics = sweep.layout.len();
+    let todo: Vec<usize> = (0..n)
+        .filter(|&p| shard.owns(p))
+        .filter(|&p| !opts.resume || output::read_point(&points_dir, p, metrics).is_none())
+        .collect();
+    let progress = progress_bar(todo.len() as u64, &sweep.name);
+    pool.install(|| {
+        todo.par_iter().try_for_each(|&p| -> anyhow::Result<()> {
+            let world = &sweep.worlds[p];
+            let reps = simulate(
+                world,
+                &sweep.layout,
+                sweep.replications,
+                &ProgressBar::hidden(),
+            );
+            let summary = Summary::of(&sweep.layout, &reps);
+            output::write_point(&points_dir, &PointResult::of(p, &summary))?;
+            progress.inc(1);
+            Ok(())
+        })
+    })?;
+    progress.finish_and_clear();
+    let checks = if opts.shard.is_none() {
+        let results = read_all(std::slice::from_ref(&points_dir), &m)?;
+        Some(output::write_results(&dir, &m, &results)?)
+    } else {
+        None
+    };
+    Ok(Swept {
+        name: sweep.name,
+        dir,
+        points: n,
+        ran: todo.len(),
+        checks,
+    })
+}
+
+fn progress_bar(len: u64, name: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} points, ETA {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    pb.set_message(name.to_string());
+    pb
+}
+
+/// Every point of `m`, each read from the first of `folders` that holds it.
+fn read_all(folders: &[PathBuf], m: &Manifest) -> Result<Vec<PointResult>, Error> {
+    let mut results = Vec::with_capacity(m.points.len());
+    let mut missing = Vec::new();
+    for p in 0..m.points.len() {
+        match folders
+            .iter()
+            .find_map(|f| output::read_point(f, p, m.metrics.len()))
+        {
+            Some(r) => results.push(r),
+            None => missing.push(p),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(results);
+    }
+    let shown: Vec<String> = missing.iter().take(20).map(|p| p.to_string()).collect();
+    Err(Error::Usage(format!(
+        "sweep `{}`: {} of {} points have no result (points {}{}); run the missing shards (or rerun with --resume) and merge again",
+        m.name,
+        missing.len(),
+        m.points.len(),
+        shown.join(", "),
+        if missing.len() > 20 { ", ..." } else { "" }
+    )))
+}
+
+/// The sweep folders under a `regsim merge` argument: the folder itself when it holds a
+/// `sweep.json`, else its sub-folders that do.
+fn sweep_folders(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    if dir.join("sweep.json").is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| {
+            Error::Invalid(vec![Diagnostic {
+                file: dir.to_path_buf(),
+                location: None,
+                message: format!("cannot read this folder: {e}"),
+            }])
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("sweep.json").is_file())
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        return Err(Error::Invalid(vec![Diagnostic {
+            file: dir.to_path_buf(),
+            location: None,
+            message: "no sweep output here (no sweep.json in it or its sub-folders)".into(),
+        }]));
+    }
+    Ok(found)
+}
+
+/// `regsim merge`: joins shard folders of one or more sweeps into `out`.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<Swept>, Error> {
+    // Sweep name -> (manifest bytes, manifest, folders).
+    let mut sweeps: Vec<(Vec<u8>, Manifest, Vec<PathBuf>)> = Vec::new();
+    for d in dirs {
+        for f in sweep_folders(d)? {
+            let path = f.join("sweep.json");
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::Invalid(vec![Diagnostic {
+                    file: path.clone(),
+                    location: None,
+                    message: format!("not a regsim sweep manifest: {e}"),
+                }])
+            })?;
+            match sweeps.iter_mut().find(|(_, s, _)| s.name == m.name) {
+                Some((b, _, folders)) => {
+                    if *b != bytes {
+                        return Err(Error::Invalid(vec![Diagnostic {
+                            file: path,
+                            location: None,
+                            message: format!(
+                                "shards of sweep `{}` disagree: this one ran a different sweep file, seed or regsim version than {}",
+                                m.name,
+                                folders[0].display()
+                            ),
+                        }]));
+                    }
+                    folders.push(f.join("points"));
+                }
+                None => sweeps.push((bytes, m, vec![f.join("points")])),
+            }
+        }
+    }
+    let mut done = Vec::new();
+    for (bytes, m, folders) in &sweeps {
+        let results = read_all(folders, m)?;
+        let dir = out.join(&m.name);
+        let points_dir = dir.join("points");
+        std::fs::create_dir_all(&points_dir)
+            .with_context(|| format!("cannot create {}", points_dir.display()))?;
+        atomic_write(&dir.join("sweep.json"), bytes)?;
+        for r in &results {
+            output::write_point(&points_dir, r)?;
+        }
+        let checks = output::write_results(&dir, m, &results)?;
+        done.push(Swept {
+            name: m.name.clone(),
+            dir,
+            points: results.len(),
+            ran: 0,
+            checks: Some(checks),
+        });
+    }
+    Ok(done)
+}

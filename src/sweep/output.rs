@@ -1,0 +1,267 @@
+//! What a sweep writes, and reads back: the manifest (`sweep.json`), one file per finished point
+//! (`points/NNNNNN.json`), and the joined results (`points.csv`, `sensitivity.csv`,
+//! `expectations.json`, `junit.xml`).
+//!
+//! The joined results are always computed from the point files as read back from disk — in an
+//! unsharded run, after a resume, and in `regsim merge` alike — so all three write the same bytes.
+//! Numbers in JSON use serde_json's shortest round-trip form, so reading a point file back gives
+//! the very numbers that were computed.
+
+use std::path::Path;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::expect::{self, Check};
+use crate::metrics::aggregate::{Stats, Summary};
+use crate::report::{atomic_write, num};
+use crate::scenario::raw::RawExpect;
+
+use super::design::Structure;
+use super::sensitivity;
+
+/// Everything about a sweep that shards must agree on and `merge` needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub name: String,
+    pub regsim_version: String,
+    pub base: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub design: String,
+    pub parameters: Vec<String>,
+    /// Parameter values per point, as set.
+    pub points: Vec<Vec<f64>>,
+    /// Metric names, in layout order.
+    pub metrics: Vec<String>,
+    pub sensitivity_metrics: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sobol_rows: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub morris_steps: Option<Vec<Vec<(usize, f64)>>>,
+    pub expect: Vec<RawExpect>,
+}
+
+impl Manifest {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = serde_json::to_vec_pretty(self).expect("serialisable");
+        b.push(b'\n');
+        b
+    }
+
+    pub fn structure(&self) -> Structure {
+        match (&self.sobol_rows, &self.morris_steps) {
+            (Some(n), _) => Structure::Sobol { n: *n },
+            (_, Some(steps)) => Structure::Morris {
+                steps: steps.clone(),
+            },
+            _ => Structure::Plain,
+        }
+    }
+}
+
+/// One finished point: per metric (layout order) the statistics across its replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointResult {
+    pub point: usize,
+    /// `[mean, sd, p5, p50, p95, min, max, ci95_lo, ci95_hi]` per metric.
+    pub stats: Vec<[f64; 9]>,
+}
+
+impl PointResult {
+    pub fn of(point: usize, s: &Summary) -> PointResult {
+        PointResult {
+            point,
+            stats: s
+                .totals
+                .iter()
+                .map(|t| {
+                    [
+                        t.mean, t.sd, t.p5, t.p50, t.p95, t.min, t.max, t.ci95[0], t.ci95[1],
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn stats_of(&self, metric: usize) -> Stats {
+        let s = self.stats[metric];
+        Stats {
+            mean: s[0],
+            sd: s[1],
+            p5: s[2],
+            p50: s[3],
+            p95: s[4],
+            min: s[5],
+            max: s[6],
+            ci95: [s[7], s[8]],
+        }
+    }
+}
+
+/// File name of point `p` under `points/`.
+pub fn point_file(p: usize) -> String {
+    format!("{p:06}.json")
+}
+
+/// Writes point `r` atomically into `points_dir`.
+pub fn write_point(points_dir: &Path, r: &PointResult) -> anyhow::Result<()> {
+    let mut b = serde_json::to_vec(r).context("a point's statistics are not finite numbers")?;
+    b.push(b'\n');
+    atomic_write(&points_dir.join(point_file(r.point)), &b)
+}
+
+/// Reads point `p` from `points_dir`; `None` when it is missing or unreadable (not finished).
+pub fn read_point(points_dir: &Path, p: usize, metrics: usize) -> Option<PointResult> {
+    let b = std::fs::read(points_dir.join(point_file(p))).ok()?;
+    let r: PointResult = serde_json::from_slice(&b).ok()?;
+    (r.point == p && r.stats.len() == metrics).then_some(r)
+}
+
+/// Writes `points.csv`, `sensitivity.csv` (Sobol and Morris designs), `expectations.json` and
+/// `junit.xml` into `dir` from every point's result; returns the checks.
+pub fn write_results(
+    dir: &Path,
+    m: &Manifest,
+    results: &[PointResult],
+) -> anyhow::Result<Vec<Check>> {
+    atomic_write(&dir.join("points.csv"), &points_csv(m, results))?;
+    if let Some(bytes) = sensitivity_csv(m, results) {
+        atomic_write(&dir.join("sensitivity.csv"), &bytes)?;
+    }
+    let checks = checks(m, results);
+    atomic_write(
+        &dir.join("expectations.json"),
+        &expect::json(&m.name, &checks),
+    )?;
+    atomic_write(&dir.join("junit.xml"), &expect::junit(&m.name, &checks))?;
+    Ok(checks)
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
+}
+
+/// `point,<parameter>...,<metric>.mean,.p5,.p50,.p95,.ci95_lo,.ci95_hi` per metric.
+pub fn points_csv(m: &Manifest, results: &[PointResult]) -> Vec<u8> {
+    const COLS: [(&str, usize); 6] = [
+        ("mean", 0),
+        ("p5", 2),
+        ("p50", 3),
+        ("p95", 4),
+        ("ci95_lo", 7),
+        ("ci95_hi", 8),
+    ];
+    let mut w = writer();
+    let mut header = vec!["point".to_string()];
+    header.extend(m.parameters.iter().cloned());
+    for name in &m.metrics {
+        header.extend(COLS.iter().map(|(c, _)| format!("{name}.{c}")));
+    }
+    w.write_record(&header).expect("memory");
+    for r in results {
+        let mut row = vec![r.point.to_string()];
+        row.extend(m.points[r.point].iter().map(|v| num(*v)));
+        for s in &r.stats {
+            row.extend(COLS.iter().map(|(_, i)| num(s[*i])));
+        }
+        w.write_record(&row).expect("memory");
+    }
+    w.into_inner().expect("memory")
+}
+
+/// `method,metric,parameter,index,value,ci95_lo,ci95_hi`: Morris μ*, σ and μ, or Sobol S1 and
+/// ST, of each metric's mean per point; `None` for designs without sensitivity indices.
+pub fn sensitivity_csv(m: &Manifest, results: &[PointResult]) -> Option<Vec<u8>> {
+    let structure = m.structure();
+    if structure == Structure::Plain {
+        return None;
+    }
+    let k = m.parameters.len();
+    let mut w = writer();
+    w.write_record([
+        "method",
+        "metric",
+        "parameter",
+        "index",
+        "value",
+        "ci95_lo",
+        "ci95_hi",
+    ])
+    .expect("memory");
+    for metric in &m.sensitivity_metrics {
+        let idx = m.metrics.iter().position(|n| n == metric)?;
+        let y: Vec<f64> = results.iter().map(|r| r.stats[idx][0]).collect();
+        match &structure {
+            Structure::Sobol { n } => {
+                let s = sensitivity::sobol(&y, *n, k, sensitivity::RESAMPLES, m.seed);
+                for (p, s) in m.parameters.iter().zip(s) {
+                    for (label, e) in [("S1", s.s1), ("ST", s.st)] {
+                        w.write_record([
+                            "sobol",
+                            metric,
+                            p,
+                            label,
+                            &num(e.value),
+                            &num(e.lo),
+                            &num(e.hi),
+                        ])
+                        .expect("memory");
+                    }
+                }
+            }
+            Structure::Morris { steps } => {
+                let s = sensitivity::morris(&y, steps, k, sensitivity::RESAMPLES, m.seed);
+                for (p, s) in m.parameters.iter().zip(s) {
+                    for (label, e) in [("mu_star", s.mu_star), ("sigma", s.sigma)] {
+                        w.write_record([
+                            "morris",
+                            metric,
+                            p,
+                            label,
+                            &num(e.value),
+                            &num(e.lo),
+                            &num(e.hi),
+                        ])
+                        .expect("memory");
+                    }
+                    w.write_record(["morris", metric, p, "mu", &num(s.mu), "", ""])
+                        .expect("memory");
+                }
+            }
+            Structure::Plain => {}
+        }
+    }
+    Some(w.into_inner().expect("memory"))
+}
+
+/// Every `[[expect]]` against every point its `where` selects, expectation by expectation.
+pub fn checks(m: &Manifest, results: &[PointResult]) -> Vec<Check> {
+    let mut out = Vec::new();
+    for e in &m.expect {
+        let Some(metric) = m.metrics.iter().position(|n| *n == e.metric) else {
+            continue;
+        };
+        for r in results {
+            let values = &m.points[r.point];
+            let selected = e.filter.iter().all(|(path, f)| {
+                m.parameters
+                    .iter()
+                    .position(|p| p == path)
+                    .is_some_and(|i| f.matches(values[i]))
+            });
+            if selected {
+                let params = m.parameters.iter().cloned().zip(values.clone()).collect();
+                out.push(Check::evaluate(
+                    e,
+                    &r.stats_of(metric),
+                    Some(r.point),
+                    params,
+                ));
+            }
+        }
+    }
+    out
+}

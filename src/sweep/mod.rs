@@ -138,7 +138,10 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
     })?;
     progress.finish_and_clear();
     let checks = if opts.shard.is_none() {
-        let results = read_all(std::slice::from_ref(&points_dir), &m)?;
+        let results: Vec<PointResult> = read_all(std::slice::from_ref(&points_dir), &m)?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
         Some(output::write_results(&dir, &m, &results)?)
     } else {
         None
@@ -167,7 +170,7 @@ fn progress_bar(len: u64, name: &str) -> ProgressBar {
 }
 
 /// Every point of `m`, each read from the first of `folders` that holds it.
-fn read_all(folders: &[PathBuf], m: &Manifest) -> Result<Vec<PointResult>, Error> {
+fn read_all(folders: &[PathBuf], m: &Manifest) -> Result<Vec<(PointResult, Vec<u8>)>, Error> {
     let mut results = Vec::with_capacity(m.points.len());
     let mut missing = Vec::new();
     for p in 0..m.points.len() {
@@ -264,9 +267,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<Swept>, Error> {
         std::fs::create_dir_all(&points_dir)
             .with_context(|| format!("cannot create {}", points_dir.display()))?;
         atomic_write(&dir.join("sweep.json"), bytes)?;
-        for r in &results {
-            output::write_point(&points_dir, r)?;
+        for (r, bytes) in &results {
+            output::copy_point(&points_dir, r.point, bytes)?;
         }
+        let results: Vec<PointResult> = results.into_iter().map(|(r, _)| r).collect();
         let checks = output::write_results(&dir, m, &results)?;
         done.push(Swept {
             name: m.name.clone(),

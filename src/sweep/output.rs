@@ -4,8 +4,9 @@
 //!
 //! The joined results are always computed from the point files as read back from disk — in an
 //! unsharded run, after a resume, and in `regsim merge` alike — so all three write the same bytes.
-//! Numbers in JSON use serde_json's shortest round-trip form, so reading a point file back gives
-//! the very numbers that were computed.
+//! `merge` copies point files byte for byte rather than writing them anew: serde_json's default
+//! float parser may differ from the written number in the last bit, so the joined results are
+//! computed from read-back numbers on every path, and point files are never re-serialised.
 
 use std::path::Path;
 
@@ -111,11 +112,17 @@ pub fn write_point(points_dir: &Path, r: &PointResult) -> anyhow::Result<()> {
     atomic_write(&points_dir.join(point_file(r.point)), &b)
 }
 
-/// Reads point `p` from `points_dir`; `None` when it is missing or unreadable (not finished).
-pub fn read_point(points_dir: &Path, p: usize, metrics: usize) -> Option<PointResult> {
+/// Reads point `p` from `points_dir`, with the file's bytes (which `merge` copies as they are);
+/// `None` when it is missing or unreadable (not finished).
+pub fn read_point(points_dir: &Path, p: usize, metrics: usize) -> Option<(PointResult, Vec<u8>)> {
     let b = std::fs::read(points_dir.join(point_file(p))).ok()?;
     let r: PointResult = serde_json::from_slice(&b).ok()?;
-    (r.point == p && r.stats.len() == metrics).then_some(r)
+    (r.point == p && r.stats.len() == metrics).then_some((r, b))
+}
+
+/// Copies a point file's bytes into `points_dir` atomically.
+pub fn copy_point(points_dir: &Path, p: usize, bytes: &[u8]) -> anyhow::Result<()> {
+    atomic_write(&points_dir.join(point_file(p)), bytes)
 }
 
 /// Writes `points.csv`, `sensitivity.csv` (Sobol and Morris designs), `expectations.json` and

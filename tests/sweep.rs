@@ -1,0 +1,443 @@
+//! Sweeps and expectations through the real binary, on a tiny scenario written in the test:
+//! sharded-then-merged equals unsharded byte for byte, a resumed sweep equals an uninterrupted
+//! one, failed expectations exit 3 with a JUnit failure, and a parameter path typo is refused
+//! with its place in the sweep file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+fn regsim() -> Command {
+    Command::cargo_bin("regsim").unwrap()
+}
+
+/// A one-year scenario: one population, one site, one staff group behind a gateway.
+const SCENARIO: &str = r#"start = "2024-01-01"
+end = "2024-12-31"
+replications = 5
+
+[population.eu]
+home = "EU"
+enclave = ["IE"]
+restricted = ["CN"]
+users = 2_000_000
+data_per_user_mb = 500
+placement = { dublin = 1.0 }
+
+[site.dublin]
+jurisdiction = "IE"
+capacity_pb = 2
+
+[staff.ops]
+jurisdiction = "CN"
+headcount = 10
+sessions_per_person_day = 1
+records_per_session = { dist = "lognormal", median = 10, p90 = 40 }
+populations = ["eu"]
+categories = ["identifiers", "behavioural"]
+misuse_share = 0.01
+
+[control.gw]
+kind = "gateway"
+start = "2024-01-01"
+staff_jurisdictions = ["CN"]
+masks = ["identifiers"]
+reid_probability = 0.05
+"#;
+
+/// A Morris sweep of 12 points over three parameters, one inside a distribution table.
+const MORRIS: &str = r#"base = "../tiny.toml"
+design = "morris"
+trajectories = 3
+replications = 3
+seed = 7
+
+[[parameter]]
+path = "staff.ops.headcount"
+min = 5
+max = 40
+
+[[parameter]]
+path = "control.gw.reid_probability"
+min = 0.01
+max = 0.5
+scale = "log"
+
+[[parameter]]
+path = "staff.ops.records_per_session.median"
+min = 5
+max = 20
+
+[[expect]]
+metric = "access.sessions"
+min = 1
+"#;
+
+struct Setup {
+    dir: TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("sweeps")).unwrap();
+        fs::write(dir.path().join("tiny.toml"), SCENARIO).unwrap();
+        Setup { dir }
+    }
+    fn sweep(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join("sweeps").join(name);
+        fs::write(&p, text).unwrap();
+        p
+    }
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+}
+
+/// Every file under `dir`, relative path → bytes, sorted.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn names(t: &[(String, Vec<u8>)]) -> Vec<&str> {
+    t.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+#[test]
+fn sharded_then_merged_equals_unsharded_byte_for_byte() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(s.path("whole"))
+        .assert()
+        .success();
+    let whole = tree(&s.path("whole/morris"));
+    let listed = names(&whole);
+    for f in [
+        "sweep.json",
+        "points.csv",
+        "sensitivity.csv",
+        "expectations.json",
+        "junit.xml",
+        "points/000011.json",
+    ] {
+        assert!(listed.contains(&f), "{f} missing from {listed:?}");
+    }
+    assert!(!listed.contains(&"points/000012.json"));
+    let sens = String::from_utf8(
+        whole
+            .iter()
+            .find(|(n, _)| n == "sensitivity.csv")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(sens.starts_with("method,metric,parameter,index,value,ci95_lo,ci95_hi\n"));
+    assert!(sens.contains("morris,access.sessions,staff.ops.headcount,mu_star,"));
+
+    for n in [1, 2, 3, 7] {
+        let mut merge = regsim();
+        merge.arg("merge");
+        for k in 1..=n {
+            let out = s.path(&format!("n{n}/shard{k}"));
+            let assert = regsim()
+                .arg("sweep")
+                .arg(&file)
+                .args(["--shard", &format!("{k}/{n}"), "--threads", "1", "--out"])
+                .arg(&out)
+                .assert()
+                .success();
+            let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+            assert!(stdout.contains(&format!("shard {k}/{n}")), "{stdout}");
+            // A shard writes its points and the manifest, not the joined results.
+            assert!(!out.join("morris/points.csv").exists());
+            merge.arg(&out);
+        }
+        let merged = s.path(&format!("n{n}/merged"));
+        merge.arg("--out").arg(&merged).assert().success();
+        let got = tree(&merged.join("morris"));
+        assert_eq!(names(&got), names(&whole), "N = {n}");
+        assert!(
+            got == whole,
+            "N = {n}: merged bytes differ from the unsharded run"
+        );
+    }
+}
+
+#[test]
+fn merging_incomplete_shards_names_the_missing_points() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    regsim()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--shard", "1/3", "--out"])
+        .arg(s.path("a"))
+        .assert()
+        .success();
+    let assert = regsim()
+        .arg("merge")
+        .arg(s.path("a"))
+        .arg("--out")
+        .arg(s.path("m"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("8 of 12 points have no result (points 1, 2, 4"),
+        "{err}"
+    );
+}
+
+#[test]
+fn resume_after_a_kill_equals_an_uninterrupted_run() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let run = |out: &str, resume: bool| {
+        let mut c = regsim();
+        c.arg("sweep").arg(&file).arg("--out").arg(s.path(out));
+        if resume {
+            c.arg("--resume");
+        }
+        let a = c.assert().success();
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    };
+    run("straight", false);
+    run("killed", false);
+    // A kill mid-run: some points never finished, the joined results were never written, and
+    // a temporary file was left behind.
+    let dir = s.path("killed/morris");
+    for p in [0, 5, 6, 11] {
+        fs::remove_file(dir.join(format!("points/{p:06}.json"))).unwrap();
+    }
+    for f in [
+        "points.csv",
+        "sensitivity.csv",
+        "expectations.json",
+        "junit.xml",
+    ] {
+        fs::remove_file(dir.join(f)).unwrap();
+    }
+    fs::write(dir.join("points/000003.json"), "{\"point\": 3, \"sta").unwrap();
+    let stdout = run("killed", true);
+    assert!(stdout.contains("12 points (5 run now)"), "{stdout}");
+    assert!(tree(&dir) == tree(&s.path("straight/morris")));
+}
+
+#[test]
+fn resume_refuses_a_changed_sweep() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(s.path("o"))
+        .assert()
+        .success();
+    fs::write(&file, MORRIS.replace("seed = 7", "seed = 8")).unwrap();
+    regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--resume")
+        .arg("--out")
+        .arg(s.path("o"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_failed_sweep_expectation_exits_3_after_writing_a_junit_failure() {
+    let s = Setup::new();
+    let text = r#"base = "../tiny.toml"
+design = "grid"
+replications = 3
+
+[[parameter]]
+path = "staff.ops.headcount"
+values = [5, 50]
+
+[[expect]]
+metric = "access.sessions"
+stat = "p95"
+max = 10000
+where = { "staff.ops.headcount" = 50 }
+"#;
+    let file = s.sweep("strict.toml", text);
+    let assert = regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(s.path("o"))
+        .assert()
+        .code(3);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("strict: expectation failed: point 1 (staff.ops.headcount=50)"),
+        "{err}"
+    );
+    let dir = s.path("o/strict");
+    assert!(dir.join("points.csv").is_file());
+    let junit = fs::read_to_string(dir.join("junit.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&junit).unwrap();
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    // The filter selects one point of two.
+    assert_eq!(cases.len(), 1);
+    assert!(cases[0].children().any(|c| c.has_tag_name("failure")));
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("expectations.json")).unwrap()).unwrap();
+    assert_eq!(json["failed"], 1);
+}
+
+#[test]
+fn scenario_expectations_are_checked_by_run() {
+    let s = Setup::new();
+    let pass = format!("{SCENARIO}\n[[expect]]\nmetric = \"access.sessions\"\nmin = 1\n");
+    fs::write(s.path("pass.toml"), pass).unwrap();
+    let fail = format!(
+        "{SCENARIO}\n[[expect]]\nmetric = \"access.sessions\"\nmin = 1\n\n[[expect]]\nmetric = \"access.sessions\"\nstat = \"ci95_hi\"\nmax = 1\n"
+    );
+    fs::write(s.path("fail.toml"), fail).unwrap();
+    let out = s.path("o");
+    regsim()
+        .args(["run", "--no-charts", "--out"])
+        .arg(&out)
+        .arg(s.path("pass.toml"))
+        .arg(s.path("tiny.toml"))
+        .assert()
+        .success();
+    assert!(out.join("pass/junit.xml").is_file());
+    assert!(out.join("pass/expectations.json").is_file());
+    // Without [[expect]], no new files.
+    assert!(!out.join("tiny/junit.xml").exists());
+    assert!(!out.join("tiny/expectations.json").exists());
+
+    let out = s.path("o2");
+    let assert = regsim()
+        .args(["run", "--no-charts", "--out"])
+        .arg(&out)
+        .arg(s.path("fail.toml"))
+        .assert()
+        .code(3);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("fail: expectation failed: access.sessions ci95_hi <= 1"),
+        "{err}"
+    );
+    // Every output is there.
+    assert!(out.join("fail/summary.json").is_file());
+    assert!(out.join("index.html").is_file());
+    let junit = fs::read_to_string(out.join("fail/junit.xml")).unwrap();
+    assert!(junit.contains("tests=\"2\" failures=\"1\""), "{junit}");
+}
+
+#[test]
+fn an_unknown_expectation_metric_is_located_and_named() {
+    let s = Setup::new();
+    let text = format!("{SCENARIO}\n[[expect]]\nmetric = \"acess.sessions\"\nmax = 1\n");
+    fs::write(s.path("bad.toml"), &text).unwrap();
+    let line = text.lines().position(|l| l.starts_with("metric")).unwrap() + 1;
+    let assert = regsim()
+        .args(["run", "--out"])
+        .arg(s.path("o"))
+        .arg(s.path("bad.toml"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains(&format!("bad.toml:{line}:10: ")), "{err}");
+    assert!(err.contains("did you mean `access.sessions`"), "{err}");
+    assert!(!s.path("o").exists());
+}
+
+#[test]
+fn a_sweep_path_typo_exits_2_at_its_place_with_the_closest_paths() {
+    let s = Setup::new();
+    let text = MORRIS.replace("\"staff.ops.headcount\"", "\"staff.ops.headcont\"");
+    let file = s.sweep("typo.toml", &text);
+    let line = text.lines().position(|l| l.contains("headcont")).unwrap() + 1;
+    let assert = regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(s.path("o"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains(&format!("typo.toml:{line}:8: ")), "{err}");
+    assert!(
+        err.contains("closest valid paths: staff.ops.headcount"),
+        "{err}"
+    );
+    assert!(!s.path("o").exists());
+}
+
+#[test]
+fn a_point_outside_the_valid_range_is_refused_before_anything_runs() {
+    let s = Setup::new();
+    let text = MORRIS.replace("max = 0.5", "max = 5");
+    let file = s.sweep("range.toml", &text);
+    let assert = regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(s.path("o"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("is not a valid scenario"), "{err}");
+    assert!(err.contains("tiny.toml:"), "{err}");
+    assert!(!s.path("o").exists());
+}
+
+#[test]
+fn shard_auto_reads_a_slurm_array() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let assert = regsim()
+        .arg("sweep")
+        .arg(&file)
+        .args(["--shard", "auto", "--out"])
+        .arg(s.path("o"))
+        .env("SLURM_ARRAY_TASK_ID", "2")
+        .env("SLURM_ARRAY_TASK_COUNT", "4")
+        .env_remove("REGSIM_SHARD")
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("shard 3/4: 3 points run"), "{stdout}");
+    let written = tree(&s.path("o/morris"));
+    assert_eq!(
+        names(&written),
+        [
+            "points/000002.json",
+            "points/000006.json",
+            "points/000010.json",
+            "sweep.json"
+        ]
+    );
+}

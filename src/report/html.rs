@@ -72,7 +72,7 @@ fn page(title: &str, body: &str) -> Vec<u8> {
 /// What each chart shows and how to read it.
 fn chart_caption(name: &str) -> &'static str {
     match name {
-        "exposure" => "Records of protected users read by staff in restricted jurisdictions each month: with identifiers visible, pseudonymised, and pseudonymised but re-identifiable. Lines are medians across replications, bands p5–p95; dashed vertical lines are timeline events.",
+        "exposure" => "Records of protected users read by staff in restricted jurisdictions each month: with identifiers visible, pseudonymised, and pseudonymised but re-identifiable. Lines are medians across replications, bands p5–p95; dashed vertical lines mark dated changes (see the timeline).",
         "cost_cumulative" => "Running cost by component (means across replications, stacked, so the top edge is the mean cumulative total); dashed lines are the p5 and p95 of the cumulative total.",
         "loss_exceedance" => "For each amount x, the share of replications whose total cost exceeds x (log scale). The marked points are the median (p50) and the 95th percentile (p95).",
         "residency" => "Average protected data stored outside its population's enclave in each month (PB-days in the month divided by its days).",

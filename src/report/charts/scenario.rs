@@ -80,6 +80,45 @@ pub(crate) fn banded(x: &[f64], s: &[MonthStats], scale: &[f64], color: RGBColor
     ]
 }
 
+/// Whether every month has the same value in every replication (p5 = p95).
+fn no_spread(s: &[MonthStats]) -> bool {
+    s.iter()
+        .all(|m| (m.p95 - m.p5).abs() <= 1e-9 * m.p50.abs().max(1.0))
+}
+
+/// Adds a median line with its band (or the line alone when there is no spread to show, named
+/// in the note) and its legend entry.
+fn add_series(
+    h: &mut Header,
+    layers: &mut Vec<Layer>,
+    label: &str,
+    x: &[f64],
+    s: &[MonthStats],
+    scale: &[f64],
+    color: RGBColor,
+) {
+    let [band, line] = banded(x, s, scale, color);
+    if no_spread(s) {
+        h.legend.push(LegendItem::new(Swatch::Line(color), label));
+        add_note(
+            h,
+            &format!("{label}: the same in every replication (no band)."),
+        );
+    } else {
+        h.legend.push(LegendItem::new(Swatch::Band(color), label));
+        layers.push(band);
+    }
+    layers.push(line);
+}
+
+/// Appends a sentence to the header's note.
+fn add_note(h: &mut Header, text: &str) {
+    h.note = Some(match h.note.take() {
+        Some(n) => format!("{n} {text}"),
+        None => text.to_string(),
+    });
+}
+
 fn any_nonzero(s: &[MonthStats]) -> bool {
     s.iter()
         .any(|m| m.p95 != 0.0 || m.p5 != 0.0 || m.mean != 0.0)
@@ -115,7 +154,7 @@ impl Inputs<'_> {
         if !self.world.timeline.is_empty() {
             h.legend.push(LegendItem::new(
                 Swatch::Event,
-                "timeline event (see timeline chart)",
+                "dated change (see timeline chart)",
             ));
         }
         h
@@ -168,14 +207,16 @@ impl Inputs<'_> {
         ] {
             match self.monthly(name) {
                 Some(s) if any_nonzero(s) => {
-                    h.legend.push(LegendItem::new(Swatch::Band(color), label));
-                    layers.extend(banded(&months.mid, s, &ones, color));
+                    add_series(&mut h, &mut layers, label, &months.mid, s, &ones, color)
                 }
                 _ => zero.push(label),
             }
         }
         if !zero.is_empty() && !layers.is_empty() {
-            h.note = Some(format!("Zero in every month: {}.", zero.join(", ")));
+            add_note(
+                &mut h,
+                &format!("Zero in every month: {}.", zero.join(", ")),
+            );
         }
         let mut c = self.time_chart(h, Unit::Count, "records per month (log scale)", layers);
         c.log_y = true;
@@ -319,11 +360,15 @@ impl Inputs<'_> {
             .monthly("residency.pb_days_outside")
             .filter(|s| any_nonzero(s))
         {
-            h.legend.push(LegendItem::new(
-                Swatch::Band(palette::VERMILLION),
+            add_series(
+                &mut h,
+                &mut layers,
                 "protected data outside the enclave",
-            ));
-            layers.extend(banded(&months.mid, s, &months.days, palette::VERMILLION));
+                &months.mid,
+                s,
+                &months.days,
+                palette::VERMILLION,
+            );
         }
         let mut c = self.time_chart(h, Unit::Suffix("PB"), "PB outside the enclave", layers);
         if c.layers.is_empty() {
@@ -346,9 +391,7 @@ impl Inputs<'_> {
         for (i, p) in self.world.populations.iter().enumerate() {
             if let Some(s) = self.monthly(&format!("users.active.{}", p.name)) {
                 let color = palette::series(i);
-                h.legend
-                    .push(LegendItem::new(Swatch::Band(color), p.name.clone()));
-                layers.extend(banded(&months.end, s, &ones, color));
+                add_series(&mut h, &mut layers, &p.name, &months.end, s, &ones, color);
             }
         }
         let mut c = self.time_chart(h, Unit::Count, "active users", layers);
@@ -361,7 +404,7 @@ impl Inputs<'_> {
     fn timeline(&self) -> TimelineChart {
         let mut h = self.header(
             "Event timeline",
-            "what is in place when; dashed lines mark dated events",
+            "what is in place when; dashed lines mark dated changes",
         );
         if !self.world.timeline.is_empty() {
             h.legend.push(LegendItem::new(

@@ -15,7 +15,7 @@ use super::raw::*;
 use super::source::{FieldPath, Sources};
 use super::{regime, suggestion};
 use crate::error::Diagnostic;
-use crate::model::time::{parse_date, DAYS_PER_YEAR};
+use crate::model::time::parse_date;
 use crate::model::*;
 
 /// Longest horizon accepted, in days (100 years).
@@ -964,22 +964,7 @@ fn users_by_day(cx: &mut Ctx, pp: &FieldPath, p: &RawPopulation, cal: &Calendar)
     if points.is_empty() {
         return vec![0.0; cal.days as usize];
     }
-    (0..cal.days as i64)
-        .map(|d| {
-            let (first_day, first) = points[0];
-            let (last_day, last) = *points.last().expect("non-empty");
-            if d < first_day {
-                first
-            } else if d >= last_day {
-                last * (1.0 + growth).powf((d - last_day) as f64 / DAYS_PER_YEAR)
-            } else {
-                let k = points.partition_point(|&(pd, _)| pd <= d);
-                let (d0, u0) = points[k - 1];
-                let (d1, u1) = points[k];
-                u0 + (u1 - u0) * (d - d0) as f64 / (d1 - d0) as f64
-            }
-        })
-        .collect()
+    regime::interpolate(&points, growth, cal.days)
 }
 
 /// The kind-specific part of a control, with fields of other kinds refused.

@@ -141,6 +141,7 @@ fn sharded_then_merged_equals_unsharded_byte_for_byte() {
         "expectations.json",
         "junit.xml",
         "points/000011.json",
+        "tornado_exposure.records_reidentifiable.svg",
     ] {
         assert!(listed.contains(&f), "{f} missing from {listed:?}");
     }

@@ -9,10 +9,11 @@
 //!
 //! Outputs ([`output`]) go to `DIR/<sweep>/`: `sweep.json` (the manifest), one file per finished
 //! point under `points/` (written atomically, which is what `--resume` and [`shard`]s rely on),
-//! then `points.csv`, `sensitivity.csv` ([`sensitivity`], Sobol and Morris designs),
-//! `expectations.json` and `junit.xml`. A sharded run writes only the manifest and its points;
+//! then `points.csv`, `sensitivity.csv` ([`sensitivity`], Sobol and Morris designs), SVG
+//! [`charts`], `expectations.json` and `junit.xml`. A sharded run writes only the manifest and its points;
 //! `regsim merge` joins shard folders and writes the same bytes as an unsharded run.
 
+pub mod charts;
 pub mod design;
 pub mod file;
 pub mod output;
@@ -76,6 +77,15 @@ fn manifest(s: &file::Sweep) -> Manifest {
         points: s.values.clone(),
         metrics: s.layout.names.clone(),
         sensitivity_metrics: s.sensitivity_metrics.clone(),
+        chart_metrics: if s.raw.metrics.is_empty() {
+            charts::DEFAULT_METRICS
+                .iter()
+                .filter(|n| s.layout.index(n).is_some())
+                .map(|n| n.to_string())
+                .collect()
+        } else {
+            s.raw.metrics.clone()
+        },
         sobol_rows,
         morris_steps,
         expect: s.raw.expect.clone(),

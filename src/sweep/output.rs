@@ -19,7 +19,7 @@ use crate::report::{atomic_write, num};
 use crate::scenario::raw::RawExpect;
 
 use super::design::Structure;
-use super::sensitivity;
+use super::{charts, sensitivity};
 
 /// Everything about a sweep that shards must agree on and `merge` needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +36,8 @@ pub struct Manifest {
     /// Metric names, in layout order.
     pub metrics: Vec<String>,
     pub sensitivity_metrics: Vec<String>,
+    /// Metrics drawn in the sweep's charts.
+    pub chart_metrics: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sobol_rows: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,6 +149,9 @@ pub fn write_results(
     if let Some(bytes) = sensitivity_csv(m, results) {
         atomic_write(&dir.join("sensitivity.csv"), &bytes)?;
     }
+    for (name, svg) in charts(m, results) {
+        atomic_write(&dir.join(name), svg.as_bytes())?;
+    }
     let checks = checks(m, results);
     atomic_write(
         &dir.join("expectations.json"),
@@ -190,14 +195,42 @@ pub fn points_csv(m: &Manifest, results: &[PointResult]) -> Vec<u8> {
     w.into_inner().expect("memory")
 }
 
+/// Sensitivity indices of one metric.
+enum Indices {
+    Sobol(Vec<sensitivity::SobolIndex>),
+    Morris(Vec<sensitivity::MorrisIndex>),
+}
+
+/// The indices of `metric` (its mean per point), `None` for designs without them.
+fn indices(m: &Manifest, results: &[PointResult], metric: &str) -> Option<Indices> {
+    let idx = m.metrics.iter().position(|n| n == metric)?;
+    let y: Vec<f64> = results.iter().map(|r| r.stats[idx][0]).collect();
+    let k = m.parameters.len();
+    match m.structure() {
+        Structure::Sobol { n } => Some(Indices::Sobol(sensitivity::sobol(
+            &y,
+            n,
+            k,
+            sensitivity::RESAMPLES,
+            m.seed,
+        ))),
+        Structure::Morris { steps } => Some(Indices::Morris(sensitivity::morris(
+            &y,
+            &steps,
+            k,
+            sensitivity::RESAMPLES,
+            m.seed,
+        ))),
+        Structure::Plain => None,
+    }
+}
+
 /// `method,metric,parameter,index,value,ci95_lo,ci95_hi`: Morris μ*, σ and μ, or Sobol S1 and
 /// ST, of each metric's mean per point; `None` for designs without sensitivity indices.
 pub fn sensitivity_csv(m: &Manifest, results: &[PointResult]) -> Option<Vec<u8>> {
-    let structure = m.structure();
-    if structure == Structure::Plain {
+    if m.structure() == Structure::Plain {
         return None;
     }
-    let k = m.parameters.len();
     let mut w = writer();
     w.write_record([
         "method",
@@ -210,11 +243,8 @@ pub fn sensitivity_csv(m: &Manifest, results: &[PointResult]) -> Option<Vec<u8>>
     ])
     .expect("memory");
     for metric in &m.sensitivity_metrics {
-        let idx = m.metrics.iter().position(|n| n == metric)?;
-        let y: Vec<f64> = results.iter().map(|r| r.stats[idx][0]).collect();
-        match &structure {
-            Structure::Sobol { n } => {
-                let s = sensitivity::sobol(&y, *n, k, sensitivity::RESAMPLES, m.seed);
+        match indices(m, results, metric)? {
+            Indices::Sobol(s) => {
                 for (p, s) in m.parameters.iter().zip(s) {
                     for (label, e) in [("S1", s.s1), ("ST", s.st)] {
                         w.write_record([
@@ -230,8 +260,7 @@ pub fn sensitivity_csv(m: &Manifest, results: &[PointResult]) -> Option<Vec<u8>>
                     }
                 }
             }
-            Structure::Morris { steps } => {
-                let s = sensitivity::morris(&y, steps, k, sensitivity::RESAMPLES, m.seed);
+            Indices::Morris(s) => {
                 for (p, s) in m.parameters.iter().zip(s) {
                     for (label, e) in [("mu_star", s.mu_star), ("sigma", s.sigma)] {
                         w.write_record([
@@ -249,10 +278,98 @@ pub fn sensitivity_csv(m: &Manifest, results: &[PointResult]) -> Option<Vec<u8>>
                         .expect("memory");
                 }
             }
-            Structure::Plain => {}
         }
     }
     Some(w.into_inner().expect("memory"))
+}
+
+/// The sweep's charts as (file name, SVG): per chart metric, metric vs parameter (one
+/// parameter), a heatmap (a two-parameter grid) and a tornado (Sobol, Morris).
+pub fn charts(m: &Manifest, results: &[PointResult]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let subtitle = format!(
+        "sweep {}: {} points x {} replications, seed {}",
+        m.name,
+        results.len(),
+        m.replications,
+        m.seed
+    );
+    for metric in &m.chart_metrics {
+        let Some(idx) = m.metrics.iter().position(|n| n == metric) else {
+            continue;
+        };
+        if m.parameters.len() == 1 && results.len() > 1 {
+            let rows: Vec<(f64, f64, f64, f64)> = results
+                .iter()
+                .map(|r| {
+                    let s = r.stats[idx];
+                    (m.points[r.point][0], s[0], s[2], s[4])
+                })
+                .collect();
+            out.push((
+                format!("chart_{metric}.svg"),
+                charts::band(metric, &m.parameters[0], &subtitle, &rows),
+            ));
+        }
+        if m.parameters.len() == 2 && m.design == "grid" {
+            let distinct = |i: usize| {
+                let mut v: Vec<f64> = Vec::new();
+                for p in &m.points {
+                    if !v.contains(&p[i]) {
+                        v.push(p[i]);
+                    }
+                }
+                v
+            };
+            let (xs, ys) = (distinct(0), distinct(1));
+            if xs.len() * ys.len() == results.len() {
+                let means: Vec<Vec<f64>> = (0..xs.len())
+                    .map(|i| {
+                        (0..ys.len())
+                            .map(|j| results[i * ys.len() + j].stats[idx][0])
+                            .collect()
+                    })
+                    .collect();
+                out.push((
+                    format!("chart_{metric}.svg"),
+                    charts::heatmap(
+                        metric,
+                        (&m.parameters[0], &m.parameters[1]),
+                        &subtitle,
+                        &xs,
+                        &ys,
+                        &means,
+                    ),
+                ));
+            }
+        }
+        let rows: Option<(Vec<_>, &str)> = match indices(m, results, metric) {
+            Some(Indices::Sobol(s)) => Some((
+                m.parameters
+                    .iter()
+                    .zip(s)
+                    .map(|(p, s)| (p.clone(), s.st, Some(s.s1)))
+                    .collect(),
+                "Sobol total index ST (blue, 95% interval) and first-order S1 (orange)",
+            )),
+            Some(Indices::Morris(s)) => Some((
+                m.parameters
+                    .iter()
+                    .zip(s)
+                    .map(|(p, s)| (p.clone(), s.mu_star, None))
+                    .collect(),
+                "Morris mu* (mean absolute elementary effect, unit-scaled parameters; 95% interval)",
+            )),
+            None => None,
+        };
+        if let Some((rows, label)) = rows {
+            out.push((
+                format!("tornado_{metric}.svg"),
+                charts::tornado(metric, &subtitle, label, &rows),
+            ));
+        }
+    }
+    out
 }
 
 /// Every `[[expect]]` against every point its `where` selects, expectation by expectation.

@@ -40,6 +40,8 @@ h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd
 table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e5e5e5; text-align: right; vertical-align: top; }
 th { background: #f4f4f4; } td.l, th.l { text-align: left; }
+td:not(.l), th:not(.l) { white-space: nowrap; }
+.wide { overflow-x: auto; max-width: 100%; }
 tr:hover td { background: #fafafa; }
 code, pre { background: #f4f4f4; border-radius: 3px; }
 code { padding: 1px 4px; } pre { padding: 10px 14px; overflow-x: auto; }
@@ -319,7 +321,7 @@ fn comparison_table(b: &mut String, entries: &[IndexEntry]) {
     let _ = writeln!(
         b,
         "<p>Means over replications with the 95% confidence interval of the mean; every statistic is in \
-         <a href=\"comparison.csv\">comparison.csv</a>.</p>\n<table>\n<tr><th class=\"l\">metric</th>{}</tr>",
+         <a href=\"comparison.csv\">comparison.csv</a>.</p>\n<div class=\"wide\"><table>\n<tr><th class=\"l\">metric</th>{}</tr>",
         entries
             .iter()
             .map(|e| format!("<th>{}</th>", esc(&e.loaded.world.name)))
@@ -352,7 +354,7 @@ fn comparison_table(b: &mut String, entries: &[IndexEntry]) {
         }
         b.push_str("</tr>\n");
     }
-    b.push_str("</table>\n");
+    b.push_str("</table></div>\n");
 }
 
 #[cfg(test)]

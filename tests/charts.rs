@@ -44,11 +44,25 @@ fn run(out: &Path, extra: &[&str]) {
         .success();
 }
 
-/// One run shared by the tests that only read its files.
+/// One run shared by the tests that only read its files, in a folder of this test process
+/// (two `cargo test` runs on one checkout must not rewrite each other's files); folders of
+/// processes that have ended are removed.
 fn shared() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts-shared");
+        let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        if let Ok(entries) = std::fs::read_dir(base) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().to_string();
+                let ended = name
+                    .strip_prefix("charts-shared-")
+                    .is_some_and(|pid| !Path::new("/proc").join(pid).exists());
+                if ended && Path::new("/proc/self").exists() {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let out = base.join(format!("charts-shared-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
         run(&out, &[]);
         out

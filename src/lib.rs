@@ -14,7 +14,7 @@
 //! | one replication: clock, event queue, random streams | [`engine`] |
 //! | per-replication totals and series, aggregation | [`metrics`] |
 //! | `regsim run`: parallel replications, outputs | [`run`] |
-//! | files: JSON, CSV | [`report`] |
+//! | files: JSON, CSV, charts, HTML report | [`report`] |
 //! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
 //! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
 //!

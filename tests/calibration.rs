@@ -24,8 +24,13 @@ fn copy_dir(from: &Path, to: &Path) {
 fn column(csv: &str, name: &str) -> Vec<f64> {
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let k = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
-    lines.map(|l| l.split(',').nth(k).unwrap().parse().unwrap()).collect()
+    let k = header
+        .iter()
+        .position(|h| *h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    lines
+        .map(|l| l.split(',').nth(k).unwrap().parse().unwrap())
+        .collect()
 }
 
 fn p5_p95(mut v: Vec<f64>) -> (f64, f64) {
@@ -43,7 +48,10 @@ fn p5_p95(mut v: Vec<f64>) -> (f64, f64) {
 fn unpinned_dsa_and_gdpr_enforcement_covers_what_happened() {
     let tmp = tempfile::tempdir().unwrap();
     let dir: PathBuf = tmp.path().join("scenarios");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"), &dir);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+        &dir,
+    );
     std::fs::write(
         dir.join("dsa_unpinned.toml"),
         r#"extends = "dsa_scrutiny.toml"
@@ -58,7 +66,13 @@ history_until = "2023-01-01"
     let out = tmp.path().join("out");
     Command::cargo_bin("regsim")
         .unwrap()
-        .args(["run", dir.join("dsa_unpinned.toml").to_str().unwrap(), "--replications", "500", "--out"])
+        .args([
+            "run",
+            dir.join("dsa_unpinned.toml").to_str().unwrap(),
+            "--replications",
+            "500",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -66,21 +80,50 @@ history_until = "2023-01-01"
 
     // Days from 2023-01-01.
     let milestones = [
-        ("regulatory.dsa_commission.proceedings.first_day", 414.0, "DSA proceedings 2024-02-19"),
-        ("regulatory.dsa_commission.preliminary_findings.first_day", 865.0, "DSA preliminary findings 2025-05-15"),
-        ("regulatory.irish_dpc.decision.first_day", 243.0, "DPC decision 2023-09-01"),
+        (
+            "regulatory.dsa_commission.proceedings.first_day",
+            414.0,
+            "DSA proceedings 2024-02-19",
+        ),
+        (
+            "regulatory.dsa_commission.preliminary_findings.first_day",
+            865.0,
+            "DSA preliminary findings 2025-05-15",
+        ),
+        (
+            "regulatory.irish_dpc.decision.first_day",
+            243.0,
+            "DPC decision 2023-09-01",
+        ),
     ];
     for (metric, real, what) in milestones {
         let (lo, hi) = p5_p95(column(&csv, metric));
         eprintln!("{what}: day {real}, simulated p5–p95 {lo:.0}–{hi:.0}");
-        assert!(lo <= real && real <= hi, "{what}: day {real} outside p5–p95 {lo}–{hi}");
+        assert!(
+            lo <= real && real <= hi,
+            "{what}: day {real} outside p5–p95 {lo}–{hi}"
+        );
     }
 
-    let fines: Vec<f64> = column(&csv, "regulatory.irish_dpc.first_fine").into_iter().filter(|f| *f > 0.0).collect();
-    assert!(fines.len() > 300, "too few replications with a DPC fine: {}", fines.len());
+    let fines: Vec<f64> = column(&csv, "regulatory.irish_dpc.first_fine")
+        .into_iter()
+        .filter(|f| *f > 0.0)
+        .collect();
+    assert!(
+        fines.len() > 300,
+        "too few replications with a DPC fine: {}",
+        fines.len()
+    );
     let (lo, hi) = p5_p95(fines);
-    for (real, what) in [(345e6, "GDPR fine 2023 (EUR 345 M)"), (530e6, "GDPR fine 2025 (EUR 530 M)")] {
-        eprintln!("{what}: simulated first-fine p5–p95 EUR {:.0} M – {:.0} M", lo / 1e6, hi / 1e6);
+    for (real, what) in [
+        (345e6, "GDPR fine 2023 (EUR 345 M)"),
+        (530e6, "GDPR fine 2025 (EUR 530 M)"),
+    ] {
+        eprintln!(
+            "{what}: simulated first-fine p5–p95 EUR {:.0} M – {:.0} M",
+            lo / 1e6,
+            hi / 1e6
+        );
         assert!(lo <= real && real <= hi, "{what} outside p5–p95 {lo}–{hi}");
     }
 }

@@ -248,6 +248,37 @@ fn resume_after_a_kill_equals_an_uninterrupted_run() {
 }
 
 #[test]
+fn stale_points_of_another_sweep_in_a_reused_folder_are_not_merged() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let shard = |k: u32| {
+        regsim()
+            .arg("sweep")
+            .arg(&file)
+            .args(["--shard", &format!("{k}/2"), "--out"])
+            .arg(s.path("shared"))
+            .assert()
+            .success();
+    };
+    shard(1);
+    // The sweep changes; only shard 2 reruns into the same folder.
+    fs::write(&file, MORRIS.replace("seed = 7", "seed = 8")).unwrap();
+    shard(2);
+    let assert = regsim()
+        .arg("merge")
+        .arg(s.path("shared"))
+        .arg("--out")
+        .arg(s.path("m"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("6 of 12 points have no result (points 0, 2, 4"),
+        "{err}"
+    );
+}
+
+#[test]
 fn resume_refuses_a_changed_sweep() {
     let s = Setup::new();
     let file = s.sweep("morris.toml", MORRIS);

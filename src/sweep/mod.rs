@@ -100,6 +100,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
     let points_dir = dir.join("points");
     let manifest_path = dir.join("sweep.json");
     let bytes = m.to_bytes();
+    let print = output::fingerprint(&bytes);
     if opts.resume {
         if let Ok(old) = std::fs::read(&manifest_path) {
             if old != bytes {
@@ -125,10 +126,9 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
 
     let shard = opts.shard.unwrap_or(Shard::ALL);
     let n = sweep.worlds.len();
-    let metrics = sweep.layout.len();
     let todo: Vec<usize> = (0..n)
         .filter(|&p| shard.owns(p))
-        .filter(|&p| !opts.resume || output::read_point(&points_dir, p, metrics).is_none())
+        .filter(|&p| !opts.resume || output::read_point(&points_dir, p, &m, &print).is_none())
         .collect();
     let progress = progress_bar(todo.len() as u64, &sweep.name);
     pool.install(|| {
@@ -141,14 +141,14 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
                 &ProgressBar::hidden(),
             );
             let summary = Summary::of(&sweep.layout, &reps);
-            output::write_point(&points_dir, &PointResult::of(p, &summary))?;
+            output::write_point(&points_dir, &PointResult::of(p, &print, &summary))?;
             progress.inc(1);
             Ok(())
         })
     })?;
     progress.finish_and_clear();
     let checks = if opts.shard.is_none() {
-        let results: Vec<PointResult> = read_all(std::slice::from_ref(&points_dir), &m)?
+        let results: Vec<PointResult> = read_all(std::slice::from_ref(&points_dir), &m, &print)?
             .into_iter()
             .map(|(r, _)| r)
             .collect();
@@ -180,13 +180,17 @@ fn progress_bar(len: u64, name: &str) -> ProgressBar {
 }
 
 /// Every point of `m`, each read from the first of `folders` that holds it.
-fn read_all(folders: &[PathBuf], m: &Manifest) -> Result<Vec<(PointResult, Vec<u8>)>, Error> {
+fn read_all(
+    folders: &[PathBuf],
+    m: &Manifest,
+    print: &str,
+) -> Result<Vec<(PointResult, Vec<u8>)>, Error> {
     let mut results = Vec::with_capacity(m.points.len());
     let mut missing = Vec::new();
     for p in 0..m.points.len() {
         match folders
             .iter()
-            .find_map(|f| output::read_point(f, p, m.metrics.len()))
+            .find_map(|f| output::read_point(f, p, m, print))
         {
             Some(r) => results.push(r),
             None => missing.push(p),
@@ -271,7 +275,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<Swept>, Error> {
     }
     let mut done = Vec::new();
     for (bytes, m, folders) in &sweeps {
-        let results = read_all(folders, m)?;
+        let results = read_all(folders, m, &output::fingerprint(bytes))?;
         let dir = out.join(&m.name);
         let points_dir = dir.join("points");
         std::fs::create_dir_all(&points_dir)

@@ -67,14 +67,18 @@ impl Manifest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointResult {
     pub point: usize,
+    /// [`fingerprint`] of the sweep's manifest: a point of another sweep (a stale file left in
+    /// a reused folder) is never taken for one of this sweep.
+    pub sweep: String,
     /// `[mean, sd, p5, p50, p95, min, max, ci95_lo, ci95_hi]` per metric.
     pub stats: Vec<[f64; 9]>,
 }
 
 impl PointResult {
-    pub fn of(point: usize, s: &Summary) -> PointResult {
+    pub fn of(point: usize, sweep: &str, s: &Summary) -> PointResult {
         PointResult {
             point,
+            sweep: sweep.to_string(),
             stats: s
                 .totals
                 .iter()
@@ -127,10 +131,26 @@ pub fn write_point(points_dir: &Path, r: &PointResult) -> anyhow::Result<()> {
 
 /// Reads point `p` from `points_dir`, with the file's bytes (which `merge` copies as they are);
 /// `None` when it is missing or unreadable (not finished).
-pub fn read_point(points_dir: &Path, p: usize, metrics: usize) -> Option<(PointResult, Vec<u8>)> {
+pub fn read_point(
+    points_dir: &Path,
+    p: usize,
+    m: &Manifest,
+    sweep: &str,
+) -> Option<(PointResult, Vec<u8>)> {
     let b = std::fs::read(points_dir.join(point_file(p))).ok()?;
     let r: PointResult = serde_json::from_slice(&b).ok()?;
-    (r.point == p && r.stats.len() == metrics).then_some((r, b))
+    (r.point == p && r.sweep == sweep && r.stats.len() == m.metrics.len()).then_some((r, b))
+}
+
+/// A fingerprint of a manifest's bytes (FNV-1a, 64 bits, in hex): stable across platforms
+/// and releases.
+pub fn fingerprint(manifest: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in manifest {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// Copies a point file's bytes into `points_dir` atomically.

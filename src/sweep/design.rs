@@ -3,7 +3,9 @@
 //! Every design but `grid` works in the unit hypercube [0, 1]^k and maps each coordinate onto a
 //! parameter with [`Axis::at`] (linear or log between `min` and `max`, or an index into `values`).
 //! The draws use their own Xoshiro256++ stream seeded from the sweep seed, so the points — and
-//! their order, which is their index — depend only on the sweep file.
+//! their order, which is their index — depend only on the sweep file. The Saltelli matrices A
+//! and B are pseudo-random uniform draws, not a low-discrepancy Sobol' sequence: the estimators
+//! are unbiased either way, a quasi-random sequence would only narrow the intervals.
 //!
 //! | design | points |
 //! |---|---|

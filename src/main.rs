@@ -44,7 +44,8 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
-    /// Parse and check scenarios; run nothing. Problems print as file:line:col: message.
+    /// Parse and check scenarios (and sweep files, which have `base` and `design`); run nothing.
+    /// Problems print as file:line:col: message.
     Validate {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -144,13 +145,39 @@ fn dispatch(command: Command) -> Result<(), Error> {
         }
         Command::Validate { paths } => {
             let files = run::scenario_files(&paths)?;
-            let loaded = run::load_all(&files)?;
-            for l in loaded {
-                out(&format!(
-                    "{}: ok ({})\n",
-                    l.sources.main().path.display(),
-                    l.world.name
-                ))?;
+            let (sweeps, scenarios): (Vec<PathBuf>, Vec<PathBuf>) =
+                files.into_iter().partition(|f| sweep::is_sweep_file(f));
+            let mut diags = Vec::new();
+            let mut lines = Vec::new();
+            if !scenarios.is_empty() {
+                match run::load_all(&scenarios) {
+                    Ok(loaded) => lines.extend(loaded.iter().map(|l| {
+                        format!(
+                            "{}: ok ({})\n",
+                            l.sources.main().path.display(),
+                            l.world.name
+                        )
+                    })),
+                    Err(Error::Invalid(d)) => diags.extend(d),
+                    Err(e) => return Err(e),
+                }
+            }
+            for f in &sweeps {
+                match sweep::file::load(f) {
+                    Ok(s) => lines.push(format!(
+                        "{}: ok (sweep {}, {} points)\n",
+                        f.display(),
+                        s.name,
+                        s.worlds.len()
+                    )),
+                    Err(d) => diags.extend(d),
+                }
+            }
+            if !diags.is_empty() {
+                return Err(Error::Invalid(diags));
+            }
+            for l in lines {
+                out(&l)?;
             }
             Ok(())
         }

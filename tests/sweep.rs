@@ -429,6 +429,31 @@ fn a_sweep_path_typo_exits_2_at_its_place_with_the_closest_paths() {
 }
 
 #[test]
+fn validate_checks_sweep_files_too() {
+    let s = Setup::new();
+    let good = s.sweep("morris.toml", MORRIS);
+    let assert = regsim()
+        .arg("validate")
+        .arg(&good)
+        .arg(s.path("tiny.toml"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("ok (sweep morris, 12 points)"), "{stdout}");
+    assert!(stdout.contains("tiny.toml: ok (tiny)"), "{stdout}");
+    let bad = s.sweep(
+        "bad.toml",
+        &MORRIS.replace("trajectories = 3", "trajectorys = 3"),
+    );
+    let assert = regsim().arg("validate").arg(&bad).assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("bad.toml:3:1: unknown field `trajectorys`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_point_outside_the_valid_range_is_refused_before_anything_runs() {
     let s = Setup::new();
     let text = MORRIS.replace("max = 0.5", "max = 5");

@@ -38,6 +38,14 @@ use design::Structure;
 use output::{Manifest, PointResult};
 use shard::Shard;
 
+/// Whether `path` looks like a sweep file (top-level `base` and `design`), for `regsim validate`.
+pub fn is_sweep_file(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| t.contains_key("base") && t.contains_key("design"))
+}
+
 /// Options of `regsim sweep`.
 #[derive(Debug, Clone)]
 pub struct SweepOptions {

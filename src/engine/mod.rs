@@ -184,12 +184,7 @@ impl<'a> Sim<'a> {
         ws.storage.reset(world);
         let rg = RegimeState::new(world, layout, &mut rng);
         let mut per_rep = vec![0.0; nm];
-        for (k, kind) in layout.kinds.iter().enumerate() {
-            if *kind == Kind::PerReplication && layout.names[k].ends_with(".first_day") {
-                // Censored: a milestone never reached reads as the horizon's length in days.
-                per_rep[k] = world.calendar.days as f64;
-            }
-        }
+        rg.init_milestones(world, &mut per_rep);
         Sim {
             world,
             rng,

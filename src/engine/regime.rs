@@ -108,6 +108,22 @@ impl RegimeState {
         }
     }
 
+    /// Milestone days start censored (the horizon's length: never reached), except a
+    /// regulator's initial state, reached on day 0.
+    pub fn init_milestones(&self, world: &World, per_rep: &mut [f64]) {
+        for (r, reg) in world.regulators.iter().enumerate() {
+            for (s, k) in self.milestone_metric[r].iter().enumerate() {
+                if let Some(k) = *k {
+                    per_rep[k] = if s == reg.initial {
+                        0.0
+                    } else {
+                        world.calendar.days as f64
+                    };
+                }
+            }
+        }
+    }
+
     /// Moves the trailing windows to `day`.
     pub fn advance_window(&mut self, day: usize) {
         let slot = day % WINDOW;
@@ -157,11 +173,6 @@ impl Sim<'_> {
             let day = e.day as f64 + delay;
             if day <= last {
                 self.ws.queue.push(day, Event::Timeline { index: i as u32 });
-            }
-        }
-        for (r, reg) in world.regulators.iter().enumerate() {
-            if let Some(k) = self.rg.milestone_metric[r][reg.initial] {
-                self.per_rep[k] = 0.0;
             }
         }
     }

@@ -54,45 +54,33 @@ pub(super) struct ActionFields<'a> {
     pub decision: &'a Option<String>,
 }
 
-impl<'a> From<&'a RawTimelineEvent> for ActionFields<'a> {
-    fn from(e: &'a RawTimelineEvent) -> Self {
-        ActionFields {
-            kind: e.kind,
-            site: &e.site,
-            control: &e.control,
-            staff: &e.staff,
-            headcount: e.headcount,
-            ban: &e.ban,
-            population: &e.population,
-            hours: e.hours,
-            ownership: &e.ownership,
-            regulator: &e.regulator,
-            state: &e.state,
-            fine: e.fine,
-            decision: &e.decision,
+/// Timeline events and outcome actions carry the same action fields (serde cannot flatten
+/// them into one struct under `deny_unknown_fields`); both are read through [`ActionFields`].
+macro_rules! action_fields_from {
+    ($raw:ty) => {
+        impl<'a> From<&'a $raw> for ActionFields<'a> {
+            fn from(e: &'a $raw) -> Self {
+                ActionFields {
+                    kind: e.kind,
+                    site: &e.site,
+                    control: &e.control,
+                    staff: &e.staff,
+                    headcount: e.headcount,
+                    ban: &e.ban,
+                    population: &e.population,
+                    hours: e.hours,
+                    ownership: &e.ownership,
+                    regulator: &e.regulator,
+                    state: &e.state,
+                    fine: e.fine,
+                    decision: &e.decision,
+                }
+            }
         }
-    }
+    };
 }
-
-impl<'a> From<&'a RawAction> for ActionFields<'a> {
-    fn from(e: &'a RawAction) -> Self {
-        ActionFields {
-            kind: e.kind,
-            site: &e.site,
-            control: &e.control,
-            staff: &e.staff,
-            headcount: e.headcount,
-            ban: &e.ban,
-            population: &e.population,
-            hours: e.hours,
-            ownership: &e.ownership,
-            regulator: &e.regulator,
-            state: &e.state,
-            fine: e.fine,
-            decision: &e.decision,
-        }
-    }
-}
+action_fields_from!(RawTimelineEvent);
+action_fields_from!(RawAction);
 
 /// An event kind as written in a file.
 pub(super) fn kind_name(kind: RawEventKind) -> &'static str {

@@ -1,8 +1,10 @@
 //! Scenario files on disk: reading, `extends` chains, merging, and finding where a field was
 //! written so that every problem can be reported as `file:line:col`.
 //!
-//! A scenario file may name a base with `extends = "base.toml"` (relative to itself). The chain
-//! is read child first; tables merge key by key with the child winning, any other value is
+//! A scenario file may name a base with `extends = "base.toml"` (relative to itself). Every base
+//! must lie, after following symlinks, in the folder of the file given on the command line or
+//! below it: `extends` cannot reach `../elsewhere.toml` or an absolute path. The chain is read
+//! child first; tables merge key by key with the child winning, any other value is
 //! replaced whole. Each file is also kept as a span-preserving `toml_edit` document: a field path
 //! such as `staff.cn_engineering.headcount` is located in the most derived file that writes it.
 
@@ -97,7 +99,7 @@ pub struct SourceFile {
     canonical: PathBuf,
     pub text: String,
     doc: ImDocument<String>,
-    /// The file parsed as plain TOML values, `extends` removed.
+    /// The file parsed as plain TOML values (`extends` removed when it was followed).
     pub table: toml::Table,
 }
 
@@ -111,10 +113,19 @@ impl Sources {
     /// Reads `path` and every file it extends. Fails with located diagnostics on unreadable
     /// files, TOML syntax errors, a missing base or a cycle.
     pub fn load(path: &Path) -> Result<Sources, Vec<Diagnostic>> {
+        let root = canonical(folder_of(path));
         let mut merge_order = Vec::new();
-        load_into(path, &mut Vec::new(), &mut merge_order)?;
+        load_into(path, &root, &mut Vec::new(), &mut merge_order)?;
         merge_order.reverse();
         Ok(Sources { files: merge_order })
+    }
+
+    /// Reads `path` alone, `extends` not followed and left in its table (a sweep file, where
+    /// `extends` is an unknown field).
+    pub fn load_one(path: &Path) -> Result<Sources, Vec<Diagnostic>> {
+        Ok(Sources {
+            files: vec![read_one(path)?],
+        })
     }
 
     /// The scenario file itself (the most derived one).
@@ -153,17 +164,28 @@ impl Sources {
 /// Most files one `extends` graph may read.
 const MAX_FILES: usize = 32;
 
+/// The folder `path` is in (`.` for a bare file name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Reads `path` after its bases (depth first, left to right) into `out`, in merge order.
-/// `chain` holds the files being read above this one, for cycle detection.
+/// `chain` holds the files being read above this one, for cycle detection; every base must lie
+/// in `root` (canonical) or below it.
 fn load_into(
     path: &Path,
+    root: &Path,
     chain: &mut Vec<PathBuf>,
     out: &mut Vec<SourceFile>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let file = read_one(path)?;
+    let mut file = read_one(path)?;
+    file.table.remove("extends");
     chain.push(canonical(path));
     for (target, loc) in file.extends_targets().map_err(|d| vec![d])? {
-        let resolved = path.parent().unwrap_or(Path::new(".")).join(&target);
+        let resolved = folder_of(path).join(&target);
         let diag = |message: String| {
             vec![Diagnostic {
                 file: file.path.clone(),
@@ -171,10 +193,22 @@ fn load_into(
                 message,
             }]
         };
+        if Path::new(&target).is_absolute() {
+            return Err(diag(format!(
+                "field `extends`: `{target}` is an absolute path; name the base relative to this file, in {} or below it",
+                root.display()
+            )));
+        }
         if !resolved.is_file() {
             return Err(diag(format!(
                 "field `extends`: base scenario `{target}` not found (looked for {})",
                 resolved.display()
+            )));
+        }
+        if !canonical(&resolved).starts_with(root) {
+            return Err(diag(format!(
+                "field `extends`: `{target}` is outside {}, the folder of the scenario given on the command line; a base must lie in that folder or below it",
+                root.display()
             )));
         }
         if chain.contains(&canonical(&resolved)) {
@@ -194,7 +228,7 @@ fn load_into(
         if out.iter().any(|f| f.canonical == canonical(&resolved)) {
             continue;
         }
-        load_into(&resolved, chain, out)?;
+        load_into(&resolved, root, chain, out)?;
     }
     chain.pop();
     out.push(file);
@@ -231,7 +265,7 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
             message: format!("TOML syntax: {}", e.message().trim()),
         }]
     })?;
-    let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
+    let table: toml::Table = toml::from_str(&text).map_err(|e| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
         vec![Diagnostic {
             file: path.to_path_buf(),
@@ -239,7 +273,6 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
             message: format!("TOML syntax: {}", e.message().trim()),
         }]
     })?;
-    table.remove("extends");
     Ok(SourceFile {
         path: path.to_path_buf(),
         canonical: canonical(path),
@@ -445,5 +478,73 @@ mod tests {
         let m = s.merged();
         assert_eq!(m["x"].as_integer(), Some(77));
         assert_eq!(m["y"].as_integer(), Some(2));
+    }
+
+    /// The message of the single diagnostic loading `file` in `dir` fails with.
+    fn refusal(dir: &Path, file: &str) -> String {
+        let d = Sources::load(&dir.join(file)).unwrap_err();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].location, Some((1, 11)), "{d:?}");
+        d[0].message.clone()
+    }
+
+    #[test]
+    fn bases_may_sit_anywhere_under_the_first_files_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("base")).unwrap();
+        let w = |n: &str, t: &str| std::fs::write(dir.path().join(n), t).unwrap();
+        w("top.toml", "extends = \"base/eu.toml\"\n");
+        w("base/eu.toml", "extends = \"regulators.toml\"\nx = 1\n");
+        w(
+            "base/regulators.toml",
+            "extends = \"../shared.toml\"\ny = 2\n",
+        );
+        w("shared.toml", "z = 3\n");
+        assert_eq!(
+            Sources::load(&dir.path().join("top.toml"))
+                .unwrap()
+                .files
+                .len(),
+            4
+        );
+        // Loaded on its own, base/regulators.toml may not reach its parent folder.
+        let m = refusal(&dir.path().join("base"), "regulators.toml");
+        assert!(m.contains("`../shared.toml` is outside"), "{m}");
+    }
+
+    #[test]
+    fn extends_cannot_leave_the_folder_or_be_absolute() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("scenarios");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(root.path().join("outside.toml"), "x = 1\n").unwrap();
+        let w = |n: &str, t: &str| std::fs::write(dir.join(n), t).unwrap();
+        w("up.toml", "extends = \"../outside.toml\"\n");
+        let m = refusal(&dir, "up.toml");
+        assert!(
+            m.contains("field `extends`: `../outside.toml` is outside"),
+            "{m}"
+        );
+        let abs = root.path().join("outside.toml");
+        w(
+            "abs.toml",
+            &format!("extends = {:?}\n", abs.display().to_string()),
+        );
+        let m = refusal(&dir, "abs.toml");
+        assert!(m.contains("is an absolute path"), "{m}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_out_of_the_folder_counts_as_outside() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("scenarios");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(root.path().join("outside.toml"), "x = 1\n").unwrap();
+        std::os::unix::fs::symlink(root.path().join("outside.toml"), dir.join("link.toml"))
+            .unwrap();
+        std::fs::write(dir.join("top.toml"), "extends = \"link.toml\"\n").unwrap();
+        let m = refusal(&dir, "top.toml");
+        assert!(m.contains("`link.toml` is outside"), "{m}");
     }
 }

@@ -26,29 +26,63 @@ pub const MAX_REPLICATIONS: u32 = 10_000_000;
 const MAX_CONTROLS: usize = 64;
 /// Tolerance on shares summing to one.
 const SHARE_TOLERANCE: f64 = 1e-6;
+/// Largest number any field accepts (amounts, capacities, rates, distribution means): far above
+/// any real amount in any currency, far below where sums over a horizon lose their meaning.
+pub(super) const MAX_NUMBER: f64 = 1e15;
+/// Largest staff headcount (more than the largest employer on Earth).
+pub(super) const MAX_HEADCOUNT: f64 = 1e7;
+/// Most users of a population (more people than live on Earth).
+const MAX_USERS: f64 = 1e10;
+/// Largest mean of `sessions_per_person_day`.
+const MAX_SESSIONS_PER_PERSON_DAY: f64 = 1e3;
+/// Largest mean of `records_per_session`.
+const MAX_RECORDS_PER_SESSION: f64 = 1e9;
+/// Most problems reported one by one; the rest are counted.
+pub(super) const MAX_DIAGNOSTICS: usize = 100;
+/// Longest entity name.
+const MAX_NAME_LEN: usize = 64;
 
 /// Problems found so far.
 pub(super) struct Ctx<'a> {
     sources: &'a Sources,
     diags: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS`], counted but not located.
+    more: usize,
 }
 
 impl Ctx<'_> {
     pub(super) fn err(&mut self, path: &FieldPath, message: impl Into<String>) {
-        let d = self.sources.diag(path, false, message.into());
-        if !self.diags.contains(&d) {
-            self.diags.push(d);
-        }
+        self.push(path, false, message.into());
     }
     pub(super) fn err_key(&mut self, path: &FieldPath, message: impl Into<String>) {
-        let d = self.sources.diag(path, true, message.into());
+        self.push(path, true, message.into());
+    }
+    fn push(&mut self, path: &FieldPath, at_key: bool, message: String) {
+        if self.diags.len() >= MAX_DIAGNOSTICS {
+            self.more += 1;
+            return;
+        }
+        let d = self.sources.diag(path, at_key, message);
         if !self.diags.contains(&d) {
             self.diags.push(d);
         }
     }
 
-    /// A finite number ≥ 0.
+    /// Every problem found; past [`MAX_DIAGNOSTICS`], one line counting the rest.
+    fn finish(mut self) -> Vec<Diagnostic> {
+        if self.more > 0 {
+            self.diags.push(more_problems(self.sources, self.more));
+        }
+        self.diags
+    }
+
+    /// A finite number in [0, [`MAX_NUMBER`]].
     pub(super) fn non_negative(&mut self, path: &FieldPath, v: f64) -> f64 {
+        self.at_most(path, v, MAX_NUMBER)
+    }
+
+    /// A finite number in [0, `max`].
+    pub(super) fn at_most(&mut self, path: &FieldPath, v: f64, max: f64) -> f64 {
         if !v.is_finite() {
             self.err(
                 path,
@@ -59,6 +93,16 @@ impl Ctx<'_> {
             self.err(
                 path,
                 format!("field `{path}` must not be negative, got {v}"),
+            );
+            0.0
+        } else if v > max {
+            self.err(
+                path,
+                format!(
+                    "field `{path}` is out of range: allowed 0 to {}, got {}",
+                    show(max),
+                    show(v)
+                ),
             );
             0.0
         } else {
@@ -80,15 +124,40 @@ impl Ctx<'_> {
     }
 
     pub(super) fn dist(&mut self, path: &FieldPath, raw: &RawDist, non_negative: bool) -> Dist {
+        self.dist_at_most(path, raw, non_negative, MAX_NUMBER)
+    }
+
+    /// A distribution whose mean is finite and at most `max` in magnitude.
+    pub(super) fn dist_at_most(
+        &mut self,
+        path: &FieldPath,
+        raw: &RawDist,
+        non_negative: bool,
+        max: f64,
+    ) -> Dist {
         let built = if non_negative {
             Dist::non_negative(raw)
         } else {
             Dist::any(raw)
         };
-        built.unwrap_or_else(|e| {
-            self.err(path, format!("field `{path}`: {e}"));
-            Dist::Constant(0.0)
-        })
+        match built {
+            Ok(d) if d.mean().is_finite() && d.mean().abs() <= max => d,
+            Ok(d) => {
+                self.err(
+                    path,
+                    format!(
+                        "field `{path}` is out of range: its mean must be at most {}, got {}",
+                        show(max),
+                        show(d.mean())
+                    ),
+                );
+                Dist::Constant(0.0)
+            }
+            Err(e) => {
+                self.err(path, format!("field `{path}`: {e}"));
+                Dist::Constant(0.0)
+            }
+        }
     }
 
     /// A distribution of a share in [0, 1].
@@ -106,6 +175,113 @@ impl Ctx<'_> {
                 self.err(path, format!("field `{path}`: {e}"));
                 None
             }
+        }
+    }
+}
+
+/// The line that counts `n` problems not reported one by one.
+pub(super) fn more_problems(sources: &Sources, n: usize) -> Diagnostic {
+    Diagnostic {
+        file: sources.main().path.clone(),
+        location: None,
+        message: format!("{n} more problems not shown (only the first {MAX_DIAGNOSTICS} are)"),
+    }
+}
+
+/// A number for a message: exponent form for very large or very small magnitudes (`1e300`).
+fn show(v: f64) -> String {
+    let a = v.abs();
+    if v.is_finite() && a != 0.0 && !(1e-4..1e9).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Whether `name` is safe as a file or folder name and as one segment of a dotted path: 1 to
+/// `max_len` ASCII letters, digits, `_`, `-` (and `.` with `dots`), not starting with `.` or `-`.
+pub fn safe_name(name: &str, dots: bool, max_len: usize) -> bool {
+    !name.is_empty()
+        && name.len() <= max_len
+        && !name.starts_with('.')
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || (dots && c == '.'))
+}
+
+/// A name for outputs derived from a file name: characters outside the safe set become `_`,
+/// leading dots and dashes go, at most 100 characters; `fallback` if nothing is left.
+pub fn name_from_stem(path: &std::path::Path, fallback: &str) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cleaned: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let cleaned: String = cleaned
+        .trim_start_matches(['.', '-'])
+        .chars()
+        .take(100)
+        .collect();
+    if cleaned.is_empty() {
+        fallback.into()
+    } else {
+        cleaned
+    }
+}
+
+/// Entity names become metric names, path segments of sweep parameters and parts of output file
+/// names (`chart_users.active.<population>.svg`): each must be a [`safe_name`] without dots.
+fn check_entity_names(cx: &mut Ctx, raw: &RawScenario) {
+    fn keys<V>(m: &std::collections::BTreeMap<String, V>) -> Vec<&str> {
+        m.keys().map(String::as_str).collect()
+    }
+    let root = FieldPath::root();
+    let mut named: Vec<(FieldPath, &str, &str)> = Vec::new();
+    for (section, what, names) in [
+        ("population", "population", keys(&raw.population)),
+        ("site", "site", keys(&raw.site)),
+        ("migration", "migration", keys(&raw.migration)),
+        ("flow", "flow", keys(&raw.flow)),
+        ("staff", "staff group", keys(&raw.staff)),
+        ("control", "control", keys(&raw.control)),
+        ("regulator", "regulator", keys(&raw.regulator)),
+        ("ban", "ban", keys(&raw.ban)),
+        ("ownership", "ownership", keys(&raw.ownership)),
+        ("decision", "decision", keys(&raw.decision)),
+    ] {
+        named.extend(
+            names
+                .into_iter()
+                .map(|n| (root.key(section).key(n), what, n)),
+        );
+    }
+    for (rn, r) in &raw.regulator {
+        let states = root.key("regulator").key(rn).key("state");
+        named.extend(
+            r.state
+                .keys()
+                .map(|s| (states.key(s), "regulator state", s.as_str())),
+        );
+    }
+    for (path, what, name) in named {
+        if !safe_name(name, false, MAX_NAME_LEN) {
+            cx.err_key(
+                &path,
+                format!(
+                    "{what} name `{}` is not allowed: use 1 to {MAX_NAME_LEN} letters, digits, `_` and `-`, not starting with `-` (names become metric and file names)",
+                    name.escape_debug()
+                ),
+            );
         }
     }
 }
@@ -138,10 +314,12 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
     let mut cx = Ctx {
         sources,
         diags: Vec::new(),
+        more: 0,
     };
     let root = FieldPath::root();
 
     let name = scenario_name(&mut cx, raw, sources);
+    check_entity_names(&mut cx, raw);
     let start = cx.date(&root.key("start"), &raw.start);
     let end = cx.date(&root.key("end"), &raw.end);
     let (start, end) = match (start, end) {
@@ -158,9 +336,9 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
                     format!("the horizon from {s} to {e} is longer than 100 years"),
                 );
             }
-            return Err(cx.diags);
+            return Err(cx.finish());
         }
-        _ => return Err(cx.diags),
+        _ => return Err(cx.finish()),
     };
     let calendar = Calendar::new(start, end);
     let last_day = calendar.days as i64 - 1;
@@ -475,8 +653,9 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
                             gp.key("populations")
                         ),
                     );
+                } else {
+                    pops.push(x);
                 }
-                pops.push(x);
             }
         }
         if g.populations.is_empty() {
@@ -501,16 +680,18 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         staff.push(StaffGroup {
             name: gn.clone(),
             jurisdiction: jur_index(&g.jurisdiction).unwrap_or(0),
-            headcount: cx.non_negative(&gp.key("headcount"), g.headcount),
-            sessions_per_person_day: cx.dist(
+            headcount: cx.at_most(&gp.key("headcount"), g.headcount, MAX_HEADCOUNT),
+            sessions_per_person_day: cx.dist_at_most(
                 &gp.key("sessions_per_person_day"),
                 &g.sessions_per_person_day,
                 true,
+                MAX_SESSIONS_PER_PERSON_DAY,
             ),
-            records_per_session: cx.dist(
+            records_per_session: cx.dist_at_most(
                 &gp.key("records_per_session"),
                 &g.records_per_session,
                 true,
+                MAX_RECORDS_PER_SESSION,
             ),
             populations: pops,
             categories: cats,
@@ -797,7 +978,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
     }
 
     if !cx.diags.is_empty() {
-        return Err(cx.diags);
+        return Err(cx.finish());
     }
     Ok(World {
         name,
@@ -860,48 +1041,16 @@ fn default_label(action: &Action, n: &regime::Names, raw: &RawScenario) -> Strin
 
 /// The folder-safe scenario name: `name` if the file sets one, else the file stem.
 fn scenario_name(cx: &mut Ctx, raw: &RawScenario, sources: &Sources) -> String {
-    let valid = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 100
-            && s != "."
-            && s != ".."
-            && !s.starts_with('.')
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-    };
     match &raw.name {
-        Some(n) if valid(n) => n.clone(),
+        Some(n) if safe_name(n, true, 100) => n.clone(),
         Some(n) => {
             cx.err(
                 &FieldPath::root().key("name"),
-                format!("field `name`: `{n}` cannot be a folder name; use letters, digits, `_`, `-` and `.` (not leading)"),
+                format!("field `name`: `{}` cannot be a folder name; use 1 to 100 letters, digits, `_`, `-` and `.`, not starting with `.` or `-`", n.escape_debug()),
             );
             "invalid".into()
         }
-        None => {
-            let stem = sources
-                .main()
-                .path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let cleaned: String = stem
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let cleaned = cleaned.trim_start_matches('.').to_string();
-            if cleaned.is_empty() {
-                "scenario".into()
-            } else {
-                cleaned
-            }
-        }
+        None => name_from_stem(&sources.main().path, "scenario"),
     }
 }
 
@@ -939,14 +1088,14 @@ fn users_by_day(cx: &mut Ctx, pp: &FieldPath, p: &RawPopulation, cal: &Calendar)
                 ),
             );
         }
-        (Some(u), true) => points.push((0, cx.non_negative(&pp.key("users"), *u))),
+        (Some(u), true) => points.push((0, cx.at_most(&pp.key("users"), *u, MAX_USERS))),
         (None, false) => {
             for (i, uc) in p.user_counts.iter().enumerate() {
                 let ip = pp.key("user_counts").index(i);
                 let Some(date) = cx.date(&ip.key("date"), &uc.date) else {
                     continue;
                 };
-                let users = cx.non_negative(&ip.key("users"), uc.users);
+                let users = cx.at_most(&ip.key("users"), uc.users, MAX_USERS);
                 let day = cal.day_of(date);
                 if let Some(&(prev, _)) = points.last() {
                     if day <= prev {

@@ -95,11 +95,15 @@ fn parse_merged(sources: &Sources, merged: toml::Table) -> Result<RawScenario, V
                     found.push(whole);
                 }
                 let mut diags: Vec<Diagnostic> = Vec::new();
-                for p in found {
+                let more = found.len().saturating_sub(build::MAX_DIAGNOSTICS);
+                for p in found.into_iter().take(build::MAX_DIAGNOSTICS) {
                     let d = p.into_diagnostic(sources);
                     if !diags.contains(&d) {
                         diags.push(d);
                     }
+                }
+                if more > 0 {
+                    diags.push(build::more_problems(sources, more));
                 }
                 return Err(diags);
             }

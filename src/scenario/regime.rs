@@ -1,7 +1,7 @@
 //! Validation of the regime blocks: timeline actions, decisions, bans, ownership changes,
 //! regulators, turnover and currencies. Called from [`super::build`]; shares its [`Ctx`].
 
-use super::build::{lookup, Ctx};
+use super::build::{lookup, Ctx, MAX_HEADCOUNT, MAX_NUMBER};
 use super::raw::*;
 use super::source::FieldPath;
 use crate::model::time::DAYS_PER_YEAR;
@@ -164,9 +164,9 @@ pub(super) fn action(
             }
         }
     };
-    let number = |cx: &mut Ctx, field: &str, v: Option<f64>| -> Option<f64> {
+    let number = |cx: &mut Ctx, field: &str, v: Option<f64>, max: f64| -> Option<f64> {
         match v {
-            Some(x) => Some(cx.non_negative(&path.key(field), x)),
+            Some(x) => Some(cx.at_most(&path.key(field), x, max)),
             None => {
                 cx.err(
                     path,
@@ -188,7 +188,7 @@ pub(super) fn action(
         }
         RawEventKind::Headcount => {
             let s = need(cx, "staff", f.staff, "staff group", &names.staff);
-            let h = number(cx, "headcount", f.headcount);
+            let h = number(cx, "headcount", f.headcount, MAX_HEADCOUNT);
             Some(Action::Headcount {
                 staff: s?,
                 headcount: h?,
@@ -198,7 +198,7 @@ pub(super) fn action(
         RawEventKind::BanEnd => need(cx, "ban", f.ban, "ban", &names.bans).map(Action::BanEnd),
         RawEventKind::Outage => {
             let p = need(cx, "population", f.population, "population", &names.pops);
-            let h = number(cx, "hours", f.hours);
+            let h = number(cx, "hours", f.hours, MAX_NUMBER);
             Some(Action::Outage {
                 population: p?,
                 hours: h?,

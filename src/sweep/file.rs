@@ -11,9 +11,9 @@ use crate::expect;
 use crate::metrics::Layout;
 use crate::model::World;
 use crate::report::num;
-use crate::scenario::build::MAX_REPLICATIONS;
+use crate::scenario::build::{name_from_stem, safe_name, MAX_REPLICATIONS};
 use crate::scenario::raw::RawExpect;
-use crate::scenario::source::{FieldPath, Sources};
+use crate::scenario::source::{folder_of, FieldPath, Sources};
 use crate::scenario::{self, suggestion};
 
 use super::design::{self, Axis, Design, Plan};
@@ -21,6 +21,92 @@ use super::path;
 
 /// Replications per point when the sweep file does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 50;
+/// Most points a sweep may have (each point's world is built and held before anything runs).
+pub const MAX_POINTS: usize = 10_000;
+/// Most levels of a `morris` design.
+const MAX_LEVELS: usize = 1000;
+
+/// Whether `path` reads as a sweep file rather than a scenario: a top-level `base` or `design`
+/// (fields no scenario has).
+pub fn looks_like_sweep(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| t.contains_key("base") || t.contains_key("design"))
+}
+
+/// Where a sweep's `base` may be: the sweep file's folder or the one above it (shipped sweeps in
+/// `scenarios/sweeps/` use `../clover.toml`), or below either, after following symlinks.
+fn base_root(file: &Path) -> PathBuf {
+    let folder = folder_of(file)
+        .canonicalize()
+        .unwrap_or_else(|_| folder_of(file).to_path_buf());
+    folder.parent().map(Path::to_path_buf).unwrap_or(folder)
+}
+
+/// Checks the `base` field and returns the scenario file it names.
+fn base_file(file: &Path, raw: &RawSweep, sources: &Sources) -> Result<PathBuf, Diagnostic> {
+    let err = |message: String| {
+        sources.diag(
+            &FieldPath::root().key("base"),
+            false,
+            format!("field `base`: {message}"),
+        )
+    };
+    let written = Path::new(&raw.base);
+    let path = folder_of(file).join(written);
+    let root = base_root(file);
+    if written.is_absolute() {
+        return Err(err(format!(
+            "`{}` is an absolute path; name the scenario relative to this sweep file",
+            raw.base
+        )));
+    }
+    if written.extension().is_none_or(|x| x != "toml") {
+        return Err(err(format!(
+            "`{}` is not a scenario file (a `.toml` file, e.g. \"../clover.toml\")",
+            raw.base
+        )));
+    }
+    if !path.is_file() {
+        return Err(err(format!(
+            "scenario `{}` not found (looked for {})",
+            raw.base,
+            path.display()
+        )));
+    }
+    if !path.canonicalize().is_ok_and(|p| p.starts_with(&root)) {
+        return Err(err(format!(
+            "`{}` is outside {}; the base scenario must be in the sweep file's folder or the one above it, or below either",
+            raw.base,
+            root.display()
+        )));
+    }
+    if looks_like_sweep(&path) {
+        return Err(err(format!(
+            "`{}` is a sweep file (it has `base` or `design`), not a scenario",
+            raw.base
+        )));
+    }
+    Ok(path)
+}
+
+/// How many points `design` lays out over `axes`, saturating.
+fn point_count(design: Design, axes: &[Axis]) -> usize {
+    let k = axes.len();
+    match design {
+        Design::Grid => axes
+            .iter()
+            .map(|a| match a {
+                Axis::Values(v) => v.len(),
+                Axis::Range { steps, .. } => steps.unwrap_or(2).max(1),
+            })
+            .fold(1, usize::saturating_mul),
+        Design::Random { points } | Design::Lhs { points } => points,
+        Design::Sobol { samples } => samples.saturating_mul(k + 2),
+        Design::Morris { trajectories, .. } => trajectories.saturating_mul(k + 1),
+    }
+}
 
 /// A sweep file (`scenarios/sweeps/*.toml`).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -138,48 +224,35 @@ pub struct Sweep {
 
 /// Reads and validates the sweep at `file`: every problem found, located.
 pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
-    let sources = Sources::load(file)?;
+    // A sweep file has no `extends`: read alone, it is refused as an unknown field.
+    let sources = Sources::load_one(file)?;
     let raw: RawSweep =
         scenario::deserialize_located(&sources, toml::Value::Table(sources.main().table.clone()))?;
     let root = FieldPath::root();
     let mut diags = Vec::new();
-    let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
-    if !base_path.is_file() {
-        return Err(vec![sources.diag(
-            &root.key("base"),
-            false,
-            format!(
-                "field `base`: scenario `{}` not found (looked for {})",
-                raw.base,
-                base_path.display()
-            ),
-        )]);
-    }
+    let base_path = base_file(file, &raw, &sources).map_err(|d| vec![d])?;
     let base = scenario::load(&base_path)?;
     let merged = base.sources.merged();
-    let name = raw.name.clone().unwrap_or_else(|| {
-        file.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    });
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-        || name.starts_with('.')
-    {
-        diags.push(sources.diag(
-            &root.key("name"),
-            false,
-            format!("sweep name `{name}`: use letters, digits, `_`, `-` and `.` only"),
-        ));
-    }
+    let name = match &raw.name {
+        Some(n) if !safe_name(n, true, 100) => {
+            diags.push(sources.diag(
+                &root.key("name"),
+                false,
+                format!("field `name`: `{}` cannot be a folder name; use 1 to 100 letters, digits, `_`, `-` and `.`, not starting with `.` or `-`", n.escape_debug()),
+            ));
+            "invalid".into()
+        }
+        Some(n) => n.clone(),
+        None => name_from_stem(file, "sweep"),
+    };
     let replications = raw.replications.unwrap_or(DEFAULT_REPLICATIONS);
     if replications == 0 || replications > MAX_REPLICATIONS {
         diags.push(sources.diag(
             &root.key("replications"),
             false,
-            format!("field `replications` must be between 1 and {MAX_REPLICATIONS}"),
+            format!(
+                "field `replications` must be between 1 and {MAX_REPLICATIONS}, got {replications}"
+            ),
         ));
     }
     if raw.parameter.is_empty() {
@@ -285,6 +358,47 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
             levels: raw.levels.unwrap_or(4),
         },
     };
+    match raw.levels {
+        Some(l) if raw.design != RawDesign::Morris => diags.push(sources.diag(
+            &root.key("levels"),
+            true,
+            format!(
+                "field `levels` ({l}) applies to a `morris` design only, not `{}`",
+                raw.design.name()
+            ),
+        )),
+        Some(l) if !(2..=MAX_LEVELS).contains(&l) => diags.push(sources.diag(
+            &root.key("levels"),
+            false,
+            format!("field `levels` must be between 2 and {MAX_LEVELS}, got {l}"),
+        )),
+        _ => {}
+    }
+    if axes.len() == raw.parameter.len() {
+        let n = point_count(design, &axes);
+        if n > MAX_POINTS {
+            let field = match raw.design {
+                RawDesign::Grid => "design",
+                RawDesign::Random | RawDesign::Lhs => "points",
+                RawDesign::Sobol => "samples",
+                RawDesign::Morris => "trajectories",
+            };
+            let shown = if n == usize::MAX {
+                "too many".to_string()
+            } else {
+                n.to_string()
+            };
+            diags.push(sources.diag(
+                &root.key(field),
+                false,
+                format!(
+                    "field `{field}`: the `{}` design over {} parameters has {shown} points; at most {MAX_POINTS} are allowed",
+                    raw.design.name(),
+                    axes.len()
+                ),
+            ));
+        }
+    }
     let layout = Layout::of(&base.world);
     diags.extend(expect::validate(&raw.expect, &layout, &sources, true));
     for (i, e) in raw.expect.iter().enumerate() {

@@ -55,9 +55,10 @@ pub fn set(table: &mut toml::Table, path: &str, value: f64) -> Option<f64> {
     let slot = t.get_mut(*last)?;
     match slot {
         toml::Value::Integer(_) => {
-            let r = value.round();
-            *slot = toml::Value::Integer(r as i64);
-            Some(r)
+            // Saturates outside the i64 range (and NaN becomes 0): report what was stored.
+            let r = value.round() as i64;
+            *slot = toml::Value::Integer(r);
+            Some(r as f64)
         }
         toml::Value::Float(_) => {
             *slot = toml::Value::Float(value);
@@ -111,6 +112,12 @@ mod tests {
         assert_eq!(set(&mut t, "staff.cn.headcount", 412.6), Some(413.0));
         assert_eq!(t["staff"]["cn"]["headcount"].as_integer(), Some(413));
         assert_eq!(set(&mut t, "staff.cn.sessions.p90", 0.5), Some(0.5));
+        // Beyond what an integer holds: the value stored, not the value asked for.
+        assert_eq!(
+            set(&mut t, "staff.cn.headcount", 1e300),
+            Some(i64::MAX as f64)
+        );
+        assert_eq!(t["staff"]["cn"]["headcount"].as_integer(), Some(i64::MAX));
         assert_eq!(t["staff"]["cn"]["sessions"]["p90"].as_float(), Some(0.5));
     }
 

@@ -66,6 +66,19 @@ pub fn load_all(files: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
     let mut loaded = Vec::new();
     let mut diags = Vec::new();
     for f in files {
+        if crate::sweep::file::looks_like_sweep(f) {
+            // A sweep file (`base`, `design`) is no scenario: report its own problems, if any,
+            // rather than `base` as an unknown scenario field.
+            match crate::sweep::file::load(f) {
+                Ok(_) => diags.push(Diagnostic {
+                    file: f.clone(),
+                    location: None,
+                    message: "this is a sweep file (it has `base` and `design`), not a scenario: run it with `regsim sweep FILE`".into(),
+                }),
+                Err(d) => diags.extend(d),
+            }
+            continue;
+        }
         match scenario::load(f) {
             Ok(l) => loaded.push(l),
             Err(d) => diags.extend(d),

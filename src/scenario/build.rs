@@ -1265,3 +1265,84 @@ fn seg_name(s: &super::source::Seg) -> String {
         super::source::Seg::Index(i) => i.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALID: &str = "start = \"2024-01-01\"\nend = \"2024-12-31\"\n\
+        [population.eu]\nhome = \"EU\"\nenclave = [\"IE\"]\nusers = 1000\n\
+        data_per_user_mb = 1\nplacement = { dublin = 1.0 }\n\
+        [site.dublin]\njurisdiction = \"IE\"\ncapacity_pb = 1\n";
+
+    /// The diagnostics of `text` (one file), as `line:col: message`.
+    fn problems(text: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        let err = crate::scenario::load(&path).expect_err("refused");
+        err.iter()
+            .map(|d| {
+                let (l, c) = d.location.unwrap_or((0, 0));
+                format!("{l}:{c}: {}", d.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn safe_names_are_plain_words() {
+        for ok in ["eu", "cn_engineering", "hamar-2", "A1"] {
+            assert!(safe_name(ok, false, 64), "{ok}");
+        }
+        for bad in [
+            "", "a/b", "../x", ".hidden", "-rf", "a.b", "a b", "é", "a\\b",
+        ] {
+            assert!(!safe_name(bad, false, 64), "{bad}");
+        }
+        assert!(safe_name("v1.2", true, 100));
+        assert!(!safe_name(&"x".repeat(65), false, 64));
+    }
+
+    #[test]
+    fn names_from_file_names_are_cleaned() {
+        let n = |s: &str| name_from_stem(std::path::Path::new(s), "scenario");
+        assert_eq!(n("dir/my scenario.toml"), "my_scenario");
+        assert_eq!(n("..hidden.toml"), "hidden");
+        assert_eq!(n("-x.toml"), "x");
+        assert_eq!(n("....toml"), "scenario");
+    }
+
+    #[test]
+    fn an_entity_name_with_a_path_separator_is_refused_at_its_key() {
+        let text = VALID.replace("[site.dublin]", "[site.\"../dublin\"]");
+        let p = problems(&text);
+        assert!(
+            p.iter()
+                .any(|m| m.starts_with("9:7: site name `../dublin` is not allowed")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn absurd_magnitudes_name_the_field_and_the_range() {
+        let p = problems(&VALID.replace("users = 1000", "users = 9e18"));
+        assert_eq!(
+            p,
+            ["6:9: field `population.eu.users` is out of range: allowed 0 to 1e10, got 9e18"]
+        );
+        let p = problems(&VALID.replace("capacity_pb = 1\n", "capacity_pb = 1e300\n"));
+        assert!(p[0].contains("allowed 0 to 1e15, got 1e300"), "{p:?}");
+    }
+
+    #[test]
+    fn past_a_hundred_problems_the_rest_are_counted() {
+        let list: Vec<String> = (0..500).map(|i| format!("\"bad code {i}\"")).collect();
+        let text = VALID.replace("[\"IE\"]", &format!("[{}]", list.join(", ")));
+        let p = problems(&text);
+        assert_eq!(p.len(), MAX_DIAGNOSTICS + 1);
+        assert!(
+            p[MAX_DIAGNOSTICS].contains("400 more problems not shown"),
+            "{p:?}"
+        );
+    }
+}

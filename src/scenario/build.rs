@@ -358,8 +358,8 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         }
     };
 
-    let replications = raw.replications.unwrap_or(DEFAULT_REPLICATIONS);
-    if replications == 0 || replications > MAX_REPLICATIONS {
+    let replications = raw.replications.unwrap_or(DEFAULT_REPLICATIONS.into());
+    if replications == 0 || replications > MAX_REPLICATIONS.into() {
         cx.err(
             &root.key("replications"),
             format!(
@@ -984,7 +984,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         name,
         description: raw.description.clone(),
         seed: raw.seed,
-        replications,
+        replications: replications as u32,
         calendar,
         currency: raw.finance.currency.clone(),
         discount_rate: raw.finance.discount_rate,

@@ -199,10 +199,26 @@ fn explain_serde(mut path: FieldPath, msg: &str) -> Problem {
         };
     }
     Problem {
-        message: format!("field {where_}: {msg}"),
+        message: format!("field {where_}: {}", plain_types(msg)),
         path,
         unknown_key: None,
     }
+}
+
+/// serde's Rust type names in "expected u32" spelled out as ranges.
+fn plain_types(msg: &str) -> String {
+    let mut msg = msg.to_string();
+    for (ty, max) in [
+        ("u32", u32::MAX as u64),
+        ("u64", u64::MAX),
+        ("usize", usize::MAX as u64),
+    ] {
+        msg = msg.replace(
+            &format!("expected {ty}"),
+            &format!("expected a whole number from 0 to {max}"),
+        );
+    }
+    msg
 }
 
 /// Every `` `name` `` in a serde "expected ..." list.
@@ -353,6 +369,18 @@ mod tests {
             p.message.contains("did you mean `headcount`"),
             "{}",
             p.message
+        );
+    }
+
+    #[test]
+    fn integer_ranges_are_spelled_out() {
+        let p = explain_serde(
+            FieldPath::parse("control.gate.reviewers"),
+            "invalid value: integer `-1`, expected u32",
+        );
+        assert_eq!(
+            p.message,
+            "field `control.gate.reviewers`: invalid value: integer `-1`, expected a whole number from 0 to 4294967295"
         );
     }
 }

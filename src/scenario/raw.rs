@@ -49,9 +49,9 @@ pub struct RawScenario {
     /// Scenario seed; replication r of seed s always draws the same numbers.
     #[serde(default = "default_seed")]
     pub seed: u64,
-    /// Replications when `--replications` is not given (default 1000).
+    /// Replications when `--replications` is not given (default 1000; 1 to 10,000,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replications: Option<u32>,
+    pub replications: Option<u64>,
     /// Currency and discounting.
     #[serde(default)]
     pub finance: RawFinance,

@@ -124,9 +124,9 @@ pub struct RawSweep {
     /// default: the base scenario's seed.
     #[serde(default)]
     pub seed: Option<u64>,
-    /// Replications per point (default 50).
+    /// Replications per point (default 50; 1 to 10,000,000).
     #[serde(default)]
-    pub replications: Option<u32>,
+    pub replications: Option<u64>,
     /// `grid`, `random`, `lhs`, `sobol` or `morris`.
     pub design: RawDesign,
     /// Points of a `random` or `lhs` design.
@@ -245,8 +245,8 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         Some(n) => n.clone(),
         None => name_from_stem(file, "sweep"),
     };
-    let replications = raw.replications.unwrap_or(DEFAULT_REPLICATIONS);
-    if replications == 0 || replications > MAX_REPLICATIONS {
+    let replications = raw.replications.unwrap_or(DEFAULT_REPLICATIONS.into());
+    if replications == 0 || replications > MAX_REPLICATIONS.into() {
         diags.push(sources.diag(
             &root.key("replications"),
             false,
@@ -441,7 +441,7 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         match scenario::build_merged(&base.sources, table) {
             Ok((_, mut world)) => {
                 world.seed = seed;
-                world.replications = replications;
+                world.replications = replications as u32;
                 worlds.push(world);
             }
             Err(ds) => {
@@ -473,7 +473,7 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         file: file.to_path_buf(),
         name,
         seed,
-        replications,
+        replications: replications as u32,
         parameters,
         plan,
         values,

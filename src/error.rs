@@ -54,6 +54,9 @@ pub enum Error {
     /// A failure while running or writing outputs.
     #[error(transparent)]
     Runtime(#[from] anyhow::Error),
+    /// SIGINT, SIGTERM or `--timeout` stopped the run; says what was written in full.
+    #[error("{0}")]
+    Stopped(String),
     /// At least one `[[expect]]` check failed (outputs were written); one line per failure.
     #[error("{0}")]
     Expectations(String),
@@ -75,7 +78,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) | Error::Usage(_) => EXIT_INVALID,
-            Error::Runtime(_) => EXIT_RUNTIME,
+            Error::Runtime(_) | Error::Stopped(_) => EXIT_RUNTIME,
             Error::Expectations(_) => EXIT_EXPECT,
         }
     }

@@ -29,4 +29,5 @@ pub mod model;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod stop;
 pub mod sweep;

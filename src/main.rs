@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -10,6 +11,7 @@ use regsim::error::{Error, EXIT_OK};
 use regsim::expect;
 use regsim::run::{self, RunOptions};
 use regsim::scenario;
+use regsim::stop::Stop;
 use regsim::sweep::{self, shard::Shard, SweepOptions};
 
 /// Discrete-event simulator for data-sovereignty regimes.
@@ -43,6 +45,8 @@ enum Command {
         /// Skip the charts (report.html and index.html are still written, without images).
         #[arg(long)]
         no_charts: bool,
+        #[command(flatten)]
+        guard: Guard,
     },
     /// Parse and check scenarios (and sweep files, which have `base` and `design`); run nothing.
     /// Problems print as file:line:col: message.
@@ -73,6 +77,8 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "output")]
         out: PathBuf,
+        #[command(flatten)]
+        guard: Guard,
     },
     /// Join shard outputs of `regsim sweep --shard` into the files an unsharded sweep writes.
     Merge {
@@ -83,6 +89,48 @@ enum Command {
         #[arg(long, required = true)]
         out: PathBuf,
     },
+}
+
+/// Limits on a run's size and duration.
+#[derive(clap::Args)]
+struct Guard {
+    /// Refuse a scenario (or sweep point) estimated to need more than this many events per
+    /// replication, before anything runs.
+    #[arg(long, value_name = "N", default_value_t = run::DEFAULT_MAX_EVENTS, value_parser = positive)]
+    max_events: f64,
+    /// Stop after this long (e.g. 90s, 30m, 2h; a bare number is seconds), keeping what is
+    /// complete, and exit 1.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    timeout: Option<Duration>,
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("expected a positive number like 1e9, got `{s}`")),
+    }
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    let (num, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let scale = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("unknown unit `{unit}` (use ms, s, m or h)")),
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v * scale < 1e9 => {
+            Ok(Duration::from_secs_f64(v * scale))
+        }
+        _ => Err(format!(
+            "expected a duration like 90s, 30m or 2h, got `{s}`"
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -122,6 +170,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             threads,
             out: dir,
             no_charts,
+            guard,
         } => {
             let opts = RunOptions {
                 replications,
@@ -129,6 +178,8 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 threads,
                 out: dir,
                 no_charts,
+                max_events: guard.max_events,
+                stop: Stop::from_signals(guard.timeout)?,
             };
             let mut failed = String::new();
             for r in run::run(&paths, &opts)? {
@@ -192,6 +243,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             resume,
             threads,
             out: dir,
+            guard,
         } => {
             let shard = match shard.as_deref() {
                 None => None,
@@ -203,6 +255,8 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 shard,
                 resume,
                 threads,
+                max_events: guard.max_events,
+                stop: Stop::from_signals(guard.timeout)?,
             };
             let s = sweep::run(&file, &opts)?;
             match &shard {

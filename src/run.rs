@@ -10,7 +10,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::engine::{run_replication, Workspace};
+use crate::engine::{estimate_events, run_replication_until, Workspace};
 use crate::error::{Diagnostic, Error};
 use crate::expect::{self, Check};
 use crate::metrics::aggregate::Summary;
@@ -18,6 +18,7 @@ use crate::metrics::{Layout, RepResult};
 use crate::model::World;
 use crate::report::{self, atomic_write, visuals};
 use crate::scenario::{self, build::MAX_REPLICATIONS, Loaded};
+use crate::stop::Stop;
 
 /// Options of `regsim run`.
 #[derive(Debug, Clone)]
@@ -28,6 +29,10 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Skip the charts (the HTML report is still written, without images).
     pub no_charts: bool,
+    /// Refuse scenarios estimated to need more events per replication.
+    pub max_events: f64,
+    /// Raised by SIGINT, SIGTERM or `--timeout`.
+    pub stop: Stop,
 }
 
 /// Scenario files named by `paths`: files as given, folders' `*.toml` (not recursing), sorted.
@@ -107,22 +112,42 @@ pub fn load_all(files: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
     }
 }
 
-/// Runs `replications` replications of `world` under `seed` on the current rayon pool, returned
-/// in replication order.
+/// Runs `replications` replications of `world` on the current rayon pool, returned in
+/// replication order; `None` when `stop` was raised before all finished.
 pub fn simulate(
     world: &World,
     layout: &Layout,
     replications: u32,
     progress: &ProgressBar,
-) -> Vec<RepResult> {
+    stop: &Stop,
+) -> Option<Vec<RepResult>> {
     (0..replications as u64)
         .into_par_iter()
         .map_init(Workspace::new, |ws, r| {
-            let res = run_replication(world, layout, r, ws);
+            let res = run_replication_until(world, layout, r, ws, stop);
             progress.inc(1);
             res
         })
         .collect()
+}
+
+/// Default of `--max-events`: events one replication may be estimated to handle.
+pub const DEFAULT_MAX_EVENTS: f64 = 1e7;
+
+/// A located refusal when `world` is estimated to need more than `max_events` events per
+/// replication (see [`estimate_events`]).
+pub fn check_events(world: &World, file: &Path, max_events: f64) -> Option<Diagnostic> {
+    let estimate = estimate_events(world);
+    (estimate > max_events).then(|| Diagnostic {
+        file: file.to_path_buf(),
+        location: None,
+        message: format!(
+            "about {estimate:.2e} events per replication, above the limit of {max_events:.2e}; \
+             check headcounts and session rates behind approval gates, or raise the limit with \
+             --max-events {:.0e}",
+            (estimate * 1.5).max(max_events)
+        ),
+    })
 }
 
 /// What `regsim run` produced, for the caller to report.
@@ -154,48 +179,65 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             l.world.replications = r;
         }
     }
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = opts.threads {
-        if t == 0 {
-            return Err(Error::Usage("--threads must be at least 1".into()));
-        }
-        builder = builder.num_threads(t);
+    let refused: Vec<Diagnostic> = loaded
+        .iter()
+        .filter_map(|l| check_events(&l.world, &l.sources.main().path, opts.max_events))
+        .collect();
+    if !refused.is_empty() {
+        return Err(Error::Invalid(refused));
     }
-    let pool = builder.build().context("cannot start worker threads")?;
+    let pool = thread_pool(opts.threads)?;
     let total: u64 = loaded.iter().map(|l| l.world.replications as u64).sum();
-    let progress = if std::io::stderr().is_terminal() {
-        let pb = ProgressBar::new(total);
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{msg:>16} [{bar:40}] {pos}/{len} replications, ETA {eta}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = progress_bar(total, "replications");
     let mut summaries = Vec::new();
     let mut cost_totals = Vec::new();
-    let mut ran = Vec::new();
+    let mut ran: Vec<Ran> = Vec::new();
     for l in &loaded {
         let world = &l.world;
         progress.set_message(world.name.clone());
         let started = Instant::now();
         let layout = Layout::of(world);
-        let reps = pool.install(|| simulate(world, &layout, world.replications, &progress));
+        let Some(reps) =
+            pool.install(|| simulate(world, &layout, world.replications, &progress, &opts.stop))
+        else {
+            progress.finish_and_clear();
+            return Err(stopped(&opts.stop, &ran, &loaded));
+        };
         let summary = Summary::of(&layout, &reps);
+        let checks: Vec<Check> = l
+            .raw
+            .expect
+            .iter()
+            .map(|e| {
+                let stats = summary.stats(&e.metric).expect("validated metric");
+                Check::evaluate(e, stats, None, Vec::new())
+            })
+            .collect();
         let dir = opts.out.join(&world.name);
-        write_scenario(&dir, world, &summary, &reps)?;
-        pool.install(|| visuals::scenario_visuals(&dir, l, &summary, &reps, !opts.no_charts))?;
+        write_folder(&dir, |staging| {
+            write_scenario(staging, world, &summary, &reps)?;
+            pool.install(|| {
+                visuals::scenario_visuals(staging, l, &summary, &reps, !opts.no_charts)
+            })?;
+            if !checks.is_empty() {
+                atomic_write(
+                    &staging.join("expectations.json"),
+                    &expect::json(&world.name, &checks),
+                )?;
+                atomic_write(
+                    &staging.join("junit.xml"),
+                    &expect::junit(&world.name, &checks),
+                )?;
+            }
+            Ok(())
+        })?;
         cost_totals.push(report::charts::scenario::cost_totals(&summary, &reps));
         ran.push(Ran {
             name: world.name.clone(),
             replications: world.replications,
             seconds: started.elapsed().as_secs_f64(),
             dir,
-            checks: Vec::new(),
+            checks,
         });
         summaries.push(summary);
     }
@@ -223,27 +265,100 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         .collect();
     let command = visuals::run_command(paths, opts.replications, opts.seed, opts.no_charts);
     pool.install(|| visuals::run_visuals(&opts.out, &entries, &command, !opts.no_charts))?;
-    // Expectations last, so that a failed one (exit 3) still leaves every output written.
-    for ((l, summary), r) in loaded.iter().zip(&summaries).zip(&mut ran) {
-        if l.raw.expect.is_empty() {
-            continue;
-        }
-        r.checks = l
-            .raw
-            .expect
-            .iter()
-            .map(|e| {
-                let stats = summary.stats(&e.metric).expect("validated metric");
-                Check::evaluate(e, stats, None, Vec::new())
-            })
-            .collect();
-        atomic_write(
-            &r.dir.join("expectations.json"),
-            &expect::json(&r.name, &r.checks),
-        )?;
-        atomic_write(&r.dir.join("junit.xml"), &expect::junit(&r.name, &r.checks))?;
-    }
     Ok(ran)
+}
+
+/// A rayon pool of `threads` workers (default: one per core).
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        if t == 0 {
+            return Err(Error::Usage("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(t);
+    }
+    Ok(builder.build().context("cannot start worker threads")?)
+}
+
+/// A progress bar on a terminal, nothing otherwise.
+pub fn progress_bar(len: u64, unit: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{msg:>16}} [{{bar:40}}] {{pos}}/{{len}} {unit}, ETA {{eta}}"
+        ))
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    pb
+}
+
+/// The error of a run stopped early, saying which scenario folders are complete.
+fn stopped(stop: &Stop, ran: &[Ran], loaded: &[Loaded]) -> Error {
+    let done: Vec<&str> = ran.iter().map(|r| r.name.as_str()).collect();
+    let not_done: Vec<&str> = loaded[ran.len()..]
+        .iter()
+        .map(|l| l.world.name.as_str())
+        .collect();
+    let reason = stop
+        .reason()
+        .map_or("stopped".to_string(), |r| r.to_string());
+    Error::Stopped(format!(
+        "{reason}: written in full: {}; not written: {} (no comparison or index.html)",
+        if done.is_empty() {
+            "none".to_string()
+        } else {
+            done.join(", ")
+        },
+        not_done.join(", ")
+    ))
+}
+
+/// Fills `dir` all at once: `fill` writes into a hidden staging folder beside it, which then
+/// replaces `dir`. A failure or interruption leaves `dir` as it was (an older run's complete
+/// folder, or none) and removes the staging folder.
+pub fn write_folder(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    let name = dir
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy());
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.partial-"))
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a folder in {}", parent.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("cannot write in {}", parent.display()))?;
+    }
+    fill(staging.path()).with_context(|| format!("cannot write {}", dir.display()))?;
+    let staging = staging.keep();
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let had_old = dir.exists();
+    let swap = || -> std::io::Result<()> {
+        if had_old {
+            std::fs::rename(dir, &old)?;
+        }
+        std::fs::rename(&staging, dir)
+    };
+    if let Err(e) = swap() {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e).with_context(|| format!("cannot replace {}", dir.display()));
+    }
+    if had_old {
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the previous {}", old.display()))?;
+    }
+    Ok(())
 }
 
 /// Writes one scenario's folder.

@@ -41,7 +41,8 @@ use rand_distr::Exp1;
 use crate::metrics::aggregate::quantile_unsorted;
 use crate::metrics::{id, Kind, Layout, RepResult, COST_COMPONENTS};
 use crate::model::time::DAYS_PER_YEAR;
-use crate::model::{ControlKind, World, DIRECT_IDENTIFIERS, IDENTIFIERS};
+use crate::model::{Action, ControlKind, World, DIRECT_IDENTIFIERS, IDENTIFIERS};
+use crate::stop::Stop;
 use queue::{Event, EventQueue};
 use regime::RegimeState;
 use storage::Storage;
@@ -107,11 +108,74 @@ impl Workspace {
     }
 }
 
+/// About how many events one replication of `world` handles: a step per simulated day for each
+/// entity, plus an arrival and a review for every request that can meet an approval gate. Takes
+/// each group at the largest headcount it is ever given and its mean session rate, so it
+/// overestimates rather than under. `regsim run --max-events` compares this to its limit
+/// before anything runs.
+pub fn estimate_events(world: &World) -> f64 {
+    let days = world.calendar.days as f64;
+    let entities = 1
+        + world.populations.len()
+        + world.sites.len()
+        + world.migrations.len()
+        + world.flows.len()
+        + world.staff.len()
+        + world.regulators.len()
+        + world.bans.len();
+    let mut events = days * entities as f64 + world.timeline.len() as f64;
+    let actions = world
+        .timeline
+        .iter()
+        .map(|e| &e.action)
+        .chain(world.decisions.iter().flat_map(|d| {
+            d.outcomes
+                .iter()
+                .flat_map(|o| o.actions.iter().map(|(_, a)| a))
+        }));
+    let mut headcount: Vec<f64> = world.staff.iter().map(|g| g.headcount).collect();
+    for a in actions {
+        if let Action::Headcount {
+            staff,
+            headcount: h,
+        } = *a
+        {
+            headcount[staff] = headcount[staff].max(h);
+        }
+    }
+    for (g, group) in world.staff.iter().enumerate() {
+        let gated = world.controls.iter().any(|c| {
+            matches!(c.kind, ControlKind::Approval { .. })
+                && group
+                    .populations
+                    .iter()
+                    .any(|&p| c.covers(g, group.jurisdiction, p))
+        });
+        if gated {
+            events += 2.0 * headcount[g] * group.sessions_per_person_day.mean().max(0.0) * days;
+        }
+    }
+    events
+}
+
 /// Runs replication `rep` of `world`.
 pub fn run_replication(world: &World, layout: &Layout, rep: u64, ws: &mut Workspace) -> RepResult {
     let mut sim = Sim::new(world, layout, rep, ws);
-    sim.run();
+    sim.run(&Stop::new());
     sim.finish()
+}
+
+/// Runs replication `rep` of `world` unless `stop` is raised first (looked at once per
+/// simulated day); `None` when it was.
+pub fn run_replication_until(
+    world: &World,
+    layout: &Layout,
+    rep: u64,
+    ws: &mut Workspace,
+    stop: &Stop,
+) -> Option<RepResult> {
+    let mut sim = Sim::new(world, layout, rep, ws);
+    sim.run(stop).then(|| sim.finish())
 }
 
 struct Sim<'a> {
@@ -231,12 +295,16 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn run(&mut self) {
+    /// Simulates the horizon; false when `stop` was raised first.
+    fn run(&mut self, stop: &Stop) -> bool {
         let world = self.world;
         let cal = &world.calendar;
         let growth = 1.0 + world.discount_rate;
         self.schedule_timeline();
         for day in 0..cal.days as usize {
+            if stop.is_set() {
+                return false;
+            }
             self.day = day;
             self.month = cal.day_month[day] as usize;
             self.discount = growth.powf(-(day as f64) / DAYS_PER_YEAR);
@@ -271,6 +339,7 @@ impl<'a> Sim<'a> {
                 }
             }
         }
+        true
     }
 
     fn recompute_routes(&mut self) {

@@ -21,18 +21,19 @@ pub mod path;
 pub mod sensitivity;
 pub mod shard;
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error};
 use crate::expect::Check;
 use crate::metrics::aggregate::Summary;
 use crate::report::atomic_write;
-use crate::run::simulate;
+use crate::run::{check_events, progress_bar, simulate, thread_pool};
+use crate::stop::Stop;
 
 use design::Structure;
 use output::{Manifest, PointResult};
@@ -55,6 +56,10 @@ pub struct SweepOptions {
     /// Skip points already persisted under `points/`.
     pub resume: bool,
     pub threads: Option<usize>,
+    /// Refuse points estimated to need more events per replication.
+    pub max_events: f64,
+    /// Raised by SIGINT, SIGTERM or `--timeout`.
+    pub stop: Stop,
 }
 
 /// What a sweep or merge did, for the caller to report.
@@ -103,6 +108,14 @@ fn manifest(s: &file::Sweep) -> Manifest {
 /// `regsim sweep`.
 pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
     let sweep = file::load(file).map_err(Error::Invalid)?;
+    // Every point, since parameters can raise headcounts and rates; one message per scenario.
+    if let Some(d) = sweep
+        .worlds
+        .iter()
+        .find_map(|w| check_events(w, file, opts.max_events))
+    {
+        return Err(Error::Invalid(vec![d]));
+    }
     let m = manifest(&sweep);
     let dir = opts.out.join(&sweep.name);
     let points_dir = dir.join("points");
@@ -120,14 +133,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
             }
         }
     }
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = opts.threads {
-        if t == 0 {
-            return Err(Error::Usage("--threads must be at least 1".into()));
-        }
-        builder = builder.num_threads(t);
-    }
-    let pool = builder.build().context("cannot start worker threads")?;
+    let pool = thread_pool(opts.threads)?;
     std::fs::create_dir_all(&points_dir)
         .with_context(|| format!("cannot create {}", points_dir.display()))?;
     atomic_write(&manifest_path, &bytes)?;
@@ -138,23 +144,38 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         .filter(|&p| shard.owns(p))
         .filter(|&p| !opts.resume || output::read_point(&points_dir, p, &m, &print).is_none())
         .collect();
-    let progress = progress_bar(todo.len() as u64, &sweep.name);
+    let progress = progress_bar(todo.len() as u64, "points");
+    progress.set_message(sweep.name.clone());
+    let finished = AtomicUsize::new(0);
     pool.install(|| {
         todo.par_iter().try_for_each(|&p| -> anyhow::Result<()> {
             let world = &sweep.worlds[p];
-            let reps = simulate(
+            let Some(reps) = simulate(
                 world,
                 &sweep.layout,
                 sweep.replications,
                 &ProgressBar::hidden(),
-            );
+                &opts.stop,
+            ) else {
+                return Ok(());
+            };
             let summary = Summary::of(&sweep.layout, &reps);
             output::write_point(&points_dir, &PointResult::of(p, &print, &summary))?;
+            finished.fetch_add(1, Ordering::Relaxed);
             progress.inc(1);
             Ok(())
         })
     })?;
     progress.finish_and_clear();
+    if let Some(reason) = opts.stop.reason() {
+        return Err(Error::Stopped(format!(
+            "{reason}: {} of the {} points to run finished and are kept in {}; \
+             rerun with --resume to run the rest",
+            finished.into_inner(),
+            todo.len(),
+            points_dir.display()
+        )));
+    }
     let checks = if opts.shard.is_none() {
         let results: Vec<PointResult> = read_all(std::slice::from_ref(&points_dir), &m, &print)?
             .into_iter()
@@ -171,20 +192,6 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         ran: todo.len(),
         checks,
     })
-}
-
-fn progress_bar(len: u64, name: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(len);
-    pb.set_style(
-        ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} points, ETA {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    pb.set_message(name.to_string());
-    pb
 }
 
 /// Every point of `m`, each read from the first of `folders` that holds it.

@@ -33,8 +33,8 @@ jurisdiction = "X"
 capacity_pb = 1
 [staff.g]
 jurisdiction = "Y"
-headcount = 1
-sessions_per_person_day = 6000
+headcount = 60
+sessions_per_person_day = 100
 records_per_session = 1
 populations = ["p"]
 categories = ["identifiers"]

@@ -21,9 +21,9 @@ pub enum Event {
     Timeline { index: u32 },
     /// An action of a decision's outcome happens.
     OutcomeAction {
-        decision: u16,
-        outcome: u16,
-        action: u16,
+        decision: u32,
+        outcome: u32,
+        action: u32,
     },
     /// A decision is taken (again, after an extension).
     Decide { decision: u32 },
@@ -123,6 +123,13 @@ impl EventQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_stay_sixteen_bytes() {
+        // Indices are u32 (no scenario can hold 2^32 of anything) and the heap entry stays small.
+        assert_eq!(std::mem::size_of::<Event>(), 16);
+        assert_eq!(std::mem::size_of::<Entry>(), 32);
+    }
 
     #[test]
     fn earlier_first_and_ties_in_scheduling_order() {

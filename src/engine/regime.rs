@@ -275,9 +275,9 @@ impl Sim<'_> {
                 self.ws.queue.push(
                     t,
                     Event::OutcomeAction {
-                        decision: d as u16,
-                        outcome: o as u16,
-                        action: a as u16,
+                        decision: d as u32,
+                        outcome: o as u32,
+                        action: a as u32,
                     },
                 );
             }

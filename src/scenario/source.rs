@@ -262,7 +262,7 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
         vec![Diagnostic {
             file: path.to_path_buf(),
             location: Some(line_col(&text, offset)),
-            message: format!("TOML syntax: {}", e.message().trim()),
+            message: format!("TOML syntax: {}", one_line(e.message())),
         }]
     })?;
     let table: toml::Table = toml::from_str(&text).map_err(|e| {
@@ -270,7 +270,7 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
         vec![Diagnostic {
             file: path.to_path_buf(),
             location: Some(line_col(&text, offset)),
-            message: format!("TOML syntax: {}", e.message().trim()),
+            message: format!("TOML syntax: {}", one_line(e.message())),
         }]
     })?;
     Ok(SourceFile {
@@ -398,6 +398,17 @@ fn merge_into(acc: &mut toml::Table, over: toml::Table) {
     }
 }
 
+/// A parser's message on one line ("invalid table header; expected `.`, `]`"), so that each
+/// diagnostic stays one `file:line:col: message` line.
+fn one_line(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("; ")
+}
+
 /// 1-based line and character column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -421,6 +432,21 @@ mod tests {
         assert_eq!(line_col("abc", 0), (1, 1));
         assert_eq!(line_col("a\nbé\nc", 6), (3, 1));
         assert_eq!(line_col("a\nbéx", 5), (2, 3));
+    }
+
+    #[test]
+    fn toml_syntax_messages_stay_on_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "[site.a]\nx = 1\n[site.a]\n").unwrap();
+        let d = Sources::load(&path).unwrap_err();
+        assert_eq!(d[0].location, Some((3, 1)));
+        assert!(!d[0].message.contains('\n'), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("; duplicate key `a`"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

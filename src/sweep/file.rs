@@ -226,6 +226,14 @@ pub struct Sweep {
 pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
     // A sweep file has no `extends`: read alone, it is refused as an unknown field.
     let sources = Sources::load_one(file)?;
+    let table = &sources.main().table;
+    if !table.contains_key("base") && !table.contains_key("design") && !table.is_empty() {
+        return Err(vec![Diagnostic {
+            file: file.to_path_buf(),
+            location: None,
+            message: "this is not a sweep file (a sweep has `base` and `design`); run a scenario with `regsim run FILE`".into(),
+        }]);
+    }
     let raw: RawSweep =
         scenario::deserialize_located(&sources, toml::Value::Table(sources.main().table.clone()))?;
     let root = FieldPath::root();
@@ -559,6 +567,13 @@ mod tests {
         ));
         assert!(m.contains("field `samples`"), "{m}");
         assert!(m.contains(&format!("at most {MAX_POINTS}")), "{m}");
+    }
+
+    #[test]
+    fn a_scenario_given_as_a_sweep_is_named_as_such() {
+        let root = tree();
+        let m = message(load(&root.path().join("scenarios/clover.toml")));
+        assert!(m.contains("this is not a sweep file"), "{m}");
     }
 
     #[test]

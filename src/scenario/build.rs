@@ -1113,7 +1113,15 @@ fn users_by_day(cx: &mut Ctx, pp: &FieldPath, p: &RawPopulation, cal: &Calendar)
     if points.is_empty() {
         return vec![0.0; cal.days as usize];
     }
-    regime::interpolate(&points, growth, cal.days)
+    regime::grown_at_most(
+        cx,
+        &pp.key("growth"),
+        "users",
+        &points,
+        growth,
+        cal,
+        MAX_USERS,
+    )
 }
 
 /// The kind-specific part of a control, with fields of other kinds refused.

@@ -317,7 +317,41 @@ pub(super) fn turnover_by_day(cx: &mut Ctx, finance: &RawFinance, cal: &Calendar
     if points.is_empty() {
         return vec![0.0; cal.days as usize];
     }
-    interpolate(&points, g, cal.days)
+    grown_at_most(
+        cx,
+        &fp.key("turnover_growth"),
+        "turnover",
+        &points,
+        g,
+        cal,
+        MAX_NUMBER,
+    )
+}
+
+/// [`interpolate`], refused at `path` if `what` grows above `max` on a day of the horizon:
+/// compound growth from a date long before `start` can reach any size, infinity included.
+pub(super) fn grown_at_most(
+    cx: &mut Ctx,
+    path: &FieldPath,
+    what: &str,
+    points: &[(i64, f64)],
+    growth: f64,
+    cal: &Calendar,
+    max: f64,
+) -> Vec<f64> {
+    let series = interpolate(points, growth, cal.days);
+    if let Some(d) = series.iter().position(|v| !(*v <= max)) {
+        cx.err(
+            path,
+            format!(
+                "field `{path}` is out of range: {what} would reach {:e} on {}, above the limit of {max:e}",
+                series[d],
+                cal.start + chrono::Days::new(d as u64)
+            ),
+        );
+        return vec![0.0; cal.days as usize];
+    }
+    series
 }
 
 /// Linear interpolation between dated points, flat before the first, compound growth after

@@ -340,7 +340,7 @@ pub(super) fn grown_at_most(
     max: f64,
 ) -> Vec<f64> {
     let series = interpolate(points, growth, cal.days);
-    if let Some(d) = series.iter().position(|v| !(*v <= max)) {
+    if let Some(d) = series.iter().position(|v| v.is_nan() || *v > max) {
         cx.err(
             path,
             format!(

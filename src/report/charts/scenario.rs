@@ -2,6 +2,7 @@
 //! exceedance, data outside the enclave, the event timeline and active users.
 
 use plotters::style::RGBColor;
+use rayon::prelude::*;
 
 use super::axis::Ticks;
 use super::loss::Curve;
@@ -427,14 +428,20 @@ const COST_COLORS: [RGBColor; 7] = [
     palette::YELLOW,
 ];
 
-/// Every per-scenario chart, in [`CHARTS`] order.
+/// Every per-scenario chart, in [`CHARTS`] order, drawn in parallel on the current rayon pool.
 pub fn render_all(inputs: &Inputs) -> anyhow::Result<Vec<Rendered>> {
-    Ok(vec![
-        render(CHARTS[0].0, &inputs.exposure())?,
-        render(CHARTS[1].0, &inputs.cost())?,
-        render(CHARTS[2].0, &inputs.loss())?,
-        render(CHARTS[3].0, &inputs.residency())?,
-        render(CHARTS[4].0, &inputs.timeline())?,
-        render(CHARTS[5].0, &inputs.users())?,
-    ])
+    (0..CHARTS.len())
+        .into_par_iter()
+        .map(|i| {
+            let name = CHARTS[i].0;
+            match i {
+                0 => render(name, &inputs.exposure()),
+                1 => render(name, &inputs.cost()),
+                2 => render(name, &inputs.loss()),
+                3 => render(name, &inputs.residency()),
+                4 => render(name, &inputs.timeline()),
+                _ => render(name, &inputs.users()),
+            }
+        })
+        .collect()
 }

@@ -799,7 +799,7 @@ impl<'a> Sim<'a> {
             self.series[month * self.nm + id::PER_ENTITY + p] = u;
             let n_bar = self.users_sum[p] / (day + 1) as f64;
             if n_bar > 0.0 {
-                distinct += n_bar * (1.0 - (-self.identifiable[p] / n_bar).exp());
+                distinct -= n_bar * (-self.identifiable[p] / n_bar).exp_m1();
             }
         }
         self.series[month * self.nm + id::USERS_ACTIVE] = total;

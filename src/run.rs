@@ -355,8 +355,12 @@ pub fn write_folder(
         return Err(e).with_context(|| format!("cannot replace {}", dir.display()));
     }
     if had_old {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the previous {}", old.display()))?;
+        let removed = if old.is_dir() {
+            std::fs::remove_dir_all(&old)
+        } else {
+            std::fs::remove_file(&old)
+        };
+        removed.with_context(|| format!("cannot remove the previous {}", old.display()))?;
     }
     Ok(())
 }
@@ -382,4 +386,47 @@ pub fn write_scenario(
         &report::csv::replications(s, reps),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_folder_is_replaced_whole_or_not_at_all() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("s");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("old.txt"), "old").unwrap();
+
+        // A failure half-way leaves the old folder as it was and no staging folder.
+        let failed = write_folder(&dir, |d| {
+            atomic_write(&d.join("a.txt"), b"new")?;
+            anyhow::bail!("disk full")
+        });
+        assert!(format!("{:#}", failed.unwrap_err()).contains("disk full"));
+        assert_eq!(names(tmp.path()), ["s"]);
+        assert_eq!(names(&dir), ["old.txt"]);
+
+        // Success replaces it: nothing of the old folder remains.
+        write_folder(&dir, |d| atomic_write(&d.join("a.txt"), b"new")).unwrap();
+        assert_eq!(names(tmp.path()), ["s"]);
+        assert_eq!(names(&dir), ["a.txt"]);
+
+        // A plain file in the way is replaced too.
+        let file = tmp.path().join("f");
+        std::fs::write(&file, "x").unwrap();
+        write_folder(&file, |d| atomic_write(&d.join("b.txt"), b"b")).unwrap();
+        assert_eq!(names(&file), ["b.txt"]);
+        assert_eq!(names(tmp.path()), ["f", "s"]);
+    }
 }

@@ -30,19 +30,10 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use regsim::engine::{run_replication, Workspace};
 use regsim::metrics::{id, Kind, Layout, RepResult, COST_COMPONENTS};
-use regsim::model::World;
+use regsim::model::{World, CATEGORY_NAMES};
 
 const JURS: [&str; 4] = ["A", "B", "C", "D"];
-const CATS: [&str; 8] = [
-    "identifiers",
-    "contact",
-    "network",
-    "location",
-    "behavioural",
-    "content_public",
-    "content_private",
-    "financial",
-];
+const CATS: [&str; 8] = CATEGORY_NAMES;
 const DEFAULT_WEIGHTS_SUM: f64 = 1.0 + 1.0 + 1.0 + 2.0 + 0.5 + 0.1 + 2.0 + 3.0;
 const DAYS_PER_YEAR: f64 = 365.25;
 const REPLICATIONS: u64 = 3;

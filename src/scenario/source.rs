@@ -273,6 +273,13 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
             message: format!("TOML syntax: {}", one_line(e.message())),
         }]
     })?;
+    if table.is_empty() {
+        return Err(no_loc(
+            "no settings in this file (it is empty or holds only comments); see \
+             docs/scenario-format.md for what a scenario or sweep needs"
+                .into(),
+        ));
+    }
     Ok(SourceFile {
         path: path.to_path_buf(),
         canonical: canonical(path),

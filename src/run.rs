@@ -1,6 +1,8 @@
 //! `regsim run`: find scenario files, validate them all, run replications in parallel and write
-//! the outputs. Validation of every file comes first, so bad input writes nothing. `[[expect]]`
-//! checks are evaluated after every other output is written.
+//! the outputs. Validation of every file comes first, so bad input writes nothing. Each
+//! scenario's folder, `[[expect]]` results included, is filled under a hidden name and renamed
+//! into place when whole ([`write_folder`]); a failed check is reported (exit 3) only after
+//! every output is written.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

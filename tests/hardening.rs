@@ -216,7 +216,12 @@ values = [1, 1e5]
     .unwrap();
     let o = regsim(tmp.path(), &["sweep", "sweep.toml", "--out", "out"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("--max-events"), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("sweep.toml: point 1 (staff.g.headcount = 100000): about 7.31e10 events"),
+        "{e}"
+    );
+    assert!(e.contains("--max-events"), "{e}");
     assert!(!tmp.path().join("out").exists());
 }
 

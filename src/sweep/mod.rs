@@ -108,11 +108,22 @@ fn manifest(s: &file::Sweep) -> Manifest {
 /// `regsim sweep`.
 pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
     let sweep = file::load(file).map_err(Error::Invalid)?;
-    // Every point, since parameters can raise headcounts and rates; one message per scenario.
+    // Every point, since parameters can raise headcounts and rates; the first too large is named.
     if let Some(d) = sweep
         .worlds
         .iter()
-        .find_map(|w| check_events(w, file, opts.max_events))
+        .enumerate()
+        .find_map(|(p, w)| check_events(w, file, opts.max_events).map(|d| (p, d)))
+        .map(|(p, mut d)| {
+            let at: Vec<String> = sweep
+                .parameters
+                .iter()
+                .zip(&sweep.values[p])
+                .map(|(name, v)| format!("{name} = {v}"))
+                .collect();
+            d.message = format!("point {p} ({}): {}", at.join(", "), d.message);
+            d
+        })
     {
         return Err(Error::Invalid(vec![d]));
     }

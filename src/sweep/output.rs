@@ -245,6 +245,27 @@ fn indices(m: &Manifest, results: &[PointResult], metric: &str) -> Option<Indice
     }
 }
 
+/// One `design,metric,parameter,index,value,ci95_lo,ci95_hi` row of `sensitivity.csv`.
+fn interval_row(
+    w: &mut csv::Writer<Vec<u8>>,
+    design: &str,
+    metric: &str,
+    parameter: &str,
+    index: &str,
+    e: sensitivity::Estimate,
+) {
+    w.write_record([
+        design,
+        metric,
+        parameter,
+        index,
+        &num(e.value),
+        &num(e.lo),
+        &num(e.hi),
+    ])
+    .expect("memory");
+}
+
 /// `method,metric,parameter,index,value,ci95_lo,ci95_hi`: Morris μ*, σ and μ, or Sobol S1 and
 /// ST, of each metric's mean per point; `None` for designs without sensitivity indices.
 pub fn sensitivity_csv(m: &Manifest, results: &[PointResult]) -> Option<Vec<u8>> {
@@ -267,32 +288,14 @@ pub fn sensitivity_csv(m: &Manifest, results: &[PointResult]) -> Option<Vec<u8>>
             Indices::Sobol(s) => {
                 for (p, s) in m.parameters.iter().zip(s) {
                     for (label, e) in [("S1", s.s1), ("ST", s.st)] {
-                        w.write_record([
-                            "sobol",
-                            metric,
-                            p,
-                            label,
-                            &num(e.value),
-                            &num(e.lo),
-                            &num(e.hi),
-                        ])
-                        .expect("memory");
+                        interval_row(&mut w, "sobol", metric, p, label, e);
                     }
                 }
             }
             Indices::Morris(s) => {
                 for (p, s) in m.parameters.iter().zip(s) {
                     for (label, e) in [("mu_star", s.mu_star), ("sigma", s.sigma)] {
-                        w.write_record([
-                            "morris",
-                            metric,
-                            p,
-                            label,
-                            &num(e.value),
-                            &num(e.lo),
-                            &num(e.hi),
-                        ])
-                        .expect("memory");
+                        interval_row(&mut w, "morris", metric, p, label, e);
                     }
                     w.write_record(["morris", metric, p, "mu", &num(s.mu), "", ""])
                         .expect("memory");

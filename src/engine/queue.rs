@@ -10,13 +10,8 @@ use std::collections::BinaryHeap;
 /// Something scheduled to happen.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
-    /// A reviewer at an approval gate finishes a request.
-    ReviewDone {
-        gate: u32,
-        group: u32,
-        population: u32,
-        misuse: bool,
-    },
+    /// Reviewer `slot` at approval gate `gate` finishes its request.
+    ReviewDone { gate: u32, slot: u32 },
     /// Timeline event `index` happens.
     Timeline { index: u32 },
     /// An action of a decision's outcome happens.

@@ -6,7 +6,12 @@
 //! written. Nothing is created or lost by moving: the sum over sites always equals the volume
 //! (a property test checks it).
 
-use crate::model::{Migration, World};
+use super::books::Books;
+use super::rng::Base;
+use super::Switches;
+use crate::metrics::id;
+use crate::model::time::DAYS_PER_YEAR;
+use crate::model::{ControlKind, Migration, World};
 
 /// PB per (population, site).
 #[derive(Debug, Default, Clone)]
@@ -106,5 +111,95 @@ impl Storage {
             .filter(|(_, site)| !enclave[site.jurisdiction])
             .map(|(s, _)| self.pb[p * self.sites + s])
             .sum()
+    }
+}
+
+/// The estate of one replication: migration and flow rates (drawn once per replication, each
+/// from its own `("migration", name)` / `("flow", name)` stream), and what each day's storage
+/// step books: PB moved and its cost, PB-days outside the enclave, cross-border transfers and
+/// the sites' running costs.
+#[derive(Debug)]
+pub(super) struct Estate {
+    migration_rate: Vec<f64>,
+    flow_pb: Vec<f64>,
+    /// PB outside the enclave today, per population.
+    pub outside_pb: Vec<f64>,
+}
+
+impl Estate {
+    pub fn new(world: &World, rep: u64) -> Estate {
+        let draw = |kind: &str, name: &str, d: &crate::model::Dist| {
+            d.sample(&mut Base::new(world.seed, rep, kind, name).rng())
+        };
+        Estate {
+            migration_rate: world
+                .migrations
+                .iter()
+                .map(|m| draw("migration", &m.name, &m.rate_pb_per_day))
+                .collect(),
+            flow_pb: world
+                .flows
+                .iter()
+                .map(|f| draw("flow", &f.name, &f.pb_per_day))
+                .collect(),
+            outside_pb: vec![0.0; world.populations.len()],
+        }
+    }
+
+    /// One day of storage: growth, migrations, residency, flows and site running costs.
+    pub fn day(
+        &mut self,
+        world: &World,
+        day: usize,
+        storage: &mut Storage,
+        switches: &Switches,
+        books: &mut Books,
+    ) {
+        storage.grow(world, day);
+        for (i, m) in world.migrations.iter().enumerate() {
+            if day >= m.start_day as usize {
+                let moved =
+                    storage.migrate(world, m, self.migration_rate[i], &switches.sites_online);
+                books.cost(id::COST_MIGRATION, moved * m.cost_per_pb);
+            }
+        }
+        let mut outside = 0.0;
+        for p in 0..world.populations.len() {
+            let o = storage.outside_enclave_of(world, p);
+            self.outside_pb[p] = o;
+            outside += o;
+        }
+        books.add_now(id::PB_DAYS_OUTSIDE, outside);
+        for (f, flow) in world.flows.iter().enumerate() {
+            if day < flow.start_day as usize || day > flow.end_day as usize {
+                continue;
+            }
+            if world.populations[flow.population].enclave[flow.to] {
+                continue;
+            }
+            let mut pb = self.flow_pb[f];
+            if let Some(gw) = flow.gateway {
+                let c = &world.controls[gw];
+                if let (
+                    true,
+                    true,
+                    ControlKind::Gateway {
+                        flow_pass_share, ..
+                    },
+                ) = (
+                    switches.controls_on[gw],
+                    c.populations[flow.population],
+                    &c.kind,
+                ) {
+                    pb *= flow_pass_share;
+                }
+            }
+            books.add_now(id::PB_CROSS_BORDER, pb);
+        }
+        for (s, site) in world.sites.iter().enumerate() {
+            if switches.sites_online[s] {
+                books.cost(id::COST_INFRASTRUCTURE, site.opex_per_year / DAYS_PER_YEAR);
+            }
+        }
     }
 }

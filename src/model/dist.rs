@@ -310,20 +310,90 @@ impl Dist {
             Dist::Scaled { inner, k } => k * k * inner.variance(),
         }
     }
+
+    /// Skewness γ₁ and excess kurtosis γ₂ (both 0 for a constant). A sum of n independent
+    /// draws has γ₁/√n and γ₂/n; the engine's bulk path uses them to decide where a normal
+    /// draw may stand in for a sum (see [`crate::engine::sample`]).
+    pub fn shape(&self) -> (f64, f64) {
+        match self {
+            Dist::Constant(_) => (0.0, 0.0),
+            Dist::Uniform { .. } => (0.0, -1.2),
+            Dist::Normal {
+                mean, sd, clamp, ..
+            } => {
+                if *clamp {
+                    shape_from_raw(&censored_normal_raw(*mean, *sd))
+                } else {
+                    (0.0, 0.0)
+                }
+            }
+            Dist::LogNormal { sigma, .. } => {
+                let w = (sigma * sigma).exp();
+                (
+                    (w + 2.0) * (w - 1.0).sqrt(),
+                    w.powi(4) + 2.0 * w.powi(3) + 3.0 * w * w - 6.0,
+                )
+            }
+            Dist::Exponential { .. } => (2.0, 6.0),
+            Dist::Pert { min, max, mode, .. } => {
+                let range = max - min;
+                let a = 1.0 + 4.0 * (mode - min) / range;
+                let b = 1.0 + 4.0 * (max - mode) / range;
+                let skew = 2.0 * (b - a) * (a + b + 1.0).sqrt() / ((a + b + 2.0) * (a * b).sqrt());
+                let kurt = 6.0 * ((a - b).powi(2) * (a + b + 1.0) - a * b * (a + b + 2.0))
+                    / (a * b * (a + b + 2.0) * (a + b + 3.0));
+                (skew, kurt)
+            }
+            Dist::Poisson { mean, .. } => (1.0 / mean.sqrt(), 1.0 / mean),
+            Dist::Bernoulli { p } => {
+                if *p <= 0.0 || *p >= 1.0 {
+                    (0.0, 0.0)
+                } else {
+                    let q = 1.0 - p;
+                    ((q - p) / (p * q).sqrt(), (1.0 - 6.0 * p * q) / (p * q))
+                }
+            }
+            Dist::Scaled { inner, .. } => inner.shape(),
+        }
+    }
 }
 
 /// First and second raw moments of max(X, 0) for X ~ N(m, s²).
 fn censored_normal_moments(m: f64, s: f64) -> (f64, f64) {
+    let r = censored_normal_raw(m, s);
+    (r[1], r[2])
+}
+
+/// Raw moments E[max(X, 0)^k], k = 0..4, for X ~ N(m, s²): with z = m/s,
+/// M₀ = Φ(z), M₁ = m·M₀ + s·φ(z), Mₖ = m·Mₖ₋₁ + (k − 1)·s²·Mₖ₋₂ (integration by parts; the
+/// boundary term at 0 vanishes for k ≥ 2). M₀ is reported as 1: the mass at zero adds nothing
+/// to the higher moments.
+fn censored_normal_raw(m: f64, s: f64) -> [f64; 5] {
     if s == 0.0 {
         let v = m.max(0.0);
-        return (v, v * v);
+        return [1.0, v, v * v, v.powi(3), v.powi(4)];
     }
     let z = m / s;
-    let cdf = normal_cdf(z);
-    let pdf = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    let m1 = m * cdf + s * pdf;
-    let m2 = (m * m + s * s) * cdf + m * s * pdf;
-    (m1, m2)
+    let mut r = [0.0; 5];
+    r[0] = normal_cdf(z);
+    r[1] = m * r[0] + s * (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    for k in 2..5 {
+        r[k] = m * r[k - 1] + (k - 1) as f64 * s * s * r[k - 2];
+    }
+    r[0] = 1.0;
+    r
+}
+
+/// Skewness and excess kurtosis from raw moments 1..4.
+fn shape_from_raw(r: &[f64; 5]) -> (f64, f64) {
+    let (m1, m2, m3, m4) = (r[1], r[2], r[3], r[4]);
+    let var = m2 - m1 * m1;
+    if var <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let mu3 = m3 - 3.0 * m1 * m2 + 2.0 * m1.powi(3);
+    let mu4 = m4 - 4.0 * m1 * m3 + 6.0 * m1 * m1 * m2 - 3.0 * m1.powi(4);
+    (mu3 / var.powf(1.5), mu4 / (var * var) - 3.0)
 }
 
 /// Standard normal CDF via the complementary error function.

@@ -1,0 +1,180 @@
+//! The exposure ledger: records read through each route, rounded and booked once a day, the
+//! identifiable records and distinct users per population, and the trailing windows of
+//! records and detections that drive the regulators.
+//!
+//! **One rounding rule.** Sessions add the real-valued records they read to their route's
+//! account for the day, one by one (event mode) or as a compound sum (aggregated); at the end
+//! of the day each route books round(sum) records. So a gate with approval 1 and no queueing
+//! books exactly what the same sessions book without it.
+//!
+//! Masked records are re-identifiable one by one with the gateway's probability:
+//! Binomial(records, p), drawn from `("gateway", "<gateway>/<group>")`'s stream of the day.
+//!
+//! Distinct users: after k identifiable records of a population of N̄ users (its mean active
+//! users so far), the expected number of distinct users read is N̄(1 − e^(−k/N̄)), written
+//! −N̄·expm1(−k/N̄) so that it does not cancel when k/N̄ is tiny.
+
+use super::books::Books;
+use super::rng::{Base, DayStream};
+use super::sample;
+use super::sessions::{RecordClass, Route};
+use crate::metrics::id;
+use crate::model::World;
+
+/// Days in the trailing window of regulator drivers.
+pub(super) const WINDOW: usize = 365;
+
+/// Records and detections of one replication, per route and population.
+#[derive(Debug)]
+pub(super) struct Ledger {
+    /// Real-valued records read today per route.
+    pending: Vec<f64>,
+    /// Routes with records today.
+    touched: Vec<u32>,
+    /// Re-identification streams per (gateway control, staff group): `reid[c * groups + g]`.
+    reid: Vec<Option<DayStream>>,
+    groups: usize,
+    identifiable: Vec<f64>,
+    users_sum: Vec<f64>,
+    ring_records: Vec<f64>,
+    ring_detected: Vec<f64>,
+    /// Detections per (population, day) booked ahead, entering the window on their day.
+    detected_on: Vec<f64>,
+    days: usize,
+    /// Identifiable records per population in the trailing window.
+    pub sum_records: Vec<f64>,
+    /// Detected incidents per population in the trailing window.
+    pub sum_detected: Vec<f64>,
+}
+
+impl Ledger {
+    pub fn new(world: &World, rep: u64, routes: usize) -> Ledger {
+        let pops = world.populations.len();
+        let groups = world.staff.len();
+        let mut reid = Vec::with_capacity(world.controls.len() * groups);
+        for c in &world.controls {
+            let gateway = matches!(c.kind, crate::model::ControlKind::Gateway { .. });
+            for g in &world.staff {
+                reid.push(gateway.then(|| {
+                    let name = format!("{}/{}", c.name, g.name);
+                    DayStream::new(Base::new(world.seed, rep, "gateway", &name))
+                }));
+            }
+        }
+        Ledger {
+            pending: vec![0.0; routes],
+            touched: Vec::with_capacity(routes),
+            reid,
+            groups,
+            identifiable: vec![0.0; pops],
+            users_sum: vec![0.0; pops],
+            ring_records: vec![0.0; pops * WINDOW],
+            ring_detected: vec![0.0; pops * WINDOW],
+            detected_on: vec![0.0; pops * world.calendar.days as usize],
+            days: world.calendar.days as usize,
+            sum_records: vec![0.0; pops],
+            sum_detected: vec![0.0; pops],
+        }
+    }
+
+    /// Records read today through route `route` (not yet rounded).
+    #[inline]
+    pub fn read(&mut self, route: usize, records: f64) {
+        if records > 0.0 {
+            if self.pending[route] == 0.0 {
+                self.touched.push(route as u32);
+            }
+            self.pending[route] += records;
+        }
+    }
+
+    /// Books today's records of every route, rounded, in `books` and the windows. Routes are
+    /// booked in route order, whatever order they were read in.
+    pub fn close_day(&mut self, routes: &[Route], day: usize, books: &mut Books) {
+        self.touched.sort_unstable();
+        for i in 0..self.touched.len() {
+            let r = self.touched[i] as usize;
+            let records = std::mem::take(&mut self.pending[r]).round();
+            let route = routes[r];
+            let pop = route.population as usize;
+            let identifiable = match route.class {
+                RecordClass::NotExposure => continue,
+                RecordClass::Visible => {
+                    books.add_now(id::RECORDS_VISIBLE, records);
+                    books.add_now(id::SCORE, records * route.weight_visible);
+                    records
+                }
+                RecordClass::Masked => {
+                    books.add_now(id::RECORDS_MASKED, records);
+                    let stream = self.reid
+                        [route.gateway as usize * self.groups + route.group as usize]
+                        .as_mut()
+                        .expect("masked routes have a gateway");
+                    let k = sample::binomial(
+                        stream.at(day as u32),
+                        records as u64,
+                        route.reid_probability,
+                    ) as f64;
+                    books.add_now(id::RECORDS_REIDENTIFIABLE, k);
+                    books.add_now(id::SCORE, k * route.weight_reid);
+                    k
+                }
+            };
+            self.identifiable[pop] += identifiable;
+            self.ring_records[pop * WINDOW + day % WINDOW] += identifiable;
+            self.sum_records[pop] += identifiable;
+        }
+        self.touched.clear();
+    }
+
+    /// Moves the trailing windows to `day`.
+    pub fn advance_window(&mut self, day: usize) {
+        let slot = day % WINDOW;
+        for p in 0..self.sum_records.len() {
+            let i = p * WINDOW + slot;
+            self.sum_records[p] -= self.ring_records[i];
+            self.sum_detected[p] -= self.ring_detected[i];
+            self.ring_records[i] = 0.0;
+            let today = self.detected_on[p * self.days + day];
+            self.ring_detected[i] = today;
+            self.sum_detected[p] += today;
+        }
+    }
+
+    /// An incident of `pop` that will be detected on `day` (within the horizon), seen `today`.
+    #[inline]
+    pub fn detect_on(&mut self, pop: usize, day: usize, today: usize) {
+        if day <= today {
+            self.ring_detected[pop * WINDOW + today % WINDOW] += 1.0;
+            self.sum_detected[pop] += 1.0;
+        } else {
+            self.detected_on[pop * self.days + day] += 1.0;
+        }
+    }
+
+    /// Active users today, for the mean behind distinct users.
+    pub fn count_users(&mut self, world: &World, day: usize, active: &[f64]) {
+        for (p, pop) in world.populations.iter().enumerate() {
+            self.users_sum[p] += pop.users_by_day[day] * active[p];
+        }
+    }
+
+    /// Levels on a month's last day: active users (total and per population) and distinct
+    /// users read.
+    pub fn month_end(&self, world: &World, day: usize, active: &[f64], books: &mut Books) {
+        let month = books.month;
+        let mut total = 0.0;
+        let mut distinct = 0.0;
+        for (p, pop) in world.populations.iter().enumerate() {
+            let u = pop.users_by_day[day] * active[p];
+            total += u;
+            books.set(month, id::PER_ENTITY + p, u);
+            let n_bar = self.users_sum[p] / (day + 1) as f64;
+            if n_bar > 0.0 {
+                distinct -= n_bar * (-self.identifiable[p] / n_bar).exp_m1();
+            }
+        }
+        books.set(month, id::USERS_ACTIVE, total);
+        books.set(month, id::USERS_DISTINCT, distinct);
+    }
+}

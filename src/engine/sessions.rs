@@ -1,0 +1,346 @@
+//! Staff sessions: each staff group's session rate, headcount and access, the route its
+//! sessions take through the controls to each population, and the day's sessions.
+//!
+//! Streams: a group draws its sessions-per-person-day once per replication from
+//! `("staff", name)` and everything about its sessions on day d from that stream's day d: the
+//! day's count N ~ Poisson(headcount × rate × access), then per session (event mode) or per
+//! population in bulk (aggregated) the population, misuse and records. The count is the first
+//! draw of the day in both granularities, so switching a gate on or off leaves every day's
+//! session count as it was.
+//!
+//! - *Aggregated* (no gate on any route): N is split over populations by active users
+//!   (sequential binomials = multinomial); per population, misuse is Binomial(k, share) and
+//!   records a compound sum ([`super::sample::compound`]).
+//! - *Event mode*: the N arrival times are the order statistics of N uniform times in the day,
+//!   drawn one after the other (the minimum of m uniforms on (u, 1) is
+//!   u + (1 − u)(1 − V^(1/m))) — together a Poisson process of the day's rate; each arrival picks
+//!   its population by active users and draws misuse and records at once, whatever then
+//!   happens to it at a gate.
+
+use rand::Rng as _;
+
+use super::books::Books;
+use super::rng::{Base, DayStream};
+use super::sample::{self, Compound};
+use crate::metrics::id;
+use crate::model::{ControlKind, World, DIRECT_IDENTIFIERS, IDENTIFIERS};
+
+/// How the records of one (staff group, population) route count as exposure.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) enum RecordClass {
+    /// Not exposure: the staff are not in a restricted jurisdiction for this population, or
+    /// they read no direct identifier.
+    #[default]
+    NotExposure,
+    /// A direct identifier is read unmasked.
+    Visible,
+    /// Every direct identifier read is masked by a gateway.
+    Masked,
+}
+
+/// What happens to a session of one staff group reading one population, today.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Route {
+    pub deny: bool,
+    /// Approval control index.
+    pub gate: Option<u32>,
+    /// Gateway control index masking this route.
+    pub gateway: u32,
+    pub class: RecordClass,
+    pub reid_probability: f64,
+    /// Score per visible record.
+    pub weight_visible: f64,
+    /// Score per re-identifiable masked record.
+    pub weight_reid: f64,
+    /// Bit i set: monitor control i watches this route.
+    pub monitors: u64,
+    pub group: u32,
+    pub population: u32,
+}
+
+/// One session, as drawn when it is requested.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Request {
+    pub route: u32,
+    pub records: f64,
+    pub misuse: bool,
+}
+
+/// What became of an event-mode session at its arrival.
+pub(super) enum Arrival {
+    Denied,
+    /// Read at once (no gate on its route).
+    Read(Request),
+    /// Queued at approval control `gate`.
+    Gate(u32, Request),
+}
+
+/// The staff groups' sessions in one replication.
+#[derive(Debug)]
+pub(super) struct Sessions {
+    rate: Vec<f64>,
+    headcount: Vec<f64>,
+    access: Vec<f64>,
+    streams: Vec<DayStream>,
+    plans: Vec<Compound>,
+    /// Route per (group, population slot), offsets in `route_start`.
+    pub routes: Vec<Route>,
+    route_start: Vec<usize>,
+    event_mode: Vec<bool>,
+    /// Event mode: time of each group's next arrival today (infinite when none) …
+    pub next: Vec<f64>,
+    /// … its position in the day, and how many arrivals are still to come after it.
+    last: Vec<f64>,
+    left: Vec<u64>,
+}
+
+impl Sessions {
+    pub fn new(world: &World, rep: u64) -> Sessions {
+        let groups = world.staff.len();
+        let mut rate = Vec::with_capacity(groups);
+        let mut streams = Vec::with_capacity(groups);
+        for g in &world.staff {
+            let base = Base::new(world.seed, rep, "staff", &g.name);
+            rate.push(g.sessions_per_person_day.sample(&mut base.rng()));
+            streams.push(DayStream::new(base));
+        }
+        let mut route_start = Vec::with_capacity(groups + 1);
+        let mut n = 0;
+        for g in &world.staff {
+            route_start.push(n);
+            n += g.populations.len();
+        }
+        route_start.push(n);
+        Sessions {
+            rate,
+            headcount: world.staff.iter().map(|g| g.headcount).collect(),
+            access: vec![1.0; groups],
+            streams,
+            plans: world
+                .staff
+                .iter()
+                .map(|g| Compound::of(&g.records_per_session))
+                .collect(),
+            routes: vec![Route::default(); n],
+            route_start,
+            event_mode: vec![false; groups],
+            next: vec![f64::INFINITY; groups],
+            last: vec![0.0; groups],
+            left: vec![0; groups],
+        }
+    }
+
+    pub fn set_headcount(&mut self, g: usize, headcount: f64) {
+        self.headcount[g] = headcount;
+    }
+
+    /// Scales group `g`'s sessions (an ownership change cuts access).
+    pub fn set_access(&mut self, g: usize, factor: f64) {
+        self.access[g] = factor;
+    }
+
+    /// Routes every (group, population) through the controls that are on.
+    pub fn recompute_routes(&mut self, world: &World, controls_on: &[bool]) {
+        for (g, group) in world.staff.iter().enumerate() {
+            let mut any_gate = false;
+            for (slot, &p) in group.populations.iter().enumerate() {
+                let mut r = Route {
+                    group: g as u32,
+                    population: p as u32,
+                    ..Route::default()
+                };
+                let mut masks = 0u8;
+                for (c, control) in world.controls.iter().enumerate() {
+                    if !controls_on[c] || !control.covers(g, group.jurisdiction, p) {
+                        continue;
+                    }
+                    match &control.kind {
+                        ControlKind::Deny => r.deny = true,
+                        ControlKind::Approval { .. } => {
+                            r.gate = r.gate.or(Some(c as u32));
+                        }
+                        ControlKind::Gateway {
+                            masks: m,
+                            reid_probability,
+                            ..
+                        } => {
+                            if masks == 0 {
+                                masks = *m;
+                                r.reid_probability = *reid_probability;
+                                r.gateway = c as u32;
+                            }
+                        }
+                        ControlKind::Monitor { .. } => r.monitors |= 1u64 << c,
+                    }
+                }
+                let read = group.categories;
+                let weight = |set: u8| -> f64 {
+                    (0..8)
+                        .filter(|b| set & (1 << b) != 0)
+                        .map(|b| world.weights[b])
+                        .sum()
+                };
+                r.weight_visible = weight(read);
+                r.weight_reid = weight(read & !masks)
+                    + if read & masks & IDENTIFIERS != 0 {
+                        world.weights[0]
+                    } else {
+                        0.0
+                    };
+                r.class = if !world.populations[p].restricted[group.jurisdiction]
+                    || read & DIRECT_IDENTIFIERS == 0
+                {
+                    RecordClass::NotExposure
+                } else if read & !masks & DIRECT_IDENTIFIERS != 0 {
+                    RecordClass::Visible
+                } else {
+                    RecordClass::Masked
+                };
+                any_gate |= r.gate.is_some() && !r.deny;
+                self.routes[self.route_start[g] + slot] = r;
+            }
+            self.event_mode[g] = any_gate;
+        }
+    }
+
+    /// Starts day `day`: draws each group's session count; aggregated groups' sessions are
+    /// handled at once, each population's share passed to `read(route index, route, misuse,
+    /// records, books)`; event-mode groups get their first arrival time.
+    pub fn start_day(
+        &mut self,
+        world: &World,
+        day: usize,
+        active: &[f64],
+        books: &mut Books,
+        mut read: impl FnMut(usize, &Route, u64, f64, &mut Books),
+    ) {
+        for (g, group) in world.staff.iter().enumerate() {
+            self.next[g] = f64::INFINITY;
+            let rate = self.headcount[g] * self.rate[g] * self.access[g];
+            if rate <= 0.0 {
+                continue;
+            }
+            let rng = self.streams[g].at(day as u32);
+            let n = sample::poisson(rng, rate);
+            if n == 0 {
+                continue;
+            }
+            if self.event_mode[g] {
+                self.left[g] = n;
+                self.last[g] = 0.0;
+                self.advance(g, day);
+                continue;
+            }
+            books.add_now(id::SESSIONS, n as f64);
+            let users = |p: usize| world.populations[p].users_by_day[day] * active[p];
+            let mut left = n;
+            let mut weight_left: f64 = group.populations.iter().map(|&p| users(p)).sum();
+            for (slot, &p) in group.populations.iter().enumerate() {
+                let w = users(p);
+                let rng = self.streams[g].at(day as u32);
+                let k = if slot + 1 == group.populations.len() {
+                    left
+                } else if weight_left > 0.0 {
+                    sample::binomial(rng, left, w / weight_left)
+                } else {
+                    0
+                };
+                weight_left -= w;
+                left -= k;
+                if k == 0 {
+                    continue;
+                }
+                let index = self.route_start[g] + slot;
+                let route = self.routes[index];
+                if route.deny {
+                    books.add_now(id::DENIED, k as f64);
+                    continue;
+                }
+                let misuse = sample::binomial(rng, k, group.misuse_share);
+                let records = if route.class == RecordClass::NotExposure {
+                    0.0
+                } else {
+                    sample::compound(rng, k, &group.records_per_session, self.plans[g])
+                };
+                read(index, &route, misuse, records, books);
+            }
+        }
+    }
+
+    /// Draws the time of group `g`'s next arrival today, if any are left.
+    fn advance(&mut self, g: usize, day: usize) {
+        if self.left[g] == 0 {
+            self.next[g] = f64::INFINITY;
+            return;
+        }
+        let rng = self.streams[g].at(day as u32);
+        let v = 1.0 - rng.random::<f64>();
+        let m = self.left[g] as f64;
+        let u = self.last[g] + (1.0 - self.last[g]) * -(v.ln() / m).exp_m1();
+        let u = u.min(1.0 - f64::EPSILON);
+        self.last[g] = u;
+        self.left[g] -= 1;
+        self.next[g] = day as f64 + u;
+    }
+
+    /// The event-mode group with the earliest arrival today, and its time.
+    #[inline]
+    pub fn earliest(&self) -> (f64, usize) {
+        let mut first = (f64::INFINITY, 0);
+        for (g, &t) in self.next.iter().enumerate() {
+            if t < first.0 {
+                first = (t, g);
+            }
+        }
+        first
+    }
+
+    /// The arrival of group `g`'s next session: its population, misuse and records are drawn,
+    /// the next arrival is scheduled, and the session goes its route.
+    pub fn arrive(
+        &mut self,
+        world: &World,
+        g: usize,
+        day: usize,
+        active: &[f64],
+        books: &mut Books,
+    ) -> Arrival {
+        let group = &world.staff[g];
+        let rng = self.streams[g].at(day as u32);
+        let users = |p: usize| world.populations[p].users_by_day[day] * active[p];
+        let slot = if group.populations.len() == 1 {
+            0
+        } else {
+            let total: f64 = group.populations.iter().map(|&p| users(p)).sum();
+            let mut u = rng.random::<f64>() * total;
+            let mut pick = group.populations.len() - 1;
+            for (i, &p) in group.populations.iter().enumerate() {
+                u -= users(p);
+                if u < 0.0 {
+                    pick = i;
+                    break;
+                }
+            }
+            pick
+        };
+        books.add_now(id::SESSIONS, 1.0);
+        let index = self.route_start[g] + slot;
+        let route = self.routes[index];
+        let arrival = if route.deny {
+            books.add_now(id::DENIED, 1.0);
+            Arrival::Denied
+        } else {
+            let request = Request {
+                route: index as u32,
+                misuse: rng.random::<f64>() < group.misuse_share,
+                records: group.records_per_session.sample(rng),
+            };
+            match route.gate {
+                Some(gate) => Arrival::Gate(gate, request),
+                None => Arrival::Read(request),
+            }
+        };
+        self.advance(g, day);
+        arrival
+    }
+}

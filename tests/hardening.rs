@@ -170,13 +170,13 @@ fn runaway_scenarios_are_refused_before_anything_is_written() {
     let o = regsim(tmp.path(), &["run", "big.toml", "--out", "out"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
-    // 2 × 3653 days × 1e6 requests, plus a step a day for each entity.
+    // 3 × 3653 days × 1e6 requests (arrival, review, read), plus a step a day for each entity.
     assert!(
-        e.contains("big.toml: about 7.31e9 events per replication"),
+        e.contains("big.toml: about 1.10e10 events per replication"),
         "{e}"
     );
     assert!(e.contains("above the limit of 1.00e7"), "{e}");
-    assert!(e.contains("--max-events 1e10"), "{e}");
+    assert!(e.contains("--max-events 2e10"), "{e}");
     assert!(!tmp.path().join("out").exists());
 
     // The same file with the limit raised runs (here: stopped at once by a short timeout).
@@ -188,7 +188,7 @@ fn runaway_scenarios_are_refused_before_anything_is_written() {
             "--out",
             "out",
             "--max-events",
-            "1e10",
+            "2e10",
             "--timeout",
             "1s",
         ],
@@ -218,7 +218,7 @@ values = [1, 1e5]
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(
-        e.contains("sweep.toml: point 1 (staff.g.headcount = 100000): about 7.31e10 events"),
+        e.contains("sweep.toml: point 1 (staff.g.headcount = 100000): about 1.10e11 events"),
         "{e}"
     );
     assert!(e.contains("--max-events"), "{e}");

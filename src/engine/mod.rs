@@ -445,4 +445,7 @@ impl<'a> Sim<'a> {
 }
 
 #[cfg(test)]
+#[path = "paths_tests.rs"]
+mod paths_tests;
+#[cfg(test)]
 mod tests;

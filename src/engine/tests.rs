@@ -391,3 +391,35 @@ fn a_single_known_user_count_after_start_holds_flat_before_it_and_grows_after() 
     assert_eq!(w.weights[7], 7.0);
     assert_eq!(w.weights[0], 1.0);
 }
+
+#[test]
+fn the_event_estimate_counts_detections_and_records_draws_of_aggregated_groups() {
+    // 1e7 staff, one session a day each, all misuse, watched by a monitor: aggregated (no
+    // gate), so no arrival events — but 1e7 detections a day to draw, and heavy-tailed
+    // records summed one by one. This used to pass the guard and run for hours.
+    let text = format!(
+        r#"{BASE}
+[staff.g]
+jurisdiction = "Y"
+headcount = 1e7
+sessions_per_person_day = 1
+records_per_session = {{ dist = "lognormal", median = 1, p90 = 20 }}
+populations = ["p"]
+categories = ["identifiers"]
+misuse_share = 1
+[control.mon]
+kind = "monitor"
+detect_probability = 0.5
+detection_delay_days = 1
+"#
+    );
+    let w = world(&text);
+    let days = w.calendar.days as f64;
+    // Detections (1 monitor) plus records (no normal at this skewness): 2e7 a day.
+    assert!(estimate_events(&w) >= 2e7 * days, "{}", estimate_events(&w));
+    // Without misuse or exposure the same group is cheap: its sums are one draw a day.
+    let cheap = text
+        .replace("misuse_share = 1", "misuse_share = 0")
+        .replace("categories = [\"identifiers\"]", "categories = [\"behavioural\"]");
+    assert!(estimate_events(&world(&cheap)) < 100.0 * days);
+}

@@ -481,6 +481,66 @@ mod tests {
         }
     }
 
+    /// Skewness and excess kurtosis (what decides where a normal may stand in for a sum) match
+    /// sample estimates within 4 standard errors, the SEs from 40 batch estimates.
+    #[test]
+    fn every_shape_has_the_skewness_and_kurtosis_it_claims() {
+        let shapes = [
+            tagged(TaggedDist::Uniform { min: 2.0, max: 5.0 }),
+            tagged(TaggedDist::Normal { mean: 0.5, sd: 1.0 }), // clamped at zero
+            tagged(TaggedDist::Normal { mean: 3.0, sd: 1.0 }), // clamped, barely
+            tagged(TaggedDist::Exponential { mean: 0.25 }),
+            tagged(TaggedDist::Pert {
+                min: 1.0,
+                mode: 1.0,
+                max: 5.0,
+            }),
+            tagged(TaggedDist::Pert {
+                min: 1.0,
+                mode: 4.0,
+                max: 9.0,
+            }),
+            tagged(TaggedDist::Poisson { mean: 3.5 }),
+            tagged(TaggedDist::Bernoulli { p: 0.3 }),
+            tagged(TaggedDist::Lognormal {
+                median: Some(10.0),
+                p90: Some(13.0),
+                p5: None,
+                p95: None,
+            }),
+        ];
+        let shape_of = |xs: &[f64]| {
+            let n = xs.len() as f64;
+            let m = xs.iter().sum::<f64>() / n;
+            let c = |k: i32| xs.iter().map(|x| (x - m).powi(k)).sum::<f64>() / n;
+            (c(3) / c(2).powf(1.5), c(4) / (c(2) * c(2)) - 3.0)
+        };
+        let (batches, per) = (40, 10_000);
+        for s in &shapes {
+            let d = Dist::non_negative(s).unwrap();
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(17);
+            let xs: Vec<f64> = (0..batches * per).map(|_| d.sample(&mut rng)).collect();
+            let (skew, kurt) = shape_of(&xs);
+            let parts: Vec<(f64, f64)> = xs.chunks(per).map(shape_of).collect();
+            let se = |f: fn(&(f64, f64)) -> f64| {
+                let v: Vec<f64> = parts.iter().map(f).collect();
+                let m = v.iter().sum::<f64>() / v.len() as f64;
+                let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64;
+                (var / v.len() as f64).sqrt()
+            };
+            let (se_skew, se_kurt) = (se(|p| p.0), se(|p| p.1));
+            let (want_skew, want_kurt) = d.shape();
+            assert!(
+                (skew - want_skew).abs() <= 4.0 * se_skew,
+                "{d:?}: skewness {skew} vs {want_skew} (SE {se_skew})"
+            );
+            assert!(
+                (kurt - want_kurt).abs() <= 4.0 * se_kurt,
+                "{d:?}: kurtosis {kurt} vs {want_kurt} (SE {se_kurt})"
+            );
+        }
+    }
+
     #[test]
     fn lognormal_quantile_forms_hit_their_quantiles() {
         let d = Dist::any(&tagged(TaggedDist::Lognormal {

@@ -68,6 +68,7 @@ pub mod rng;
 pub mod sample;
 mod sessions;
 pub mod storage;
+mod switches;
 
 use crate::metrics::{id, Layout, RepResult};
 use crate::model::time::DAYS_PER_YEAR;
@@ -82,6 +83,7 @@ use regime::Regime;
 use regulators::Regulators;
 use sessions::{Arrival, Request, Route, Sessions};
 use storage::{Estate, Storage};
+use switches::Switches;
 
 pub use estimate::estimate_events;
 
@@ -117,14 +119,6 @@ pub fn run_replication_until(
 ) -> Option<RepResult> {
     let mut sim = Sim::new(world, layout, rep, ws);
     sim.run(stop).then(|| sim.finish())
-}
-
-/// Which controls are on and which sites are live: switched by timeline events and orders,
-/// read by sessions, storage and costs.
-#[derive(Debug)]
-pub(crate) struct Switches {
-    pub controls_on: Vec<bool>,
-    pub sites_online: Vec<bool>,
 }
 
 /// One replication: the components and the day loop that connects them.

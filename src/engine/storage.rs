@@ -8,7 +8,7 @@
 
 use super::books::Books;
 use super::rng::Base;
-use super::Switches;
+use super::switches::Switches;
 use crate::metrics::id;
 use crate::model::time::DAYS_PER_YEAR;
 use crate::model::{ControlKind, Migration, World};

@@ -7,7 +7,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Diagnostic;
-use crate::expect;
 use crate::metrics::Layout;
 use crate::model::World;
 use crate::report::num;
@@ -408,7 +407,12 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         }
     }
     let layout = Layout::of(&base.world);
-    diags.extend(expect::validate(&raw.expect, &layout, &sources, true));
+    diags.extend(scenario::expect::validate(
+        &raw.expect,
+        &layout,
+        &sources,
+        true,
+    ));
     for (i, e) in raw.expect.iter().enumerate() {
         for k in e.filter.keys() {
             if !raw.parameter.iter().any(|p| &p.path == k) {

@@ -31,8 +31,8 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Error};
 use crate::expect::Check;
 use crate::metrics::aggregate::Summary;
+use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
 use crate::report::atomic_write;
-use crate::run::{check_events, progress_bar, simulate, thread_pool};
 use crate::stop::Stop;
 
 use design::Structure;

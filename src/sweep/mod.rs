@@ -18,6 +18,7 @@ pub mod design;
 pub mod file;
 pub mod output;
 pub mod path;
+pub mod raw;
 pub mod sensitivity;
 pub mod shard;
 

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::Ticks;
-use super::time::draw_events;
-use super::{font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch};
+use super::draw::{font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch};
+use super::time::{draw_events, event_days};
 use crate::model::{Action, ControlKind, TimelineEvent, World};
 
 /// One row of the timeline.
@@ -293,7 +293,7 @@ impl TimelineChart {
             header,
             x: Ticks::dates(&world.calendar),
             rows: rows.into_rows(),
-            events: super::scenario::event_days(world),
+            events: event_days(world),
         }
     }
 }

@@ -8,7 +8,8 @@
 //!
 //! [`build`] only orchestrates: one builder per block, mirroring [`crate::model`] (populations,
 //! sites, migrations, flows, staff, controls, timeline, regulators, bans, ownerships, decisions,
-//! finance), each reporting through the shared [`ctx::Ctx`] in the order the blocks are built.
+//! finance), each reporting through the shared `Ctx` of `ctx.rs`, in the order the blocks are
+//! built.
 
 mod action;
 mod ban;

@@ -1,6 +1,7 @@
-//! `[[expect]]` checks: validation of what they name, evaluation against a run's statistics, and
-//! the two files that report them — `expectations.json` (for people and scripts) and `junit.xml`
-//! (for CI systems, which show each check as a test case).
+//! `[[expect]]` checks: evaluation against a run's statistics, and the two files that report
+//! them — `expectations.json` (for people and scripts) and `junit.xml` (for CI systems, which
+//! show each check as a test case). What the blocks name is validated with the scenario or
+//! sweep file, in [`crate::scenario::expect`].
 //!
 //! A check passes when `min <= value <= max` (each bound optional); a NaN value fails. Neither
 //! file holds a timestamp or a duration, so the same inputs give the same bytes. Both `regsim run`
@@ -9,13 +10,9 @@
 
 use serde::Serialize;
 
-use crate::error::Diagnostic;
 use crate::metrics::aggregate::Stats;
-use crate::metrics::Layout;
 use crate::report::num;
 use crate::scenario::raw::{RawExpect, RawStat};
-use crate::scenario::source::{FieldPath, Sources};
-use crate::scenario::suggestion;
 
 /// The value of `stat` in `s`.
 pub fn stat_value(s: &Stats, stat: RawStat) -> f64 {
@@ -30,58 +27,6 @@ pub fn stat_value(s: &Stats, stat: RawStat) -> f64 {
         RawStat::Ci95Lo => s.ci95[0],
         RawStat::Ci95Hi => s.ci95[1],
     }
-}
-
-/// Checks the `[[expect]]` blocks at `base` (`expect` in a scenario or a sweep file) against the
-/// metrics of `layout`: each names a known metric and at least one bound, with `min <= max`.
-/// `filters_allowed` is false in scenario files (there are no parameters to filter on).
-pub fn validate(
-    expects: &[RawExpect],
-    layout: &Layout,
-    sources: &Sources,
-    filters_allowed: bool,
-) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let base = FieldPath::root().key("expect");
-    for (i, e) in expects.iter().enumerate() {
-        let at = base.index(i);
-        if layout.index(&e.metric).is_none() {
-            let hint = suggestion(&e.metric, layout.names.iter().map(String::as_str));
-            diags.push(sources.diag(
-                &at.key("metric"),
-                false,
-                format!(
-                    "field `expect[{i}].metric`: unknown metric `{}`{hint}",
-                    e.metric
-                ),
-            ));
-        }
-        match (e.min, e.max) {
-            (None, None) => diags.push(sources.diag(
-                &at,
-                false,
-                format!("`expect[{i}]` needs `min`, `max` or both"),
-            )),
-            (Some(lo), Some(hi)) if lo.is_nan() || hi.is_nan() || lo > hi => {
-                diags.push(sources.diag(
-                    &at.key("min"),
-                    false,
-                    format!("field `expect[{i}].min` ({lo}) is above `max` ({hi})"),
-                ))
-            }
-            _ => {}
-        }
-        if !filters_allowed && !e.filter.is_empty() {
-            diags.push(sources.diag(
-                &at.key("where"),
-                true,
-                format!(
-                    "field `expect[{i}].where` filters on sweep parameters; it belongs in a sweep file"
-                ),
-            ));
-        }
-    }
-    diags
 }
 
 /// One evaluated check.

@@ -13,7 +13,8 @@
 //! | the built world, by index | [`model`] |
 //! | one replication: clock, event queue, random streams | [`engine`] |
 //! | per-replication totals and series, aggregation | [`metrics`] |
-//! | `regsim run`: parallel replications, outputs | [`run`] |
+//! | parallel replications, shared by `run` and `sweep` | [`replicate`] |
+//! | `regsim run`: discovery, validation, outputs | [`run`] |
 //! | files: JSON, CSV, charts, HTML report | [`report`] |
 //! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
 //! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
@@ -26,6 +27,7 @@ pub mod error;
 pub mod expect;
 pub mod metrics;
 pub mod model;
+pub mod replicate;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use regsim::error::{Error, EXIT_OK};
 use regsim::expect;
+use regsim::replicate;
 use regsim::run::{self, RunOptions};
 use regsim::scenario;
 use regsim::stop::Stop;
@@ -96,7 +97,7 @@ enum Command {
 struct Guard {
     /// Refuse a scenario (or sweep point) estimated to need more than this many events per
     /// replication, before anything runs.
-    #[arg(long, value_name = "N", default_value_t = run::DEFAULT_MAX_EVENTS, value_parser = positive)]
+    #[arg(long, value_name = "N", default_value_t = replicate::DEFAULT_MAX_EVENTS, value_parser = positive)]
     max_events: f64,
     /// Stop after this long (e.g. 90s, 30m, 2h; a bare number is seconds), keeping what is
     /// complete, and exit 1.

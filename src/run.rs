@@ -4,20 +4,17 @@
 //! into place when whole ([`write_folder`]); a failed check is reported (exit 3) only after
 //! every output is written.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 
-use crate::engine::{estimate_events, run_replication_until, Workspace};
 use crate::error::{Diagnostic, Error};
 use crate::expect::{self, Check};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
+use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
 use crate::report::{self, atomic_write, visuals};
 use crate::scenario::{self, build::MAX_REPLICATIONS, Loaded};
 use crate::stop::Stop;
@@ -112,44 +109,6 @@ pub fn load_all(files: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
     } else {
         Err(Error::Invalid(diags))
     }
-}
-
-/// Runs `replications` replications of `world` on the current rayon pool, returned in
-/// replication order; `None` when `stop` was raised before all finished.
-pub fn simulate(
-    world: &World,
-    layout: &Layout,
-    replications: u32,
-    progress: &ProgressBar,
-    stop: &Stop,
-) -> Option<Vec<RepResult>> {
-    (0..replications as u64)
-        .into_par_iter()
-        .map_init(Workspace::new, |ws, r| {
-            let res = run_replication_until(world, layout, r, ws, stop);
-            progress.inc(1);
-            res
-        })
-        .collect()
-}
-
-/// Default of `--max-events`: events one replication may be estimated to handle.
-pub const DEFAULT_MAX_EVENTS: f64 = 1e7;
-
-/// A located refusal when `world` is estimated to need more than `max_events` events per
-/// replication (see [`estimate_events`]).
-pub fn check_events(world: &World, file: &Path, max_events: f64) -> Option<Diagnostic> {
-    let estimate = estimate_events(world);
-    (estimate > max_events).then(|| Diagnostic {
-        file: file.to_path_buf(),
-        location: None,
-        message: format!(
-            "about {estimate:.2e} events per replication, above the limit of {max_events:.2e}; \
-             check headcounts and session rates behind approval gates, or raise the limit with \
-             --max-events {:.0e}",
-            (estimate * 1.5).max(max_events)
-        ),
-    })
 }
 
 /// What `regsim run` produced, for the caller to report.
@@ -268,34 +227,6 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
     let command = visuals::run_command(paths, opts.replications, opts.seed, opts.no_charts);
     pool.install(|| visuals::run_visuals(&opts.out, &entries, &command, !opts.no_charts))?;
     Ok(ran)
-}
-
-/// A rayon pool of `threads` workers (default: one per core).
-pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        if t == 0 {
-            return Err(Error::Usage("--threads must be at least 1".into()));
-        }
-        builder = builder.num_threads(t);
-    }
-    Ok(builder.build().context("cannot start worker threads")?)
-}
-
-/// A progress bar on a terminal, nothing otherwise.
-pub fn progress_bar(len: u64, unit: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(len);
-    pb.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{msg:>16}} [{{bar:40}}] {{pos}}/{{len}} {unit}, ETA {{eta}}"
-        ))
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    pb
 }
 
 /// The error of a run stopped early, saying which scenario folders are complete.

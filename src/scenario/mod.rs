@@ -8,9 +8,12 @@
 
 pub mod build;
 pub mod dist;
+pub mod expect;
 pub mod raw;
-mod regime;
 pub mod source;
+mod suggest;
+
+pub use suggest::suggestion;
 
 use std::path::Path;
 
@@ -36,7 +39,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let sources = Sources::load(path)?;
     let raw = parse(&sources)?;
     let world = build::build(&raw, &sources)?;
-    let diags = crate::expect::validate(
+    let diags = expect::validate(
         &raw.expect,
         &crate::metrics::Layout::of(&world),
         &sources,
@@ -230,24 +233,6 @@ fn backticked(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// "; did you mean `x`? valid: a, b, c" for an unknown name, given the valid ones.
-pub fn suggestion<'a>(name: &str, valid: impl Iterator<Item = &'a str>) -> String {
-    let valid: Vec<&str> = valid.collect();
-    if valid.is_empty() {
-        return String::new();
-    }
-    let best = valid
-        .iter()
-        .map(|v| (strsim::damerau_levenshtein(name, v), *v))
-        .min()
-        .filter(|(d, v)| *d <= 3.max(v.len() / 3));
-    let list = valid.join(", ");
-    match best {
-        Some((_, v)) => format!("; did you mean `{v}`? (valid: {list})"),
-        None => format!(" (valid: {list})"),
-    }
-}
-
 /// Checks each part of the scenario on its own, so that one bad entity does not hide another.
 fn check_parts(root: &toml::Table) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -342,12 +327,57 @@ pub fn parse_str(text: &str) -> Result<RawScenario, String> {
 mod tests {
     use super::*;
 
+    const VALID: &str = "start = \"2024-01-01\"\nend = \"2024-12-31\"\n\
+        [population.eu]\nhome = \"EU\"\nenclave = [\"IE\"]\nusers = 1000\n\
+        data_per_user_mb = 1\nplacement = { dublin = 1.0 }\n\
+        [site.dublin]\njurisdiction = \"IE\"\ncapacity_pb = 1\n";
+
+    /// The diagnostics of `text` (one file), as `line:col: message`.
+    fn problems(text: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        let err = load(&path).expect_err("refused");
+        err.iter()
+            .map(|d| {
+                let (l, c) = d.location.unwrap_or((0, 0));
+                format!("{l}:{c}: {}", d.message)
+            })
+            .collect()
+    }
+
     #[test]
-    fn suggestions_name_the_closest_valid_field() {
-        let s = suggestion("headcont", ["headcount", "jurisdiction"].into_iter());
-        assert!(s.contains("did you mean `headcount`"), "{s}");
-        let s = suggestion("zzzzzzzzzz", ["a", "b"].into_iter());
-        assert!(!s.contains("did you mean"), "{s}");
+    fn an_entity_name_with_a_path_separator_is_refused_at_its_key() {
+        let text = VALID.replace("[site.dublin]", "[site.\"../dublin\"]");
+        let p = problems(&text);
+        assert!(
+            p.iter()
+                .any(|m| m.starts_with("9:7: site name `../dublin` is not allowed")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn absurd_magnitudes_name_the_field_and_the_range() {
+        let p = problems(&VALID.replace("users = 1000", "users = 9e18"));
+        assert_eq!(
+            p,
+            ["6:9: field `population.eu.users` is out of range: allowed 0 to 1e10, got 9e18"]
+        );
+        let p = problems(&VALID.replace("capacity_pb = 1\n", "capacity_pb = 1e300\n"));
+        assert!(p[0].contains("allowed 0 to 1e15, got 1e300"), "{p:?}");
+    }
+
+    #[test]
+    fn past_a_hundred_problems_the_rest_are_counted() {
+        let list: Vec<String> = (0..500).map(|i| format!("\"bad code {i}\"")).collect();
+        let text = VALID.replace("[\"IE\"]", &format!("[{}]", list.join(", ")));
+        let p = problems(&text);
+        assert_eq!(p.len(), build::MAX_DIAGNOSTICS + 1);
+        assert!(
+            p[build::MAX_DIAGNOSTICS].contains("400 more problems not shown"),
+            "{p:?}"
+        );
     }
 
     #[test]

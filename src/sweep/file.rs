@@ -1,20 +1,18 @@
-//! Sweep files as written, and their validation into a [`Sweep`]: every point's world built
-//! through the same code as `regsim run`, before anything runs or is written.
+//! Sweep files ([`super::raw`] holds them as written) and their validation into a [`Sweep`]:
+//! every point's world built through the same code as `regsim run`, before anything runs or is
+//! written.
 
 use std::path::{Path, PathBuf};
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
 use crate::error::Diagnostic;
-use crate::expect;
 use crate::metrics::Layout;
 use crate::model::World;
 use crate::report::num;
 use crate::scenario::build::{name_from_stem, safe_name, MAX_REPLICATIONS};
-use crate::scenario::raw::RawExpect;
 use crate::scenario::source::{folder_of, FieldPath, Sources};
 use crate::scenario::{self, suggestion};
+
+pub use super::raw::{RawDesign, RawParameter, RawScale, RawSweep};
 
 use super::design::{self, Axis, Design, Plan};
 use super::path;
@@ -108,102 +106,6 @@ fn point_count(design: Design, axes: &[Axis]) -> usize {
     }
 }
 
-/// A sweep file (`scenarios/sweeps/*.toml`).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawSweep {
-    /// The scenario every point starts from, relative to this file.
-    pub base: String,
-    /// Output folder name (default: the file name without `.toml`).
-    #[serde(default)]
-    pub name: Option<String>,
-    /// One line on what the sweep asks.
-    #[serde(default)]
-    pub description: String,
-    /// Seed of every point's replications (common random numbers) and of the design's draws;
-    /// default: the base scenario's seed.
-    #[serde(default)]
-    pub seed: Option<u64>,
-    /// Replications per point (default 50; 1 to 10,000,000).
-    #[serde(default)]
-    pub replications: Option<u64>,
-    /// `grid`, `random`, `lhs`, `sobol` or `morris`.
-    pub design: RawDesign,
-    /// Points of a `random` or `lhs` design.
-    #[serde(default)]
-    pub points: Option<usize>,
-    /// Base samples N of a `sobol` design (N·(k + 2) points).
-    #[serde(default)]
-    pub samples: Option<usize>,
-    /// Trajectories r of a `morris` design (r·(k + 1) points).
-    #[serde(default)]
-    pub trajectories: Option<usize>,
-    /// Grid levels of a `morris` design (default 4).
-    #[serde(default)]
-    pub levels: Option<usize>,
-    /// Metrics for `sensitivity.csv` (default: every metric).
-    #[serde(default)]
-    pub metrics: Vec<String>,
-    /// The parameters swept.
-    #[serde(default)]
-    pub parameter: Vec<RawParameter>,
-    /// Checks on every point (or those a `where` selects).
-    #[serde(default)]
-    pub expect: Vec<RawExpect>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RawDesign {
-    Grid,
-    Random,
-    Lhs,
-    Sobol,
-    Morris,
-}
-
-impl RawDesign {
-    pub fn name(self) -> &'static str {
-        match self {
-            RawDesign::Grid => "grid",
-            RawDesign::Random => "random",
-            RawDesign::Lhs => "lhs",
-            RawDesign::Sobol => "sobol",
-            RawDesign::Morris => "morris",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RawScale {
-    #[default]
-    Linear,
-    Log,
-}
-
-/// One swept parameter: a path to a number of the resolved scenario and its values or range.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawParameter {
-    /// Dotted path, e.g. `staff.cn_engineering.headcount` or
-    /// `staff.cn_engineering.sessions_per_person_day.median`.
-    pub path: String,
-    /// The values to take (a grid's axis; other designs pick among them).
-    #[serde(default)]
-    pub values: Option<Vec<f64>>,
-    #[serde(default)]
-    pub min: Option<f64>,
-    #[serde(default)]
-    pub max: Option<f64>,
-    /// `linear` (default) or `log` spacing between `min` and `max`.
-    #[serde(default)]
-    pub scale: RawScale,
-    /// Values of a `grid` between `min` and `max`.
-    #[serde(default)]
-    pub steps: Option<usize>,
-}
-
 /// A validated sweep: its points, each with the world it runs.
 #[derive(Debug)]
 pub struct Sweep {
@@ -270,12 +172,64 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
             "a sweep needs at least one [[parameter]]".into(),
         ));
     }
-    let valid_paths = path::numeric_paths(&merged);
+    let axes = axes(&raw, &merged, &base_path, &sources, &mut diags);
+    let design = design(&raw, &sources, &mut diags);
+    if axes.len() == raw.parameter.len() {
+        check_point_count(&raw, design, &axes, &sources, &mut diags);
+    }
+    let layout = Layout::of(&base.world);
+    check_outputs(&raw, &layout, &sources, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let seed = raw.seed.unwrap_or(base.raw.seed);
+    let plan = design::plan(design, &axes, seed);
+    let parameters: Vec<String> = raw.parameter.iter().map(|p| p.path.clone()).collect();
+    let (values, worlds) = worlds(
+        file,
+        &base.sources,
+        &merged,
+        &parameters,
+        &plan,
+        seed,
+        replications,
+    )?;
+    let sensitivity_metrics = if raw.metrics.is_empty() {
+        layout.names.clone()
+    } else {
+        raw.metrics.clone()
+    };
+    Ok(Sweep {
+        file: file.to_path_buf(),
+        name,
+        seed,
+        replications: replications as u32,
+        parameters,
+        plan,
+        values,
+        worlds,
+        layout,
+        sensitivity_metrics,
+        raw,
+    })
+}
+
+/// The axis of each `[[parameter]]`: a path to a number of the base's `merged` table (read
+/// from `base_path`), swept once, with `values` or a `min`/`max` range.
+fn axes(
+    raw: &RawSweep,
+    merged: &toml::Table,
+    base_path: &Path,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Axis> {
+    let root = FieldPath::root();
+    let valid_paths = path::numeric_paths(merged);
     let mut axes = Vec::new();
     for (i, p) in raw.parameter.iter().enumerate() {
         let at = root.key("parameter").index(i);
         let err = |field: &str, msg: String| sources.diag(&at.key(field), false, msg);
-        if path::get(&merged, &p.path).is_none() {
+        if path::get(merged, &p.path).is_none() {
             let close = path::closest(&p.path, &valid_paths, 3);
             diags.push(err(
                 "path",
@@ -339,6 +293,12 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
             )),
         }
     }
+    axes
+}
+
+/// The design, with the sizes it needs; `levels` only for a Morris design.
+fn design(raw: &RawSweep, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Design {
+    let root = FieldPath::root();
     let need = |field: &str, v: Option<usize>, least: usize, diags: &mut Vec<Diagnostic>| match v {
         Some(n) if n >= least => n,
         _ => {
@@ -353,16 +313,16 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
     let design = match raw.design {
         RawDesign::Grid => Design::Grid,
         RawDesign::Random => Design::Random {
-            points: need("points", raw.points, 1, &mut diags),
+            points: need("points", raw.points, 1, diags),
         },
         RawDesign::Lhs => Design::Lhs {
-            points: need("points", raw.points, 2, &mut diags),
+            points: need("points", raw.points, 2, diags),
         },
         RawDesign::Sobol => Design::Sobol {
-            samples: need("samples", raw.samples, 2, &mut diags),
+            samples: need("samples", raw.samples, 2, diags),
         },
         RawDesign::Morris => Design::Morris {
-            trajectories: need("trajectories", raw.trajectories, 2, &mut diags),
+            trajectories: need("trajectories", raw.trajectories, 2, diags),
             levels: raw.levels.unwrap_or(4),
         },
     };
@@ -382,33 +342,53 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         )),
         _ => {}
     }
-    if axes.len() == raw.parameter.len() {
-        let n = point_count(design, &axes);
-        if n > MAX_POINTS {
-            let field = match raw.design {
-                RawDesign::Grid => "design",
-                RawDesign::Random | RawDesign::Lhs => "points",
-                RawDesign::Sobol => "samples",
-                RawDesign::Morris => "trajectories",
-            };
-            let shown = if n == usize::MAX {
-                "too many".to_string()
-            } else {
-                n.to_string()
-            };
-            diags.push(sources.diag(
-                &root.key(field),
-                false,
-                format!(
-                    "field `{field}`: the `{}` design over {} parameters has {shown} points; at most {MAX_POINTS} are allowed",
-                    raw.design.name(),
-                    axes.len()
-                ),
-            ));
-        }
+    design
+}
+
+/// Refuses a design over `axes` with more than [`MAX_POINTS`] points.
+fn check_point_count(
+    raw: &RawSweep,
+    design: Design,
+    axes: &[Axis],
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let root = FieldPath::root();
+    let n = point_count(design, axes);
+    if n > MAX_POINTS {
+        let field = match raw.design {
+            RawDesign::Grid => "design",
+            RawDesign::Random | RawDesign::Lhs => "points",
+            RawDesign::Sobol => "samples",
+            RawDesign::Morris => "trajectories",
+        };
+        let shown = if n == usize::MAX {
+            "too many".to_string()
+        } else {
+            n.to_string()
+        };
+        diags.push(sources.diag(
+            &root.key(field),
+            false,
+            format!(
+                "field `{field}`: the `{}` design over {} parameters has {shown} points; at most {MAX_POINTS} are allowed",
+                raw.design.name(),
+                axes.len()
+            ),
+        ));
     }
-    let layout = Layout::of(&base.world);
-    diags.extend(expect::validate(&raw.expect, &layout, &sources, true));
+}
+
+/// Checks what the outputs name: `[[expect]]` blocks (metrics of `layout`, `where` filters on
+/// swept parameters) and `metrics`.
+fn check_outputs(raw: &RawSweep, layout: &Layout, sources: &Sources, diags: &mut Vec<Diagnostic>) {
+    let root = FieldPath::root();
+    diags.extend(scenario::expect::validate(
+        &raw.expect,
+        layout,
+        sources,
+        true,
+    ));
     for (i, e) in raw.expect.iter().enumerate() {
         for k in e.filter.keys() {
             if !raw.parameter.iter().any(|p| &p.path == k) {
@@ -431,12 +411,23 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
             ));
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    let seed = raw.seed.unwrap_or(base.raw.seed);
-    let plan = design::plan(design, &axes, seed);
-    let parameters: Vec<String> = raw.parameter.iter().map(|p| p.path.clone()).collect();
+}
+
+/// `values[p]` (the parameters set at point p) and `worlds[p]` (the world built there).
+type PointWorlds = (Vec<Vec<f64>>, Vec<World>);
+
+/// The values set and the world built at each point of `plan`: `parameters` set in a copy of
+/// the base's `merged` table, built against its `sources`. A point that is no valid scenario
+/// is refused with its values.
+fn worlds(
+    file: &Path,
+    sources: &Sources,
+    merged: &toml::Table,
+    parameters: &[String],
+    plan: &Plan,
+    seed: u64,
+    replications: u64,
+) -> Result<PointWorlds, Vec<Diagnostic>> {
     let mut values = Vec::with_capacity(plan.points.len());
     let mut worlds = Vec::with_capacity(plan.points.len());
     for (p, point) in plan.points.iter().enumerate() {
@@ -446,7 +437,7 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
             .zip(point)
             .map(|(path, v)| path::set(&mut table, path, *v).expect("path checked"))
             .collect();
-        match scenario::build_merged(&base.sources, table) {
+        match scenario::build_merged(sources, table) {
             Ok((_, mut world)) => {
                 world.seed = seed;
                 world.replications = replications as u32;
@@ -472,24 +463,7 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         }
         values.push(set);
     }
-    let sensitivity_metrics = if raw.metrics.is_empty() {
-        layout.names.clone()
-    } else {
-        raw.metrics.clone()
-    };
-    Ok(Sweep {
-        file: file.to_path_buf(),
-        name,
-        seed,
-        replications: replications as u32,
-        parameters,
-        plan,
-        values,
-        worlds,
-        layout,
-        sensitivity_metrics,
-        raw,
-    })
+    Ok((values, worlds))
 }
 
 #[cfg(test)]

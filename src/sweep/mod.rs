@@ -18,6 +18,7 @@ pub mod design;
 pub mod file;
 pub mod output;
 pub mod path;
+pub mod raw;
 pub mod sensitivity;
 pub mod shard;
 
@@ -31,8 +32,8 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Error};
 use crate::expect::Check;
 use crate::metrics::aggregate::Summary;
+use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
 use crate::report::atomic_write;
-use crate::run::{check_events, progress_bar, simulate, thread_pool};
 use crate::stop::Stop;
 
 use design::Structure;

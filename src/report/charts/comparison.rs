@@ -7,11 +7,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::Ticks;
-use super::loss::Curve;
-use super::scenario::{banded, Months};
-use super::{
-    font, frame, palette, render, DrawResult, Header, LegendItem, LossChart, Plot, Rendered, Swatch,
+use super::draw::{
+    font, frame, palette, render, DrawResult, Header, LegendItem, Plot, Rendered, Swatch,
 };
+use super::loss::Curve;
+use super::loss::LossChart;
+use super::scenario::{banded, Months};
+use super::time::{Layer, TimeChart};
 use crate::metrics::aggregate::Summary;
 use crate::model::{Calendar, World};
 use crate::report::format::{thousands, Unit};
@@ -246,7 +248,7 @@ impl Plot for MetricsChart {
 
 /// Exposure over time, one colour per scenario on a shared date axis.
 #[derive(Debug, Clone)]
-pub struct ExposureChart(super::TimeChart);
+pub struct ExposureChart(TimeChart);
 
 impl ExposureChart {
     pub fn of(runs: &[Scenario]) -> ExposureChart {
@@ -289,7 +291,7 @@ impl ExposureChart {
             layers.push(line);
             let reid = monthly(REIDENTIFIABLE);
             if reid.iter().any(|m| m.p50 != 0.0) {
-                layers.push(super::Layer::Line {
+                layers.push(Layer::Line {
                     x: x.clone(),
                     y: reid.iter().map(|m| m.p50).collect(),
                     color,
@@ -297,7 +299,7 @@ impl ExposureChart {
                 });
             }
         }
-        ExposureChart(super::TimeChart {
+        ExposureChart(TimeChart {
             header: Header {
                 title: "Records read with identifiers visible, by scenario".into(),
                 subtitle: subtitle(

@@ -7,7 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::Ticks;
-use super::{empty_message, font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch};
+use super::draw::{
+    empty_message, font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch,
+};
 use crate::metrics::aggregate::quantile_sorted;
 use crate::report::format::{money, Unit};
 

@@ -5,11 +5,10 @@ use plotters::style::RGBColor;
 use rayon::prelude::*;
 
 use super::axis::Ticks;
-use super::loss::Curve;
-use super::{
-    palette, render, run_label, Header, Layer, LegendItem, LossChart, Rendered, Swatch, TimeChart,
-    TimelineChart,
-};
+use super::draw::{palette, render, run_label, Header, LegendItem, Rendered, Swatch};
+use super::loss::{Curve, LossChart};
+use super::time::{event_days, Layer, TimeChart};
+use super::timeline::TimelineChart;
 use crate::metrics::aggregate::{quantile_sorted, MonthStats, Summary};
 use crate::metrics::{Kind, RepResult};
 use crate::model::World;
@@ -33,13 +32,6 @@ pub fn cost_totals(summary: &Summary, reps: &[RepResult]) -> Vec<f64> {
         Some(k) => reps.iter().map(|r| r.totals[k]).collect(),
         None => Vec::new(),
     }
-}
-
-/// Days (since start) on which timeline events happen, each once, ascending.
-pub fn event_days(world: &World) -> Vec<f64> {
-    let mut days: Vec<f64> = world.timeline.iter().map(|e| e.day as f64).collect();
-    days.dedup();
-    days
 }
 
 /// Where each month sits on the date axis: its middle (for amounts) and its end (for levels and

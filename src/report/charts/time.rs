@@ -5,7 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::Ticks;
-use super::{empty_message, font, frame, palette, DrawResult, Header, Plot, BAND_ALPHA};
+use super::draw::{empty_message, font, frame, palette, DrawResult, Header, Plot, BAND_ALPHA};
+use crate::model::World;
 use crate::report::format::Unit;
 
 /// Something drawn against time.
@@ -257,4 +258,11 @@ pub(crate) fn draw_layer<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Days (since start) on which timeline events happen, each once, ascending.
+pub fn event_days(world: &World) -> Vec<f64> {
+    let mut days: Vec<f64> = world.timeline.iter().map(|e| e.day as f64).collect();
+    days.dedup();
+    days
 }

@@ -7,9 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::Ticks;
-use super::time::draw_events;
-use super::{font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch};
-use crate::model::{Action, ControlKind, World};
+use super::draw::{font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch};
+use super::time::{draw_events, event_days};
+use crate::model::{Action, ControlKind, TimelineEvent, World};
 
 /// One row of the timeline.
 #[derive(Debug, Clone)]
@@ -42,20 +42,36 @@ fn control_kind(k: &ControlKind) -> &'static str {
     }
 }
 
-impl TimelineChart {
-    /// The rows of `world`'s sites, controls, staff, bans and other dated events.
-    pub fn of(world: &World, mut header: Header) -> TimelineChart {
-        let cal = &world.calendar;
-        let end = cal.days as f64;
-        let date = |d: f64| (cal.start + chrono::Days::new(d as u64)).to_string();
+/// The rows being built: one per site, control, staff group and ban, each with what is still
+/// open (a site online, a control on, a ban in force, a headcount since a day), and the rows of
+/// dated points.
+struct Rows {
+    sites: Vec<Row>,
+    site_on: Vec<Option<(f64, String)>>,
+    controls: Vec<Row>,
+    control_on: Vec<Option<(f64, String)>>,
+    staff: Vec<Row>,
+    headcount: Vec<(f64, f64)>,
+    bans: Vec<Row>,
+    ban_on: Vec<Option<(f64, String)>>,
+    /// Rows of dated points (regulators, ownership, decisions, outages), in order of appearance.
+    others: Vec<Row>,
+}
+
+fn row(label: String, color: RGBColor) -> Row {
+    Row {
+        label,
+        color,
+        spans: Vec::new(),
+        points: Vec::new(),
+    }
+}
+
+impl Rows {
+    /// The rows of `world` as they stand on day 0.
+    fn of(world: &World) -> Rows {
         let jur = |j: usize| world.jurisdictions[j].as_str();
-        let row = |label: String, color: RGBColor| Row {
-            label,
-            color,
-            spans: Vec::new(),
-            points: Vec::new(),
-        };
-        let mut sites: Vec<Row> = world
+        let sites: Vec<Row> = world
             .sites
             .iter()
             .map(|s| {
@@ -65,12 +81,12 @@ impl TimelineChart {
                 )
             })
             .collect();
-        let mut site_on: Vec<Option<(f64, String)>> = world
+        let site_on: Vec<Option<(f64, String)>> = world
             .sites_online_at_start
             .iter()
             .map(|on| on.then(|| (0.0, "live from the start".to_string())))
             .collect();
-        let mut controls: Vec<Row> = world
+        let controls: Vec<Row> = world
             .controls
             .iter()
             .map(|c| {
@@ -80,12 +96,12 @@ impl TimelineChart {
                 )
             })
             .collect();
-        let mut control_on: Vec<Option<(f64, String)>> = world
+        let control_on: Vec<Option<(f64, String)>> = world
             .controls_on_at_start
             .iter()
             .map(|on| on.then(|| (0.0, "on from the start".to_string())))
             .collect();
-        let mut staff: Vec<Row> = world
+        let staff: Vec<Row> = world
             .staff
             .iter()
             .map(|s| {
@@ -95,71 +111,89 @@ impl TimelineChart {
                 )
             })
             .collect();
-        let mut headcount: Vec<(f64, f64)> =
-            world.staff.iter().map(|s| (0.0, s.headcount)).collect();
-        let mut bans: Vec<Row> = world
+        let headcount: Vec<(f64, f64)> = world.staff.iter().map(|s| (0.0, s.headcount)).collect();
+        let bans: Vec<Row> = world
             .bans
             .iter()
             .map(|b| row(format!("ban {}", b.name), palette::VERMILLION))
             .collect();
-        let mut ban_on: Vec<Option<(f64, String)>> = vec![None; world.bans.len()];
-        // Rows of dated points (regulators, ownership, decisions, outages), in order of appearance.
-        let mut others: Vec<Row> = Vec::new();
-        for e in &world.timeline {
-            let day = e.day as f64;
-            let uncertain = uncertainty(e.probability, e.delay_days.is_some());
-            let mut point = |label: String| {
-                let i = match others.iter().position(|r| r.label == label) {
-                    Some(i) => i,
-                    None => {
-                        others.push(row(label, palette::PURPLE));
-                        others.len() - 1
-                    }
-                };
-                others[i]
-                    .points
-                    .push((day, format!("{}{uncertain}", e.label)));
-            };
-            #[allow(unreachable_patterns)] // later kinds of event go to an "other events" row
-            match e.action {
-                Action::SiteOnline(i) => {
-                    site_on[i].get_or_insert((day, format!("online {}{uncertain}", date(day))));
-                }
-                Action::ControlOn(c) => {
-                    control_on[c].get_or_insert((day, format!("on {}{uncertain}", date(day))));
-                }
-                Action::ControlOff(c) => {
-                    if let Some((from, text)) = control_on[c].take() {
-                        controls[c].spans.push((from, day, text));
-                    }
-                }
-                Action::Headcount {
-                    staff: s,
-                    headcount: n,
-                } => {
-                    let (from, before) = headcount[s];
-                    if day > from {
-                        staff[s].spans.push((from, day, count(before)));
-                    }
-                    headcount[s] = (day, n);
-                }
-                Action::BanStart(b) => {
-                    ban_on[b].get_or_insert((day, format!("{}{uncertain}", e.label)));
-                }
-                Action::BanEnd(b) => {
-                    if let Some((from, text)) = ban_on[b].take() {
-                        bans[b].spans.push((from, day, text));
-                    }
-                }
-                Action::RegulatorState { regulator, .. } => {
-                    point(format!("regulator {}", world.regulators[regulator].name))
-                }
-                Action::Ownership(o) => point(format!("ownership {}", world.ownerships[o].name)),
-                Action::Decide(d) => point(format!("decision {}", world.decisions[d].name)),
-                Action::Outage { .. } => point("outages".to_string()),
-                _ => point("other events".to_string()),
-            }
+        Rows {
+            sites,
+            site_on,
+            controls,
+            control_on,
+            staff,
+            headcount,
+            bans,
+            ban_on: vec![None; world.bans.len()],
+            others: Vec::new(),
         }
+    }
+
+    /// Applies timeline event `e` of `world`.
+    fn apply(&mut self, world: &World, e: &TimelineEvent) {
+        let cal = &world.calendar;
+        let date = |d: f64| (cal.start + chrono::Days::new(d as u64)).to_string();
+        let day = e.day as f64;
+        let uncertain = uncertainty(e.probability, e.delay_days.is_some());
+        let others = &mut self.others;
+        let mut point = |label: String| {
+            let i = match others.iter().position(|r| r.label == label) {
+                Some(i) => i,
+                None => {
+                    others.push(row(label, palette::PURPLE));
+                    others.len() - 1
+                }
+            };
+            others[i]
+                .points
+                .push((day, format!("{}{uncertain}", e.label)));
+        };
+        #[allow(unreachable_patterns)] // later kinds of event go to an "other events" row
+        match e.action {
+            Action::SiteOnline(i) => {
+                self.site_on[i].get_or_insert((day, format!("online {}{uncertain}", date(day))));
+            }
+            Action::ControlOn(c) => {
+                self.control_on[c].get_or_insert((day, format!("on {}{uncertain}", date(day))));
+            }
+            Action::ControlOff(c) => {
+                if let Some((from, text)) = self.control_on[c].take() {
+                    self.controls[c].spans.push((from, day, text));
+                }
+            }
+            Action::Headcount {
+                staff: s,
+                headcount: n,
+            } => {
+                let (from, before) = self.headcount[s];
+                if day > from {
+                    self.staff[s].spans.push((from, day, count(before)));
+                }
+                self.headcount[s] = (day, n);
+            }
+            Action::BanStart(b) => {
+                self.ban_on[b].get_or_insert((day, format!("{}{uncertain}", e.label)));
+            }
+            Action::BanEnd(b) => {
+                if let Some((from, text)) = self.ban_on[b].take() {
+                    self.bans[b].spans.push((from, day, text));
+                }
+            }
+            Action::RegulatorState { regulator, .. } => {
+                point(format!("regulator {}", world.regulators[regulator].name))
+            }
+            Action::Ownership(o) => point(format!("ownership {}", world.ownerships[o].name)),
+            Action::Decide(d) => point(format!("decision {}", world.decisions[d].name)),
+            Action::Outage { .. } => point("outages".to_string()),
+            _ => point("other events".to_string()),
+        }
+    }
+
+    /// Closes what is still open at the end of the horizon and notes rows with no bar; bans
+    /// never in force are dropped.
+    fn close(&mut self, world: &World) {
+        let end = world.calendar.days as f64;
         let close = |rows: &mut Vec<Row>, open: Vec<Option<(f64, String)>>| {
             for (r, o) in rows.iter_mut().zip(open) {
                 if let Some((from, text)) = o {
@@ -167,13 +201,13 @@ impl TimelineChart {
                 }
             }
         };
-        close(&mut sites, site_on);
-        close(&mut controls, control_on);
-        close(&mut bans, ban_on);
-        for (s, (from, n)) in headcount.iter().enumerate() {
-            staff[s].spans.push((*from, end, count(*n)));
+        close(&mut self.sites, std::mem::take(&mut self.site_on));
+        close(&mut self.controls, std::mem::take(&mut self.control_on));
+        close(&mut self.bans, std::mem::take(&mut self.ban_on));
+        for (s, (from, n)) in self.headcount.iter().enumerate() {
+            self.staff[s].spans.push((*from, end, count(*n)));
         }
-        for r in &mut sites {
+        for r in &mut self.sites {
             if r.spans.is_empty() {
                 r.points.push((0.0, "not online within the horizon".into()));
             }
@@ -183,7 +217,7 @@ impl TimelineChart {
             .iter()
             .flat_map(|r| r.states.iter().flat_map(|s| s.orders.iter().map(|o| o.0)))
             .collect();
-        for (c, r) in controls.iter_mut().enumerate() {
+        for (c, r) in self.controls.iter_mut().enumerate() {
             if r.spans.is_empty() {
                 let text = if ordered.contains(&c) {
                     "off unless a regulator orders it"
@@ -193,48 +227,73 @@ impl TimelineChart {
                 r.points.push((0.0, text.into()));
             }
         }
-        let bans: Vec<Row> = bans.into_iter().filter(|b| !b.spans.is_empty()).collect();
-        // Legend entries for the kinds of row present, before the header's own entries.
+        self.bans.retain(|b| !b.spans.is_empty());
+    }
+
+    /// Legend entries for the kinds of row present.
+    fn legend(&self) -> Vec<LegendItem> {
         let kinds = [
-            (!sites.is_empty(), Swatch::Bar(palette::BLUE), "site online"),
             (
-                !controls.is_empty(),
+                !self.sites.is_empty(),
+                Swatch::Bar(palette::BLUE),
+                "site online",
+            ),
+            (
+                !self.controls.is_empty(),
                 Swatch::Bar(palette::GREEN),
                 "control on",
             ),
             (
-                !staff.is_empty(),
+                !self.staff.is_empty(),
                 Swatch::Bar(palette::ORANGE),
                 "staff headcount",
             ),
             (
-                !bans.is_empty(),
+                !self.bans.is_empty(),
                 Swatch::Bar(palette::VERMILLION),
                 "ban in force",
             ),
             (
-                !others.is_empty(),
+                !self.others.is_empty(),
                 Swatch::Dot(palette::PURPLE),
                 "milestone",
             ),
         ];
-        let mut legend: Vec<LegendItem> = kinds
+        kinds
             .into_iter()
             .filter(|k| k.0)
             .map(|(_, swatch, label)| LegendItem::new(swatch, label))
-            .collect();
+            .collect()
+    }
+
+    /// Sites, controls, staff, bans, then the other rows.
+    fn into_rows(self) -> Vec<Row> {
+        let mut rows = self.sites;
+        rows.extend(self.controls);
+        rows.extend(self.staff);
+        rows.extend(self.bans);
+        rows.extend(self.others);
+        rows
+    }
+}
+
+impl TimelineChart {
+    /// The rows of `world`'s sites, controls, staff, bans and other dated events.
+    pub fn of(world: &World, mut header: Header) -> TimelineChart {
+        let mut rows = Rows::of(world);
+        for e in &world.timeline {
+            rows.apply(world, e);
+        }
+        rows.close(world);
+        // Legend entries for the kinds of row present, before the header's own entries.
+        let mut legend = rows.legend();
         legend.append(&mut header.legend);
         header.legend = legend;
-        let mut rows = sites;
-        rows.extend(controls);
-        rows.extend(staff);
-        rows.extend(bans);
-        rows.extend(others);
         TimelineChart {
             header,
-            x: Ticks::dates(cal),
-            rows,
-            events: super::scenario::event_days(world),
+            x: Ticks::dates(&world.calendar),
+            rows: rows.into_rows(),
+            events: event_days(world),
         }
     }
 }

@@ -1,0 +1,244 @@
+//! Actions, as timeline events and decision outcomes write them: which fields each kind uses,
+//! the references they resolve, and the label an event gets when it has none.
+
+use super::ctx::{lookup, Ctx, MAX_HEADCOUNT, MAX_NUMBER};
+use super::names::Names;
+use crate::model::Action;
+use crate::scenario::raw::{RawAction, RawEventKind, RawScenario, RawTimelineEvent};
+use crate::scenario::source::FieldPath;
+
+/// The fields of a timeline event or an outcome action that name what it acts on.
+pub(super) struct ActionFields<'a> {
+    pub kind: RawEventKind,
+    pub site: &'a Option<String>,
+    pub control: &'a Option<String>,
+    pub staff: &'a Option<String>,
+    pub headcount: Option<f64>,
+    pub ban: &'a Option<String>,
+    pub population: &'a Option<String>,
+    pub hours: Option<f64>,
+    pub ownership: &'a Option<String>,
+    pub regulator: &'a Option<String>,
+    pub state: &'a Option<String>,
+    pub fine: Option<f64>,
+    pub decision: &'a Option<String>,
+}
+
+/// Timeline events and outcome actions carry the same action fields (serde cannot flatten
+/// them into one struct under `deny_unknown_fields`); both are read through [`ActionFields`].
+macro_rules! action_fields_from {
+    ($raw:ty) => {
+        impl<'a> From<&'a $raw> for ActionFields<'a> {
+            fn from(e: &'a $raw) -> Self {
+                ActionFields {
+                    kind: e.kind,
+                    site: &e.site,
+                    control: &e.control,
+                    staff: &e.staff,
+                    headcount: e.headcount,
+                    ban: &e.ban,
+                    population: &e.population,
+                    hours: e.hours,
+                    ownership: &e.ownership,
+                    regulator: &e.regulator,
+                    state: &e.state,
+                    fine: e.fine,
+                    decision: &e.decision,
+                }
+            }
+        }
+    };
+}
+action_fields_from!(RawTimelineEvent);
+action_fields_from!(RawAction);
+
+/// An event kind as written in a file.
+pub(super) fn kind_name(kind: RawEventKind) -> &'static str {
+    match kind {
+        RawEventKind::SiteOnline => "site_online",
+        RawEventKind::ControlOn => "control_on",
+        RawEventKind::ControlOff => "control_off",
+        RawEventKind::Headcount => "headcount",
+        RawEventKind::BanStart => "ban_start",
+        RawEventKind::BanEnd => "ban_end",
+        RawEventKind::Outage => "outage",
+        RawEventKind::OwnershipChange => "ownership_change",
+        RawEventKind::RegulatorState => "regulator_state",
+        RawEventKind::Decide => "decide",
+    }
+}
+
+/// The fields each kind uses.
+fn fields_of(kind: RawEventKind) -> &'static [&'static str] {
+    match kind {
+        RawEventKind::SiteOnline => &["site"],
+        RawEventKind::ControlOn | RawEventKind::ControlOff => &["control"],
+        RawEventKind::Headcount => &["staff", "headcount"],
+        RawEventKind::BanStart | RawEventKind::BanEnd => &["ban"],
+        RawEventKind::Outage => &["population", "hours"],
+        RawEventKind::OwnershipChange => &["ownership"],
+        RawEventKind::RegulatorState => &["regulator", "state", "fine"],
+        RawEventKind::Decide => &["decision"],
+    }
+}
+
+/// Builds the action of a timeline event or outcome at `path`.
+pub(super) fn action(
+    cx: &mut Ctx,
+    path: &FieldPath,
+    f: &ActionFields,
+    names: &Names,
+    raw: &RawScenario,
+) -> Option<Action> {
+    let kind = kind_name(f.kind);
+    let used = fields_of(f.kind);
+    let present = [
+        ("site", f.site.is_some()),
+        ("control", f.control.is_some()),
+        ("staff", f.staff.is_some()),
+        ("headcount", f.headcount.is_some()),
+        ("ban", f.ban.is_some()),
+        ("population", f.population.is_some()),
+        ("hours", f.hours.is_some()),
+        ("ownership", f.ownership.is_some()),
+        ("regulator", f.regulator.is_some()),
+        ("state", f.state.is_some()),
+        ("fine", f.fine.is_some()),
+        ("decision", f.decision.is_some()),
+    ];
+    for (field, is) in present {
+        if is && !used.contains(&field) {
+            cx.err_key(
+                &path.key(field),
+                format!(
+                    "field `{}` does not apply to a `{kind}` event",
+                    path.key(field)
+                ),
+            );
+        }
+    }
+    let need = |cx: &mut Ctx,
+                field: &str,
+                v: &Option<String>,
+                what: &str,
+                list: &[&str]|
+     -> Option<usize> {
+        match v {
+            Some(n) => lookup(cx, &path.key(field), what, list, n),
+            None => {
+                cx.err(
+                    path,
+                    format!("`{kind}` event at `{path}` needs field `{field}`"),
+                );
+                None
+            }
+        }
+    };
+    let number = |cx: &mut Ctx, field: &str, v: Option<f64>, max: f64| -> Option<f64> {
+        match v {
+            Some(x) => Some(cx.at_most(&path.key(field), x, max)),
+            None => {
+                cx.err(
+                    path,
+                    format!("`{kind}` event at `{path}` needs field `{field}`"),
+                );
+                None
+            }
+        }
+    };
+    match f.kind {
+        RawEventKind::SiteOnline => {
+            need(cx, "site", f.site, "site", &names.sites).map(Action::SiteOnline)
+        }
+        RawEventKind::ControlOn => {
+            need(cx, "control", f.control, "control", &names.controls).map(Action::ControlOn)
+        }
+        RawEventKind::ControlOff => {
+            need(cx, "control", f.control, "control", &names.controls).map(Action::ControlOff)
+        }
+        RawEventKind::Headcount => {
+            let s = need(cx, "staff", f.staff, "staff group", &names.staff);
+            let h = number(cx, "headcount", f.headcount, MAX_HEADCOUNT);
+            Some(Action::Headcount {
+                staff: s?,
+                headcount: h?,
+            })
+        }
+        RawEventKind::BanStart => need(cx, "ban", f.ban, "ban", &names.bans).map(Action::BanStart),
+        RawEventKind::BanEnd => need(cx, "ban", f.ban, "ban", &names.bans).map(Action::BanEnd),
+        RawEventKind::Outage => {
+            let p = need(cx, "population", f.population, "population", &names.pops);
+            let h = number(cx, "hours", f.hours, MAX_NUMBER);
+            Some(Action::Outage {
+                population: p?,
+                hours: h?,
+            })
+        }
+        RawEventKind::OwnershipChange => need(
+            cx,
+            "ownership",
+            f.ownership,
+            "ownership change",
+            &names.ownerships,
+        )
+        .map(Action::Ownership),
+        RawEventKind::RegulatorState => {
+            let r = need(cx, "regulator", f.regulator, "regulator", &names.regulators)?;
+            let states: Vec<&str> = raw
+                .regulator
+                .values()
+                .nth(r)
+                .map(|x| x.state.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let s = need(
+                cx,
+                "state",
+                f.state,
+                &format!("state of regulator `{}`", names.regulators[r]),
+                &states,
+            )?;
+            let fine = f.fine.map(|x| cx.non_negative(&path.key("fine"), x));
+            Some(Action::RegulatorState {
+                regulator: r,
+                state: s,
+                fine,
+            })
+        }
+        RawEventKind::Decide => {
+            need(cx, "decision", f.decision, "decision", &names.decisions).map(Action::Decide)
+        }
+    }
+}
+
+/// The label of a timeline event that sets none, e.g. `gate on`.
+pub(super) fn default_label(action: &Action, n: &Names, raw: &RawScenario) -> String {
+    match *action {
+        Action::SiteOnline(s) => format!("{} online", n.sites[s]),
+        Action::ControlOn(c) => format!("{} on", n.controls[c]),
+        Action::ControlOff(c) => format!("{} off", n.controls[c]),
+        Action::Headcount { staff, headcount } => {
+            format!("{} headcount {}", n.staff[staff], headcount)
+        }
+        Action::BanStart(b) => format!("{} starts", n.bans[b]),
+        Action::BanEnd(b) => format!("{} ends", n.bans[b]),
+        Action::Outage { population, hours } => {
+            format!("{} outage {} h", n.pops[population], hours)
+        }
+        Action::Ownership(o) => format!("{} ownership change", n.ownerships[o]),
+        Action::RegulatorState {
+            regulator, state, ..
+        } => {
+            let name = raw
+                .regulator
+                .values()
+                .nth(regulator)
+                .and_then(|r| r.state.keys().nth(state));
+            format!(
+                "{}: {}",
+                n.regulators[regulator],
+                name.map_or("?", String::as_str)
+            )
+        }
+        Action::Decide(d) => format!("{} decided", n.decisions[d]),
+    }
+}

@@ -1,0 +1,123 @@
+//! Semantic validation: from a [`RawScenario`] to a [`World`], or every problem found.
+//!
+//! Checks: names refer to things that exist (with the closest valid name suggested), numbers are
+//! finite and in range, probabilities in [0, 1], shares sum to 1, dates are real, inside the
+//! horizon and in order, sites hold the data placed in them, and each control has the fields its
+//! kind needs and none it does not use. The output indexes everything; names survive only as
+//! labels.
+//!
+//! [`build`] only orchestrates: one builder per block, mirroring [`crate::model`] (populations,
+//! sites, migrations, flows, staff, controls, timeline, regulators, bans, ownerships, decisions,
+//! finance), each reporting through the shared `Ctx` of `ctx.rs`, in the order the blocks are
+//! built.
+
+mod action;
+mod ban;
+mod codes;
+mod control;
+mod ctx;
+mod decision;
+mod finance;
+mod flow;
+mod growth;
+mod horizon;
+mod migration;
+mod names;
+mod ownership;
+mod population;
+mod regulator;
+mod site;
+mod staff;
+mod timeline;
+
+pub(super) use ctx::{more_problems, MAX_DIAGNOSTICS};
+pub use ctx::{name_from_stem, safe_name, MAX_REPLICATIONS};
+
+use super::raw::RawScenario;
+use super::source::Sources;
+use crate::error::Diagnostic;
+use crate::model::World;
+use codes::Jurisdictions;
+use ctx::Ctx;
+use horizon::Horizon;
+use names::Names;
+use timeline::Scheduled;
+
+/// Builds the world, or returns every problem found.
+pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnostic>> {
+    let mut cx = Ctx::new(sources);
+    let names = Names::of(raw);
+    let name = names::scenario_name(&mut cx, raw, sources);
+    names::check_entity_names(&mut cx, raw, &names);
+    let Some(h) = Horizon::of(&mut cx, raw) else {
+        return Err(cx.finish());
+    };
+    let replications = horizon::replications(&mut cx, raw);
+    finance::check(&mut cx, raw);
+    let weights = codes::weights(&mut cx, raw);
+    let jur = Jurisdictions::collect(&mut cx, raw);
+    names::check_required(&mut cx, raw);
+
+    let (sites, site_online_day) = site::sites(&mut cx, raw, &h, &jur);
+    let (populations, placed_pb) =
+        population::populations(&mut cx, raw, &h, &jur, &names, sites.len());
+    site::check_capacity(&mut cx, &sites, &placed_pb);
+    let migrations = migration::migrations(&mut cx, raw, &h, &names);
+    let staff = staff::staff(&mut cx, raw, &jur, &names);
+    let counts = (populations.len(), staff.len());
+    let controls = control::controls(&mut cx, raw, &h, &jur, &names, counts);
+    let flows = flow::flows(&mut cx, raw, &h, &jur, &names, &controls.controls);
+
+    let bans = ban::bans(&mut cx, raw, &names);
+    let ownerships = ownership::ownerships(&mut cx, raw, &names);
+    let regulators = regulator::regulators(&mut cx, raw, &names, &h.calendar);
+    let decisions = decision::decisions(&mut cx, raw, &names);
+    let turnover_by_day = finance::turnover_by_day(&mut cx, &raw.finance, &h.calendar);
+
+    let timeline = timeline::timeline(
+        &mut cx,
+        raw,
+        &h,
+        &names,
+        &sites,
+        &site_online_day,
+        &controls,
+    );
+    let scheduled = Scheduled::of(
+        &site_online_day,
+        controls.controls.len(),
+        &timeline,
+        &decisions,
+        &regulators,
+    );
+    population::check_placed_on_live_sites(&mut cx, raw, &names, &scheduled.sites, &timeline);
+
+    if cx.has_problems() {
+        return Err(cx.finish());
+    }
+    Ok(World {
+        name,
+        description: raw.description.clone(),
+        seed: raw.seed,
+        replications: replications as u32,
+        calendar: h.calendar,
+        currency: raw.finance.currency.clone(),
+        discount_rate: raw.finance.discount_rate,
+        weights,
+        jurisdictions: jur.0,
+        populations,
+        sites,
+        migrations,
+        flows,
+        staff,
+        controls: controls.controls,
+        timeline,
+        regulators,
+        bans,
+        ownerships,
+        decisions,
+        turnover_by_day,
+        controls_on_at_start: scheduled.controls.iter().map(|s| !s).collect(),
+        sites_online_at_start: scheduled.sites.iter().map(|s| !s).collect(),
+    })
+}

@@ -1,0 +1,283 @@
+//! The raw blocks of a regime's events: `[[timeline]]` events, `[decision.NAME]` with its
+//! outcomes and actions, `[ban.NAME]`, `[ownership.NAME]` and `[regulator.NAME]` with its
+//! states, orders, transitions, fine model and drivers.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::dist::{RawDate, RawDist};
+
+/// What a timeline event changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawEventKind {
+    /// `site` goes live.
+    SiteOnline,
+    /// `control` switches on.
+    ControlOn,
+    /// `control` switches off.
+    ControlOff,
+    /// `staff` headcount becomes `headcount`.
+    Headcount,
+    /// `ban` starts: its population can no longer use the app.
+    BanStart,
+    /// `ban` ends.
+    BanEnd,
+    /// The app is dark for `population` for `hours` (revenue lost, no churn).
+    Outage,
+    /// `ownership` change takes place.
+    OwnershipChange,
+    /// `regulator` enters `state` (known history); with `fine`, that amount is imposed.
+    RegulatorState,
+    /// `decision` is taken: one of its outcomes is drawn.
+    Decide,
+}
+
+/// A dated change to the world. Which of the name fields it needs depends on `kind`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTimelineEvent {
+    pub date: RawDate,
+    pub kind: RawEventKind,
+    /// Chance the event happens at all in a replication (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// A random delay in days added to `date` (rounded to whole days; past `end` = never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_days: Option<RawDist>,
+    /// Short text for reports and charts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headcount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regulator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// With `regulator_state`: a fine imposed on entering the state (known history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+}
+
+/// What an outcome of a decision does, some days after the decision.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAction {
+    pub kind: RawEventKind,
+    /// Days after the decision (default 0; a distribution, rounded to whole days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_days: Option<RawDist>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headcount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regulator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// With `regulator_state`: a fine imposed on entering the state (known history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+}
+
+/// A branching decision: when a `decide` event fires, one outcome is drawn by probability.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDecision {
+    /// The outcomes; probabilities sum to 1.
+    pub outcome: Vec<RawOutcome>,
+    /// Most times an `extend_days` outcome can be drawn; after that the other outcomes are
+    /// drawn with their probabilities renormalised (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_extensions: Option<u32>,
+}
+
+/// One outcome of a decision.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcome {
+    /// Short text for reports (e.g. "divest", "ban", "extend").
+    pub label: String,
+    pub probability: f64,
+    /// Actions taken.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub then: Vec<RawAction>,
+    /// Decide again after this many days (an extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_days: Option<RawDist>,
+}
+
+/// An app ban on one population.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBan {
+    pub population: String,
+    /// Hazard per year at which active users leave while banned; drawn once per replication.
+    pub churn_per_year: RawDist,
+    /// Share of users who stay while banned (VPN, installed apps); drawn once per replication.
+    pub residual_share: RawDist,
+    /// Hazard per year at which lost users come back after the ban ends (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_per_year: Option<RawDist>,
+}
+
+/// A change of ownership (divestiture).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOwnership {
+    /// Staff groups that lose access after the transition.
+    pub staff: Vec<String>,
+    /// Days from the change until access is cut; drawn once per replication (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition_days: Option<RawDist>,
+    /// Share of those groups' sessions that continue afterwards (businesses the seller keeps).
+    #[serde(default)]
+    pub residual_access: f64,
+    /// One-off cost on the day of the change (separation engineering, algorithm licensing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_off_cost: Option<RawDist>,
+    /// Recurring cost per year from the change (oversight fees).
+    #[serde(default)]
+    pub cost_per_year: f64,
+    /// Discount on the sale price against fair value, booked as a cost on the day of the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sale_discount: Option<RawDist>,
+    /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// A regulator: a continuous-time Markov chain over named states, stepped daily.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegulator {
+    /// Populations whose exposure and residency drive this regulator (empty = all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub populations: Vec<String>,
+    /// State at `start`.
+    pub initial: String,
+    /// States, by name.
+    pub state: BTreeMap<String, RawRegState>,
+    /// Transitions with base hazards per year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transition: Vec<RawTransition>,
+    /// Until this date only `regulator_state` timeline events move the regulator (known
+    /// history); from it on, transitions are drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_until: Option<RawDate>,
+    /// How fines are set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<RawFine>,
+    /// Hazard multiplier: every hazard is multiplied by 1 + Σ coefficient × driver.
+    #[serde(default)]
+    pub drivers: RawDrivers,
+}
+
+/// A regulator state and what entering it does.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegState {
+    /// Entering counts as opening proceedings (`regulatory.proceedings`).
+    #[serde(default)]
+    pub proceedings: bool,
+    /// Entering imposes a fine (`regulatory.fines`, `cost.fines`).
+    #[serde(default)]
+    pub fine: bool,
+    /// While in the state, a periodic penalty of this share of average daily turnover per day.
+    #[serde(default)]
+    pub penalty_share_of_daily_turnover: f64,
+    /// Controls switched on some days after entering (compliance orders).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<RawOrder>,
+    /// Report the day of first entry as `regulatory.<regulator>.<state>.first_day`.
+    #[serde(default)]
+    pub milestone: bool,
+}
+
+/// A compliance order: switch a control on some days after a decision.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrder {
+    pub control: String,
+    /// Days to comply (default 0).
+    #[serde(default)]
+    pub after_days: f64,
+}
+
+/// A transition between regulator states.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransition {
+    pub from: String,
+    pub to: String,
+    /// Base hazard per year.
+    pub per_year: f64,
+}
+
+/// How a regulator sets fines: EDPB method by default.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFine {
+    /// Legal maximum as a share of worldwide annual turnover (GDPR 0.04, DSA 0.06).
+    pub max_share_of_turnover: f64,
+    /// Legal maximum floor (GDPR: EUR 20 M "whichever is higher"; default 0).
+    #[serde(default)]
+    pub max_floor: f64,
+    /// Probabilities of low, medium and high seriousness (starting amount 0–10%, 10–20%,
+    /// 20–100% of the legal maximum); sum to 1. Default [0.4, 0.4, 0.2].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seriousness: Option<[f64; 3]>,
+    /// Aggravating / mitigating factor on the starting amount (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<RawDist>,
+    /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// What raises a regulator's hazards.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrivers {
+    /// Per incident detected in the last 365 days.
+    #[serde(default)]
+    pub detected_incidents: f64,
+    /// Per million records read visibly or re-identifiably in the last 365 days.
+    #[serde(default)]
+    pub records_millions: f64,
+    /// Per PB of protected data outside its enclave today.
+    #[serde(default)]
+    pub pb_outside: f64,
+}

@@ -47,7 +47,8 @@ pub fn check_events(world: &World, file: &Path, max_events: f64) -> Option<Diagn
         location: None,
         message: format!(
             "about {estimate:.2e} events per replication, above the limit of {max_events:.2e}; \
-             check headcounts and session rates behind approval gates, or raise the limit with \
+             check headcounts and session rates (of gated groups above all), misuse watched by \
+             monitors and heavy-tailed records of restricted staff, or raise the limit with \
              --max-events {:.0e}",
             (estimate * 1.5).max(max_events)
         ),

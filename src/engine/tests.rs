@@ -420,6 +420,9 @@ detection_delay_days = 1
     // Without misuse or exposure the same group is cheap: its sums are one draw a day.
     let cheap = text
         .replace("misuse_share = 1", "misuse_share = 0")
-        .replace("categories = [\"identifiers\"]", "categories = [\"behavioural\"]");
+        .replace(
+            "categories = [\"identifiers\"]",
+            "categories = [\"behavioural\"]",
+        );
     assert!(estimate_events(&world(&cheap)) < 100.0 * days);
 }

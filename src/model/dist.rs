@@ -1,20 +1,13 @@
 //! Distributions ready to sample: small immutable values built once at validation time.
 //!
-//! Each variant documents its parameters; [`Dist::mean`] and [`Dist::variance`] are exact and
-//! are what the moment-matched bulk path of the engine uses. Quantities that cannot be negative
-//! (times, counts, volumes) are built with [`Dist::non_negative`], which rejects supports below
-//! zero, except for the normal, which is clamped (censored) at zero; its moments then are those
-//! of `max(X, 0)`.
+//! Each variant documents its parameters; [`Dist::mean`], [`Dist::variance`] and
+//! [`Dist::shape`] are exact and are what the engine's bulk path uses. The scenario turns what
+//! was written into these values and checks it (`scenario::dist`); quantities that cannot be
+//! negative (times, counts, volumes) get no support below zero there, except the normal, which
+//! is clamped (censored) at zero; its moments then are those of `max(X, 0)`.
 
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Exp, LogNormal, Normal, Poisson};
-
-use crate::scenario::dist::{RawDist, TaggedDist};
-
-/// z-score of the 90th percentile of the standard normal.
-const Z90: f64 = 1.281_551_565_544_600_5;
-/// z-score of the 95th percentile of the standard normal.
-const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// A distribution over f64.
 #[derive(Debug, Clone)]
@@ -54,150 +47,45 @@ pub enum Dist {
 }
 
 impl Dist {
-    /// Builds a distribution over any real numbers.
-    pub fn any(raw: &RawDist) -> Result<Dist, String> {
-        Self::build(raw, false)
+    /// Uniform on [lo, hi) (lo < hi).
+    pub fn uniform(lo: f64, hi: f64) -> Dist {
+        Dist::Uniform { lo, hi }
     }
 
-    /// Builds a distribution for a quantity that cannot be negative.
-    pub fn non_negative(raw: &RawDist) -> Result<Dist, String> {
-        Self::build(raw, true)
+    /// Normal(mean, sd); with `clamp`, draws below zero become zero.
+    pub fn normal(mean: f64, sd: f64, clamp: bool) -> Result<Dist, String> {
+        let d = Normal::new(mean, sd).map_err(|e| format!("normal: {e}"))?;
+        Ok(Dist::Normal { d, mean, sd, clamp })
     }
 
-    fn build(raw: &RawDist, nonneg: bool) -> Result<Dist, String> {
-        let finite = |name: &str, v: f64| -> Result<f64, String> {
-            if v.is_finite() {
-                Ok(v)
-            } else {
-                Err(format!("`{name}` must be a finite number, got {v}"))
-            }
-        };
-        let neg = |name: &str, v: f64| -> Result<(), String> {
-            if nonneg && v < 0.0 {
-                Err(format!("`{name}` must be ≥ 0 for this quantity, got {v}"))
-            } else {
-                Ok(())
-            }
-        };
-        let tagged = match raw {
-            RawDist::Number(v) => {
-                let v = finite("value", *v)?;
-                neg("value", v)?;
-                return Ok(Dist::Constant(v));
-            }
-            RawDist::Tagged(t) => t,
-        };
-        Ok(match *tagged {
-            TaggedDist::Constant { value } => {
-                let v = finite("value", value)?;
-                neg("value", v)?;
-                Dist::Constant(v)
-            }
-            TaggedDist::Uniform { min, max } => {
-                finite("min", min)?;
-                finite("max", max)?;
-                neg("min", min)?;
-                if max <= min {
-                    return Err(format!(
-                        "uniform needs `min` < `max`, got min {min}, max {max}"
-                    ));
-                }
-                Dist::Uniform { lo: min, hi: max }
-            }
-            TaggedDist::Normal { mean, sd } => {
-                finite("mean", mean)?;
-                finite("sd", sd)?;
-                if sd < 0.0 {
-                    return Err(format!("normal needs `sd` ≥ 0, got {sd}"));
-                }
-                let d = Normal::new(mean, sd).map_err(|e| format!("normal: {e}"))?;
-                Dist::Normal {
-                    d,
-                    mean,
-                    sd,
-                    clamp: nonneg,
-                }
-            }
-            TaggedDist::Lognormal {
-                median,
-                p90,
-                p5,
-                p95,
-            } => {
-                let (mu, sigma) = match (median, p90, p5, p95) {
-                    (Some(m), Some(p), None, None) => {
-                        finite("median", m)?;
-                        finite("p90", p)?;
-                        if m <= 0.0 || p < m {
-                            return Err(format!(
-                                "lognormal needs 0 < `median` ≤ `p90`, got median {m}, p90 {p}"
-                            ));
-                        }
-                        (m.ln(), (p.ln() - m.ln()) / Z90)
-                    }
-                    (None, None, Some(a), Some(b)) => {
-                        finite("p5", a)?;
-                        finite("p95", b)?;
-                        if a <= 0.0 || b < a {
-                            return Err(format!(
-                                "lognormal needs 0 < `p5` ≤ `p95`, got p5 {a}, p95 {b}"
-                            ));
-                        }
-                        ((a.ln() + b.ln()) / 2.0, (b.ln() - a.ln()) / (2.0 * Z95))
-                    }
-                    _ => {
-                        return Err(
-                            "lognormal takes either `median` and `p90`, or `p5` and `p95`".into(),
-                        )
-                    }
-                };
-                let d = LogNormal::new(mu, sigma).map_err(|e| format!("lognormal: {e}"))?;
-                Dist::LogNormal { d, mu, sigma }
-            }
-            TaggedDist::Exponential { mean } => {
-                finite("mean", mean)?;
-                if mean <= 0.0 {
-                    return Err(format!("exponential needs `mean` > 0, got {mean}"));
-                }
-                let d = Exp::new(1.0 / mean).map_err(|e| format!("exponential: {e}"))?;
-                Dist::Exponential { d, mean }
-            }
-            TaggedDist::Pert { min, mode, max } => {
-                finite("min", min)?;
-                finite("mode", mode)?;
-                finite("max", max)?;
-                neg("min", min)?;
-                if !(min <= mode && mode <= max && min < max) {
-                    return Err(format!(
-                        "pert needs `min` ≤ `mode` ≤ `max` and `min` < `max`, got {min}, {mode}, {max}"
-                    ));
-                }
-                let range = max - min;
-                let a = 1.0 + 4.0 * (mode - min) / range;
-                let b = 1.0 + 4.0 * (max - mode) / range;
-                let d = Beta::new(a, b).map_err(|e| format!("pert: {e}"))?;
-                Dist::Pert { d, min, max, mode }
-            }
-            TaggedDist::Poisson { mean } => {
-                finite("mean", mean)?;
-                if mean < 0.0 {
-                    return Err(format!("poisson needs `mean` ≥ 0, got {mean}"));
-                }
-                if mean == 0.0 {
-                    Dist::Constant(0.0)
-                } else {
-                    let d = Poisson::new(mean).map_err(|e| format!("poisson: {e}"))?;
-                    Dist::Poisson { d, mean }
-                }
-            }
-            TaggedDist::Bernoulli { p } => {
-                finite("p", p)?;
-                if !(0.0..=1.0).contains(&p) {
-                    return Err(format!("bernoulli needs 0 ≤ `p` ≤ 1, got {p}"));
-                }
-                Dist::Bernoulli { p }
-            }
-        })
+    /// exp(N(mu, sigma²)).
+    pub fn lognormal(mu: f64, sigma: f64) -> Result<Dist, String> {
+        let d = LogNormal::new(mu, sigma).map_err(|e| format!("lognormal: {e}"))?;
+        Ok(Dist::LogNormal { d, mu, sigma })
+    }
+
+    /// Exponential with the mean (> 0).
+    pub fn exponential(mean: f64) -> Result<Dist, String> {
+        let d = Exp::new(1.0 / mean).map_err(|e| format!("exponential: {e}"))?;
+        Ok(Dist::Exponential { d, mean })
+    }
+
+    /// PERT on [min, max] with the mode (min ≤ mode ≤ max, min < max).
+    pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
+        let range = max - min;
+        let a = 1.0 + 4.0 * (mode - min) / range;
+        let b = 1.0 + 4.0 * (max - mode) / range;
+        let d = Beta::new(a, b).map_err(|e| format!("pert: {e}"))?;
+        Ok(Dist::Pert { d, min, max, mode })
+    }
+
+    /// Poisson counts with the mean (≥ 0; 0 is the constant 0).
+    pub fn poisson(mean: f64) -> Result<Dist, String> {
+        if mean == 0.0 {
+            return Ok(Dist::Constant(0.0));
+        }
+        let d = Poisson::new(mean).map_err(|e| format!("poisson: {e}"))?;
+        Ok(Dist::Poisson { d, mean })
     }
 
     /// This distribution times `k` (k > 0).
@@ -212,20 +100,14 @@ impl Dist {
         }
     }
 
-    /// Builds a distribution of a probability or share: its support must lie in [0, 1].
-    pub fn probability(raw: &RawDist) -> Result<Dist, String> {
-        let d = Self::build(raw, true)?;
-        let ok = match &d {
-            Dist::Constant(v) => *v <= 1.0,
-            Dist::Uniform { hi, .. } => *hi <= 1.0,
-            Dist::Pert { max, .. } => *max <= 1.0,
+    /// Whether every draw lies in [0, 1] (a probability or share).
+    pub fn within_unit_interval(&self) -> bool {
+        match self {
+            Dist::Constant(v) => (0.0..=1.0).contains(v),
+            Dist::Uniform { lo, hi } => *lo >= 0.0 && *hi <= 1.0,
+            Dist::Pert { min, max, .. } => *min >= 0.0 && *max <= 1.0,
             Dist::Bernoulli { .. } => true,
             _ => false,
-        };
-        if ok {
-            Ok(d)
-        } else {
-            Err("a share must be a number in [0, 1] or a uniform, pert or bernoulli distribution within [0, 1]".into())
         }
     }
 
@@ -429,8 +311,12 @@ mod tests {
     use rand::SeedableRng;
     use rand_xoshiro::Xoshiro256PlusPlus;
 
-    fn tagged(t: TaggedDist) -> RawDist {
-        RawDist::Tagged(t)
+    /// z-score of the 90th percentile of the standard normal.
+    const Z90: f64 = 1.281_551_565_544_600_5;
+
+    /// The lognormal with this median and 90th percentile.
+    fn lognormal(median: f64, p90: f64) -> Dist {
+        Dist::lognormal(median.ln(), (p90 / median).ln() / Z90).unwrap()
     }
 
     /// Sample mean and variance match the exact ones within 4 standard errors.
@@ -455,29 +341,17 @@ mod tests {
     #[test]
     fn every_shape_has_the_moments_it_claims() {
         let shapes = [
-            tagged(TaggedDist::Uniform { min: 2.0, max: 5.0 }),
-            tagged(TaggedDist::Normal {
-                mean: 10.0,
-                sd: 3.0,
-            }),
-            tagged(TaggedDist::Normal { mean: 0.5, sd: 1.0 }), // clamped: censored moments
-            tagged(TaggedDist::Exponential { mean: 0.25 }),
-            tagged(TaggedDist::Pert {
-                min: 1.0,
-                mode: 2.0,
-                max: 9.0,
-            }),
-            tagged(TaggedDist::Poisson { mean: 3.5 }),
-            tagged(TaggedDist::Bernoulli { p: 0.3 }),
-            tagged(TaggedDist::Lognormal {
-                median: Some(10.0),
-                p90: Some(20.0),
-                p5: None,
-                p95: None,
-            }),
+            Dist::uniform(2.0, 5.0),
+            Dist::normal(10.0, 3.0, true).unwrap(),
+            Dist::normal(0.5, 1.0, true).unwrap(), // clamped: censored moments
+            Dist::exponential(0.25).unwrap(),
+            Dist::pert(1.0, 2.0, 9.0).unwrap(),
+            Dist::poisson(3.5).unwrap(),
+            Dist::Bernoulli { p: 0.3 },
+            lognormal(10.0, 20.0),
         ];
         for s in &shapes {
-            check_moments(&Dist::non_negative(s).unwrap());
+            check_moments(s);
         }
     }
 
@@ -486,28 +360,15 @@ mod tests {
     #[test]
     fn every_shape_has_the_skewness_and_kurtosis_it_claims() {
         let shapes = [
-            tagged(TaggedDist::Uniform { min: 2.0, max: 5.0 }),
-            tagged(TaggedDist::Normal { mean: 0.5, sd: 1.0 }), // clamped at zero
-            tagged(TaggedDist::Normal { mean: 3.0, sd: 1.0 }), // clamped, barely
-            tagged(TaggedDist::Exponential { mean: 0.25 }),
-            tagged(TaggedDist::Pert {
-                min: 1.0,
-                mode: 1.0,
-                max: 5.0,
-            }),
-            tagged(TaggedDist::Pert {
-                min: 1.0,
-                mode: 4.0,
-                max: 9.0,
-            }),
-            tagged(TaggedDist::Poisson { mean: 3.5 }),
-            tagged(TaggedDist::Bernoulli { p: 0.3 }),
-            tagged(TaggedDist::Lognormal {
-                median: Some(10.0),
-                p90: Some(13.0),
-                p5: None,
-                p95: None,
-            }),
+            Dist::uniform(2.0, 5.0),
+            Dist::normal(0.5, 1.0, true).unwrap(), // clamped at zero
+            Dist::normal(3.0, 1.0, true).unwrap(), // clamped, barely
+            Dist::exponential(0.25).unwrap(),
+            Dist::pert(1.0, 1.0, 5.0).unwrap(),
+            Dist::pert(1.0, 4.0, 9.0).unwrap(),
+            Dist::poisson(3.5).unwrap(),
+            Dist::Bernoulli { p: 0.3 },
+            lognormal(10.0, 13.0),
         ];
         let shape_of = |xs: &[f64]| {
             let n = xs.len() as f64;
@@ -517,7 +378,7 @@ mod tests {
         };
         let (batches, per) = (40, 10_000);
         for s in &shapes {
-            let d = Dist::non_negative(s).unwrap();
+            let d = s;
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(17);
             let xs: Vec<f64> = (0..batches * per).map(|_| d.sample(&mut rng)).collect();
             let (skew, kurt) = shape_of(&xs);
@@ -539,41 +400,6 @@ mod tests {
                 "{d:?}: kurtosis {kurt} vs {want_kurt} (SE {se_kurt})"
             );
         }
-    }
-
-    #[test]
-    fn lognormal_quantile_forms_hit_their_quantiles() {
-        let d = Dist::any(&tagged(TaggedDist::Lognormal {
-            median: None,
-            p90: None,
-            p5: Some(2.0),
-            p95: Some(50.0),
-        }))
-        .unwrap();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-        let n = 100_000;
-        let below5 = (0..n).filter(|_| d.sample(&mut rng) < 2.0).count() as f64 / n as f64;
-        // Binomial SE of a 5% share over 1e5 draws is 0.0007.
-        assert!((below5 - 0.05).abs() < 0.003, "{below5}");
-    }
-
-    #[test]
-    fn impossible_parameters_are_refused_with_the_field_named() {
-        let e = Dist::non_negative(&RawDist::Number(-1.0)).unwrap_err();
-        assert!(e.contains("value"), "{e}");
-        let e = Dist::any(&tagged(TaggedDist::Uniform { min: 3.0, max: 1.0 })).unwrap_err();
-        assert!(e.contains("min"), "{e}");
-        let e = Dist::any(&tagged(TaggedDist::Exponential { mean: f64::NAN })).unwrap_err();
-        assert!(e.contains("finite"), "{e}");
-        let e = Dist::any(&tagged(TaggedDist::Lognormal {
-            median: Some(1.0),
-            p90: None,
-            p5: None,
-            p95: None,
-        }))
-        .unwrap_err();
-        assert!(e.contains("p90"), "{e}");
-        assert!(Dist::any(&tagged(TaggedDist::Bernoulli { p: 1.5 })).is_err());
     }
 
     #[test]

@@ -80,7 +80,7 @@ fn chart_caption(name: &str) -> &'static str {
         "residency" => "Average protected data stored outside its population's enclave in each month (PB-days in the month divided by its days).",
         "timeline" => "When sites go live, controls switch on and off, headcounts change, and other dated events happen.",
         "users_active" => "Active users of each population at each month's end.",
-        "comparison_metrics" => "Each panel is one metric: bars are means over replications, error bars the 95% confidence interval of the mean. Scenarios share random numbers, so differences are not noise from different draws.",
+        "comparison_metrics" => "Each panel is one metric: bars are means over replications, error bars the 95% confidence interval of the mean. Blocks the scenarios share draw the same random numbers in every replication, so differences come from what differs between them, not from different draws of what they share.",
         "comparison_loss_exceedance" => "Loss exceedance curves of total cost, one per scenario, on one log axis; dots mark p50 and p95.",
         "comparison_exposure" => "Records read with identifiers visible per month, by scenario (median and p5–p95 band); dashed lines are the medians of masked but re-identifiable records.",
         _ => "",

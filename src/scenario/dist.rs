@@ -18,6 +18,8 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::model::Dist;
+
 /// A distribution as written: a number or a `dist`-tagged table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawDist {
@@ -156,5 +158,203 @@ impl JsonSchema for RawDate {
 impl fmt::Display for RawDate {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// z-score of the 90th percentile of the standard normal.
+const Z90: f64 = 1.281_551_565_544_600_5;
+/// z-score of the 95th percentile of the standard normal.
+const Z95: f64 = 1.644_853_626_951_472_2;
+
+impl RawDist {
+    /// Builds a distribution over any real numbers.
+    pub fn to_any(&self) -> Result<Dist, String> {
+        build(self, false)
+    }
+
+    /// Builds a distribution for a quantity that cannot be negative.
+    pub fn to_non_negative(&self) -> Result<Dist, String> {
+        build(self, true)
+    }
+
+    /// Builds a distribution of a probability or share: its support must lie in [0, 1].
+    pub fn to_probability(&self) -> Result<Dist, String> {
+        let d = build(self, true)?;
+        if d.within_unit_interval() {
+            Ok(d)
+        } else {
+            Err("a share must be a number in [0, 1] or a uniform, pert or bernoulli distribution within [0, 1]".into())
+        }
+    }
+}
+
+fn build(raw: &RawDist, nonneg: bool) -> Result<Dist, String> {
+    let finite = |name: &str, v: f64| -> Result<f64, String> {
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(format!("`{name}` must be a finite number, got {v}"))
+        }
+    };
+    let neg = |name: &str, v: f64| -> Result<(), String> {
+        if nonneg && v < 0.0 {
+            Err(format!("`{name}` must be ≥ 0 for this quantity, got {v}"))
+        } else {
+            Ok(())
+        }
+    };
+    let tagged = match raw {
+        RawDist::Number(v) => {
+            let v = finite("value", *v)?;
+            neg("value", v)?;
+            return Ok(Dist::Constant(v));
+        }
+        RawDist::Tagged(t) => t,
+    };
+    Ok(match *tagged {
+        TaggedDist::Constant { value } => {
+            let v = finite("value", value)?;
+            neg("value", v)?;
+            Dist::Constant(v)
+        }
+        TaggedDist::Uniform { min, max } => {
+            finite("min", min)?;
+            finite("max", max)?;
+            neg("min", min)?;
+            if max <= min {
+                return Err(format!(
+                    "uniform needs `min` < `max`, got min {min}, max {max}"
+                ));
+            }
+            Dist::uniform(min, max)
+        }
+        TaggedDist::Normal { mean, sd } => {
+            finite("mean", mean)?;
+            finite("sd", sd)?;
+            if sd < 0.0 {
+                return Err(format!("normal needs `sd` ≥ 0, got {sd}"));
+            }
+            Dist::normal(mean, sd, nonneg)?
+        }
+        TaggedDist::Lognormal {
+            median,
+            p90,
+            p5,
+            p95,
+        } => {
+            let (mu, sigma) = match (median, p90, p5, p95) {
+                (Some(m), Some(p), None, None) => {
+                    finite("median", m)?;
+                    finite("p90", p)?;
+                    if m <= 0.0 || p < m {
+                        return Err(format!(
+                            "lognormal needs 0 < `median` ≤ `p90`, got median {m}, p90 {p}"
+                        ));
+                    }
+                    (m.ln(), (p.ln() - m.ln()) / Z90)
+                }
+                (None, None, Some(a), Some(b)) => {
+                    finite("p5", a)?;
+                    finite("p95", b)?;
+                    if a <= 0.0 || b < a {
+                        return Err(format!(
+                            "lognormal needs 0 < `p5` ≤ `p95`, got p5 {a}, p95 {b}"
+                        ));
+                    }
+                    ((a.ln() + b.ln()) / 2.0, (b.ln() - a.ln()) / (2.0 * Z95))
+                }
+                _ => {
+                    return Err(
+                        "lognormal takes either `median` and `p90`, or `p5` and `p95`".into(),
+                    )
+                }
+            };
+            Dist::lognormal(mu, sigma)?
+        }
+        TaggedDist::Exponential { mean } => {
+            finite("mean", mean)?;
+            if mean <= 0.0 {
+                return Err(format!("exponential needs `mean` > 0, got {mean}"));
+            }
+            Dist::exponential(mean)?
+        }
+        TaggedDist::Pert { min, mode, max } => {
+            finite("min", min)?;
+            finite("mode", mode)?;
+            finite("max", max)?;
+            neg("min", min)?;
+            if !(min <= mode && mode <= max && min < max) {
+                return Err(format!(
+                    "pert needs `min` ≤ `mode` ≤ `max` and `min` < `max`, got {min}, {mode}, {max}"
+                ));
+            }
+            Dist::pert(min, mode, max)?
+        }
+        TaggedDist::Poisson { mean } => {
+            finite("mean", mean)?;
+            if mean < 0.0 {
+                return Err(format!("poisson needs `mean` ≥ 0, got {mean}"));
+            }
+            Dist::poisson(mean)?
+        }
+        TaggedDist::Bernoulli { p } => {
+            finite("p", p)?;
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("bernoulli needs 0 ≤ `p` ≤ 1, got {p}"));
+            }
+            Dist::Bernoulli { p }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    fn tagged(t: TaggedDist) -> RawDist {
+        RawDist::Tagged(t)
+    }
+
+    #[test]
+    fn lognormal_quantile_forms_hit_their_quantiles() {
+        let d = tagged(TaggedDist::Lognormal {
+            median: None,
+            p90: None,
+            p5: Some(2.0),
+            p95: Some(50.0),
+        })
+        .to_any()
+        .unwrap();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let n = 100_000;
+        let below5 = (0..n).filter(|_| d.sample(&mut rng) < 2.0).count() as f64 / n as f64;
+        // Binomial SE of a 5% share over 1e5 draws is 0.0007.
+        assert!((below5 - 0.05).abs() < 0.003, "{below5}");
+    }
+
+    #[test]
+    fn impossible_parameters_are_refused_with_the_field_named() {
+        let e = RawDist::Number(-1.0).to_non_negative().unwrap_err();
+        assert!(e.contains("value"), "{e}");
+        let e = tagged(TaggedDist::Uniform { min: 3.0, max: 1.0 })
+            .to_any()
+            .unwrap_err();
+        assert!(e.contains("min"), "{e}");
+        let e = tagged(TaggedDist::Exponential { mean: f64::NAN })
+            .to_any()
+            .unwrap_err();
+        assert!(e.contains("finite"), "{e}");
+        let e = tagged(TaggedDist::Lognormal {
+            median: Some(1.0),
+            p90: None,
+            p5: None,
+            p95: None,
+        })
+        .to_any()
+        .unwrap_err();
+        assert!(e.contains("p90"), "{e}");
+        assert!(tagged(TaggedDist::Bernoulli { p: 1.5 }).to_any().is_err());
     }
 }

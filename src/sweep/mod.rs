@@ -4,8 +4,8 @@
 //! a [`design`] and `[[expect]]` checks. Every point is set in the base's merged table and
 //! built through the same code as `regsim run`, all before anything runs, so an invalid point
 //! writes nothing (exit 2). Every point runs the sweep seed's replications 0..R: replication r of
-//! every point draws from stream (seed, r) — common random numbers, so differences between
-//! points are not noise.
+//! every point draws each block's numbers from the stream (seed, r, block) — common random
+//! numbers, so differences between points come from the parameters, not from different draws.
 //!
 //! Outputs ([`output`]) go to `DIR/<sweep>/`: `sweep.json` (the manifest), one file per finished
 //! point under `points/` (written atomically, which is what `--resume` and [`shard`]s rely on),

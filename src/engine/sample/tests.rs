@@ -8,7 +8,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 fn dist(t: TaggedDist) -> Dist {
-    Dist::non_negative(&RawDist::Tagged(t)).unwrap()
+    RawDist::Tagged(t).to_non_negative().unwrap()
 }
 
 fn lognormal(median: f64, p90: f64) -> Dist {

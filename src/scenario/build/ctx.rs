@@ -145,9 +145,9 @@ impl Ctx<'_> {
         max: f64,
     ) -> Dist {
         let built = if non_negative {
-            Dist::non_negative(raw)
+            raw.to_non_negative()
         } else {
-            Dist::any(raw)
+            raw.to_any()
         };
         match built {
             Ok(d) if d.mean().is_finite() && d.mean().abs() <= max => d,
@@ -171,7 +171,7 @@ impl Ctx<'_> {
 
     /// A distribution of a share in [0, 1].
     pub(super) fn probability_dist(&mut self, path: &FieldPath, raw: &RawDist) -> Dist {
-        Dist::probability(raw).unwrap_or_else(|e| {
+        raw.to_probability().unwrap_or_else(|e| {
             self.err(path, format!("field `{path}`: {e}"));
             Dist::Constant(0.0)
         })

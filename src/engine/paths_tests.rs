@@ -1,25 +1,9 @@
 //! The two granularities agree: a gate that lets everything through at once changes nothing
 //! but the path, and bulk misuse detection across several monitors matches its closed form.
 
-use super::tests::world;
+use super::tests::{world, BASE};
 use super::*;
 use crate::metrics::Layout;
-
-const BASE: &str = r#"
-start = "2024-01-01"
-end = "2024-12-30"
-seed = 42
-[population.p]
-home = "X"
-enclave = ["X"]
-restricted = ["Y"]
-users = 1000000
-data_per_user_mb = 0
-placement = { s = 1.0 }
-[site.s]
-jurisdiction = "X"
-capacity_pb = 1
-"#;
 
 fn group(records: &str, extra: &str) -> String {
     format!(

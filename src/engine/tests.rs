@@ -60,7 +60,7 @@ fn erlang_c_wait(lambda: f64, mu: f64, c: u32) -> f64 {
     prob_wait / (c as f64 * mu - lambda)
 }
 
-const BASE: &str = r#"
+pub(super) const BASE: &str = r#"
 start = "2024-01-01"
 end = "2024-12-30"
 seed = 42

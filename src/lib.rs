@@ -15,6 +15,7 @@
 //! | per-replication totals and series, aggregation | [`metrics`] |
 //! | parallel replications, shared by `run` and `sweep` | [`replicate`] |
 //! | `regsim run`: discovery, validation, outputs | [`run`] |
+//! | `regsim diff`: paired differences of two scenarios | [`diff`] |
 //! | files: JSON, CSV, charts, HTML report | [`report`] |
 //! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
 //! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
@@ -22,6 +23,7 @@
 //! Same scenario and seed give byte-identical outputs whatever the thread count: replication r
 //! always uses the random stream of (seed, r) and results are aggregated in replication order.
 
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod expect;

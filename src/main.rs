@@ -49,6 +49,31 @@ enum Command {
         #[command(flatten)]
         guard: Guard,
     },
+    /// Run two scenarios on the same random streams and write their paired differences:
+    /// diff.csv, a forest chart and report.html in DIR/diff_<changed>_vs_<base>/.
+    Diff {
+        /// The scenario compared against.
+        base: PathBuf,
+        /// The scenario whose change is measured.
+        changed: PathBuf,
+        /// Replications of each (default: the base's `replications`, else 1000).
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Seed of both (default: the base's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Skip the chart (report.html is still written, without it).
+        #[arg(long)]
+        no_charts: bool,
+        #[command(flatten)]
+        guard: Guard,
+    },
     /// Parse and check scenarios (and sweep files, which have `base` and `design`); run nothing.
     /// Problems print as file:line:col: message.
     Validate {
@@ -194,6 +219,28 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 failed.push_str(&expect::failure_report(&r.name, &r.checks));
             }
             expectations_verdict(failed)
+        }
+        Command::Diff {
+            base,
+            changed,
+            replications,
+            seed,
+            threads,
+            out: dir,
+            no_charts,
+            guard,
+        } => {
+            let opts = RunOptions {
+                replications,
+                seed,
+                threads,
+                out: dir,
+                no_charts,
+                max_events: guard.max_events,
+                stop: Stop::from_signals(guard.timeout)?,
+            };
+            let written = regsim::diff::diff(&base, &changed, &opts)?;
+            out(&format!("{}\n", written.display()))
         }
         Command::Validate { paths } => {
             let files = run::scenario_files(&paths)?;

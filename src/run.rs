@@ -9,12 +9,15 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use crate::diff::totals_of;
 use crate::error::{Diagnostic, Error};
 use crate::expect::{self, Check};
 use crate::metrics::aggregate::Summary;
+use crate::metrics::paired::PairedStats;
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
 use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
+use crate::report::paired::Versus;
 use crate::report::{self, atomic_write, visuals};
 use crate::scenario::{self, build::MAX_REPLICATIONS, Loaded};
 use crate::stop::Stop;
@@ -150,10 +153,11 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
     let pool = thread_pool(opts.threads)?;
     let total: u64 = loaded.iter().map(|l| l.world.replications as u64).sum();
     let progress = progress_bar(total, "replications");
-    let mut summaries = Vec::new();
-    let mut cost_totals = Vec::new();
+    // Per scenario (in file order): its summary, cost totals and every replication's totals.
+    let mut done: Vec<Option<Done>> = (0..loaded.len()).map(|_| None).collect();
     let mut ran: Vec<Ran> = Vec::new();
-    for l in &loaded {
+    for i in execution_order(&loaded) {
+        let l = &loaded[i];
         let world = &l.world;
         progress.set_message(world.name.clone());
         let started = Instant::now();
@@ -174,11 +178,31 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
                 Check::evaluate(e, stats, None, Vec::new())
             })
             .collect();
+        let totals = totals_of(&reps);
+        let versus = versus_baseline(&loaded, &done, l, &summary, &totals);
         let dir = opts.out.join(&world.name);
         write_folder(&dir, |staging| {
             write_scenario(staging, world, &summary, &reps)?;
+            if let Some(v) = versus.as_ref().filter(|v| !v.rows.is_empty()) {
+                atomic_write(
+                    &staging.join(format!("versus_{}.csv", v.baseline)),
+                    &report::csv::paired(&v.rows),
+                )?;
+            }
+            let versus = versus.as_ref().map(|v| Versus {
+                baseline: &v.baseline,
+                rows: &v.rows,
+                note: v.note.clone(),
+            });
             pool.install(|| {
-                visuals::scenario_visuals(staging, l, &summary, &reps, !opts.no_charts)
+                visuals::scenario_visuals(
+                    staging,
+                    l,
+                    &summary,
+                    &reps,
+                    versus.as_ref(),
+                    !opts.no_charts,
+                )
             })?;
             if !checks.is_empty() {
                 atomic_write(
@@ -192,7 +216,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             }
             Ok(())
         })?;
-        cost_totals.push(report::charts::scenario::cost_totals(&summary, &reps));
+        let cost_totals = report::charts::scenario::cost_totals(&summary, &reps);
         ran.push(Ran {
             name: world.name.clone(),
             replications: world.replications,
@@ -200,14 +224,22 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             dir,
             checks,
         });
-        summaries.push(summary);
+        done[i] = Some(Done {
+            summary,
+            cost_totals,
+            totals,
+        });
     }
     progress.finish_and_clear();
+    let done: Vec<Done> = done
+        .into_iter()
+        .map(|d| d.expect("every scenario ran"))
+        .collect();
     if loaded.len() > 1 {
         let runs: Vec<(&str, &Summary)> = loaded
             .iter()
-            .zip(&summaries)
-            .map(|(l, s)| (l.world.name.as_str(), s))
+            .zip(&done)
+            .map(|(l, d)| (l.world.name.as_str(), &d.summary))
             .collect();
         atomic_write(
             &opts.out.join("comparison.csv"),
@@ -216,12 +248,11 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
     }
     let entries: Vec<visuals::RunEntry> = loaded
         .iter()
-        .zip(&summaries)
-        .zip(cost_totals)
-        .map(|((loaded, summary), cost_totals)| visuals::RunEntry {
+        .zip(&done)
+        .map(|(loaded, d)| visuals::RunEntry {
             loaded,
-            summary,
-            cost_totals,
+            summary: &d.summary,
+            cost_totals: d.cost_totals.clone(),
         })
         .collect();
     let command = visuals::run_command(paths, opts.replications, opts.seed, opts.no_charts);
@@ -229,12 +260,103 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
     Ok(ran)
 }
 
+/// One finished scenario of a run.
+struct Done {
+    summary: Summary,
+    cost_totals: Vec<f64>,
+    /// Every replication's totals, for paired differences.
+    totals: Vec<Vec<f64>>,
+}
+
+/// A scenario's comparison with its baseline, owned.
+struct VersusRows {
+    baseline: String,
+    rows: Vec<PairedStats>,
+    note: Option<String>,
+}
+
+/// The order scenarios run in: file order, except that a baseline runs before the scenarios
+/// that name it (when it is part of the run), so their paired differences can be written
+/// with them.
+fn execution_order(loaded: &[Loaded]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(loaded.len());
+    let mut placed = vec![false; loaded.len()];
+    fn place(
+        i: usize,
+        loaded: &[Loaded],
+        placed: &mut [bool],
+        order: &mut Vec<usize>,
+        depth: usize,
+    ) {
+        if placed[i] || depth > loaded.len() {
+            return;
+        }
+        if let Some(b) = &loaded[i].world.baseline {
+            if let Some(j) = loaded.iter().position(|l| &l.world.name == b) {
+                if j != i {
+                    place(j, loaded, placed, order, depth + 1);
+                }
+            }
+        }
+        if !placed[i] {
+            placed[i] = true;
+            order.push(i);
+        }
+    }
+    for i in 0..loaded.len() {
+        place(i, loaded, &mut placed, &mut order, 0);
+    }
+    order
+}
+
+/// The paired differences of `l` against its baseline, if it names one: `None` without a
+/// baseline; a note and no rows when the baseline is not in this run or was not run on the
+/// same seed and replications.
+fn versus_baseline(
+    loaded: &[Loaded],
+    done: &[Option<Done>],
+    l: &Loaded,
+    summary: &Summary,
+    totals: &[Vec<f64>],
+) -> Option<VersusRows> {
+    let baseline = l.world.baseline.clone()?;
+    let found = loaded.iter().position(|o| o.world.name == baseline);
+    let unpaired = |note: String| VersusRows {
+        baseline: baseline.clone(),
+        rows: Vec::new(),
+        note: Some(note),
+    };
+    let Some(j) = found else {
+        return Some(unpaired(format!(
+            "The baseline {baseline} was not part of this run; run both together (for example the              folder that holds them) for the paired comparison, or use `regsim diff`."
+        )));
+    };
+    let b = &loaded[j].world;
+    let Some(d) = done[j].as_ref() else {
+        return Some(unpaired(format!(
+            "The baseline {baseline} names this scenario as its own baseline, or is part of a              longer cycle of baselines; no paired comparison."
+        )));
+    };
+    if b.seed != l.world.seed || b.replications != l.world.replications {
+        return Some(unpaired(format!(
+            "The baseline {baseline} ran with seed {} and {} replications, this scenario with seed              {} and {}: paired differences need the same streams (use --seed and --replications,              or `regsim diff`).",
+            b.seed, b.replications, l.world.seed, l.world.replications
+        )));
+    }
+    Some(VersusRows {
+        baseline,
+        rows: crate::diff::versus((&d.summary, &d.totals), (summary, totals)),
+        note: None,
+    })
+}
+
 /// The error of a run stopped early, saying which scenario folders are complete.
 fn stopped(stop: &Stop, ran: &[Ran], loaded: &[Loaded]) -> Error {
     let done: Vec<&str> = ran.iter().map(|r| r.name.as_str()).collect();
-    let not_done: Vec<&str> = loaded[ran.len()..]
+    let not_done: Vec<&str> = loaded
         .iter()
         .map(|l| l.world.name.as_str())
+        .filter(|n| !done.contains(n))
         .collect();
     let reason = stop
         .reason()
@@ -318,6 +440,8 @@ pub fn write_scenario(
         &dir.join("replications.csv"),
         &report::csv::replications(s, reps),
     )?;
+    let years = crate::metrics::annual::annual(&s.layout, &world.calendar, reps);
+    atomic_write(&dir.join("annual.csv"), &report::csv::annual(s, &years))?;
     Ok(())
 }
 

@@ -2,7 +2,10 @@
 //! on how replications were scheduled on threads.
 //!
 //! Quantiles are the linear-interpolation kind (Hyndman–Fan type 7, as R and numpy default).
-//! The 95% interval of the mean is mean ± t(0.975, n − 1)·sd/√n.
+//! The 95% interval of the mean is mean ± t(0.975, n − 1)·sd/√n. Expected shortfall at level α
+//! is the mean of the upper tail of that same quantile function,
+//! ES_α = (1/(1 − α)) ∫_α^1 Q(u) du, computed exactly on the piecewise-linear Q: it is the mean
+//! of the worst (highest) 1 − α of outcomes, and never below the α-quantile.
 
 use super::{Kind, Layout, RepResult};
 
@@ -11,12 +14,19 @@ use super::{Kind, Layout, RepResult};
 pub struct Stats {
     pub mean: f64,
     pub sd: f64,
+    pub p1: f64,
     pub p5: f64,
     pub p50: f64,
     pub p95: f64,
+    pub p99: f64,
     pub min: f64,
     pub max: f64,
     pub ci95: [f64; 2],
+    /// Expected shortfall: the mean of the worst 5% and 1% (highest values).
+    pub es95: f64,
+    pub es99: f64,
+    /// Share of replications above 0.
+    pub p_positive: f64,
 }
 
 impl Stats {
@@ -27,12 +37,17 @@ impl Stats {
             return Stats {
                 mean: 0.0,
                 sd: 0.0,
+                p1: 0.0,
                 p5: 0.0,
                 p50: 0.0,
                 p95: 0.0,
+                p99: 0.0,
                 min: 0.0,
                 max: 0.0,
                 ci95: [0.0, 0.0],
+                es95: 0.0,
+                es99: 0.0,
+                p_positive: 0.0,
             };
         }
         let mean = values.iter().sum::<f64>() / n as f64;
@@ -50,14 +65,42 @@ impl Stats {
         Stats {
             mean,
             sd,
+            p1: quantile_sorted(values, 0.01),
             p5: quantile_sorted(values, 0.05),
             p50: quantile_sorted(values, 0.5),
             p95: quantile_sorted(values, 0.95),
+            p99: quantile_sorted(values, 0.99),
             min: values[0],
             max: values[n - 1],
             ci95: [mean - half, mean + half],
+            es95: shortfall_sorted(values, 0.95),
+            es99: shortfall_sorted(values, 0.99),
+            p_positive: values.iter().filter(|&&v| v > 0.0).count() as f64 / n as f64,
         }
     }
+}
+
+/// Expected shortfall of sorted data at level `alpha`: (1/(1 − α)) ∫_α^1 Q(u) du for the type-7
+/// quantile function Q, which is linear between (i/(n − 1), xᵢ).
+pub fn shortfall_sorted(sorted: &[f64], alpha: f64) -> f64 {
+    let n = sorted.len();
+    if n < 2 {
+        return sorted.first().copied().unwrap_or(0.0);
+    }
+    let step = 1.0 / (n as f64 - 1.0);
+    let mut area = 0.0;
+    // Segments [u_i, u_{i+1}] with u_i = i·step; integrate the part above alpha.
+    let first = ((alpha / step).floor() as usize).min(n - 2);
+    for i in first..n - 1 {
+        let (u0, u1) = (i as f64 * step, (i + 1) as f64 * step);
+        let lo = u0.max(alpha);
+        if lo >= u1 {
+            continue;
+        }
+        let at = |u: f64| sorted[i] + (u - u0) / step * (sorted[i + 1] - sorted[i]);
+        area += (u1 - lo) * (at(lo) + sorted[i + 1]) / 2.0;
+    }
+    area / (1.0 - alpha)
 }
 
 /// Type-7 quantile of sorted data.
@@ -206,6 +249,24 @@ mod tests {
         assert!((t975(30) - 2.042).abs() < 1e-3);
         assert!((t975(31) - 2.0395).abs() < 1e-3);
         assert!((t975(999) - 1.9623).abs() < 1e-3);
+    }
+
+    #[test]
+    fn expected_shortfall_is_the_mean_of_the_upper_tail_and_never_below_its_quantile() {
+        // Uniform 0..=100 in steps of 1: Q(u) = 100u exactly, so ES_α = 100(1 + α)/2.
+        let mut v: Vec<f64> = (0..=100).rev().map(f64::from).collect();
+        let s = Stats::of(&mut v);
+        assert!((s.es95 - 97.5).abs() < 1e-9, "{}", s.es95);
+        assert!((s.es99 - 99.5).abs() < 1e-9, "{}", s.es99);
+        assert!((s.p99 - 99.0).abs() < 1e-12 && (s.p1 - 1.0).abs() < 1e-12);
+        assert!((s.p_positive - 100.0 / 101.0).abs() < 1e-12);
+        // Heavy right tail: ES well above the quantile; a constant: ES = the constant.
+        let mut heavy: Vec<f64> = (1..=1000).map(|i| 1.0 / (i as f64 / 1001.0)).collect();
+        let h = Stats::of(&mut heavy);
+        assert!(h.es95 > h.p95 && h.es99 > h.p99 && h.es99 > h.es95);
+        let mut c = vec![3.0; 7];
+        let cs = Stats::of(&mut c);
+        assert_eq!((cs.es95, cs.es99, cs.p_positive), (3.0, 3.0, 1.0));
     }
 
     #[test]

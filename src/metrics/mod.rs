@@ -6,6 +6,8 @@
 //! total depends on its [`Kind`].
 
 pub mod aggregate;
+pub mod annual;
+pub mod paired;
 
 use crate::model::World;
 

@@ -43,6 +43,8 @@ pub type JurSet = Vec<bool>;
 pub struct World {
     pub name: String,
     pub description: String,
+    /// The scenario this one is compared with (paired differences), by name.
+    pub baseline: Option<String>,
     pub seed: u64,
     pub replications: u32,
     pub calendar: Calendar,

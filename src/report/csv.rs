@@ -1,7 +1,11 @@
 //! The CSV files: `timeseries.csv` (long form, one row per metric and month),
-//! `replications.csv` (one row per replication) and `comparison.csv` (scenario × metric).
+//! `replications.csv` (one row per replication), `annual.csv` (one row per calendar year and
+//! amount metric), `comparison.csv` (scenario × metric) and the paired differences of
+//! `diff.csv` and `versus_<baseline>.csv`.
 
 use crate::metrics::aggregate::Summary;
+use crate::metrics::annual::YearStats;
+use crate::metrics::paired::PairedStats;
 use crate::metrics::RepResult;
 use crate::model::World;
 
@@ -53,30 +57,104 @@ pub fn replications(s: &Summary, reps: &[RepResult]) -> Vec<u8> {
     finish(w)
 }
 
-/// `scenario,metric,mean,sd,p5,p50,p95,min,max,ci95_lo,ci95_hi` for several scenarios.
+/// `scenario,metric,mean,sd,p1,p5,p50,p95,p99,min,max,ci95_lo,ci95_hi,es95,es99,p_positive` for
+/// several scenarios.
 pub fn comparison(runs: &[(&str, &Summary)]) -> Vec<u8> {
     let mut w = writer();
     w.write_record([
-        "scenario", "metric", "mean", "sd", "p5", "p50", "p95", "min", "max", "ci95_lo", "ci95_hi",
+        "scenario",
+        "metric",
+        "mean",
+        "sd",
+        "p1",
+        "p5",
+        "p50",
+        "p95",
+        "p99",
+        "min",
+        "max",
+        "ci95_lo",
+        "ci95_hi",
+        "es95",
+        "es99",
+        "p_positive",
     ])
     .expect("memory");
     for (scenario, s) in runs {
         for (name, st) in s.layout.names.iter().zip(&s.totals) {
-            w.write_record([
-                scenario,
-                name.as_str(),
-                &num(st.mean),
-                &num(st.sd),
-                &num(st.p5),
-                &num(st.p50),
-                &num(st.p95),
-                &num(st.min),
-                &num(st.max),
-                &num(st.ci95[0]),
-                &num(st.ci95[1]),
-            ])
-            .expect("memory");
+            let values = [
+                st.mean,
+                st.sd,
+                st.p1,
+                st.p5,
+                st.p50,
+                st.p95,
+                st.p99,
+                st.min,
+                st.max,
+                st.ci95[0],
+                st.ci95[1],
+                st.es95,
+                st.es99,
+                st.p_positive,
+            ];
+            let mut row = vec![scenario.to_string(), name.clone()];
+            row.extend(values.iter().map(|v| num(*v)));
+            w.write_record(&row).expect("memory");
         }
+    }
+    finish(w)
+}
+
+/// `year,metric,mean,p5,p50,p95`: each calendar year's amount of every amount metric.
+pub fn annual(s: &Summary, years: &[YearStats]) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(["year", "metric", "mean", "p5", "p50", "p95"])
+        .expect("memory");
+    for y in years {
+        w.write_record([
+            &y.year.to_string(),
+            &s.layout.names[y.metric],
+            &num(y.mean),
+            &num(y.p5),
+            &num(y.p50),
+            &num(y.p95),
+        ])
+        .expect("memory");
+    }
+    finish(w)
+}
+
+/// `metric,base_mean,changed_mean,diff_mean,diff_sd,diff_ci95_lo,diff_ci95_hi,rel_change,
+/// p_changed_greater`: paired differences (`diff.csv`, `versus_<baseline>.csv`). A relative
+/// change against a base mean of 0 is left empty.
+pub fn paired(rows: &[PairedStats]) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record([
+        "metric",
+        "base_mean",
+        "changed_mean",
+        "diff_mean",
+        "diff_sd",
+        "diff_ci95_lo",
+        "diff_ci95_hi",
+        "rel_change",
+        "p_changed_greater",
+    ])
+    .expect("memory");
+    for p in rows {
+        w.write_record([
+            p.metric.clone(),
+            num(p.base_mean),
+            num(p.changed_mean),
+            num(p.diff_mean),
+            num(p.diff_sd),
+            num(p.ci95[0]),
+            num(p.ci95[1]),
+            p.rel_change.map_or(String::new(), num),
+            num(p.p_changed_greater),
+        ])
+        .expect("memory");
     }
     finish(w)
 }

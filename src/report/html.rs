@@ -13,6 +13,7 @@ use std::path::Path;
 use super::charts;
 use super::format::{thousands, Unit};
 use super::notes::{self, Note, Tag};
+use super::paired::{versus_section, Versus};
 use crate::metrics::aggregate::{Stats, Summary};
 use crate::scenario::Loaded;
 
@@ -61,7 +62,7 @@ window.addEventListener('load', function () {
 });
 </script>"#;
 
-fn page(title: &str, body: &str) -> Vec<u8> {
+pub(crate) fn page(title: &str, body: &str) -> Vec<u8> {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -82,12 +83,13 @@ fn chart_caption(name: &str) -> &'static str {
         "users_active" => "Active users of each population at each month's end.",
         "comparison_metrics" => "Each panel is one metric: bars are means over replications, error bars the 95% confidence interval of the mean. Blocks the scenarios share draw the same random numbers in every replication, so differences come from what differs between them, not from different draws of what they share.",
         "comparison_loss_exceedance" => "Loss exceedance curves of total cost, one per scenario, on one log axis; dots mark p50 and p95.",
+        "diff_forest" => "Each row is one metric: the dot is the mean paired difference (changed − base) as a share of the base mean, the line its 95% confidence interval; beside it the difference in the metric's own unit with its interval. Rows whose base mean is 0 show the absolute difference only.",
         "comparison_exposure" => "Records read with identifiers visible per month, by scenario (median and p5–p95 band); dashed lines are the medians of masked but re-identifiable records.",
         _ => "",
     }
 }
 
-fn figures(out: &mut String, list: &[(&str, &str)]) {
+pub(crate) fn figures(out: &mut String, list: &[(&str, &str)]) {
     for (name, title) in list {
         let _ = write!(
             out,
@@ -101,7 +103,7 @@ fn figures(out: &mut String, list: &[(&str, &str)]) {
 }
 
 /// One statistic in the metric's unit.
-fn fmt(unit: &Unit, v: f64) -> String {
+pub(crate) fn fmt(unit: &Unit, v: f64) -> String {
     esc(&unit.format(v))
 }
 
@@ -215,7 +217,13 @@ fn file_name(path: &str) -> &str {
 }
 
 /// `report.html` of one scenario.
-pub fn scenario_report(l: &Loaded, s: &Summary, replications: usize, with_charts: bool) -> Vec<u8> {
+pub fn scenario_report(
+    l: &Loaded,
+    s: &Summary,
+    replications: usize,
+    versus: Option<&Versus>,
+    with_charts: bool,
+) -> Vec<u8> {
     let w = &l.world;
     let mut b = String::new();
     let _ = writeln!(
@@ -231,8 +239,16 @@ pub fn scenario_report(l: &Loaded, s: &Summary, replications: usize, with_charts
         esc(&w.currency),
         env!("CARGO_PKG_VERSION"),
     );
-    b.push_str("<p>Contents: <a href=\"#charts\">charts</a> · <a href=\"#summary\">summary table</a> · \
-                <a href=\"#assumptions\">assumptions and sources</a> · <a href=\"#reproduce\">reproduce</a></p>\n");
+    let _ = writeln!(
+        b,
+        "<p>Contents: <a href=\"#charts\">charts</a> · <a href=\"#summary\">summary table</a> · {}\
+         <a href=\"#assumptions\">assumptions and sources</a> · <a href=\"#reproduce\">reproduce</a></p>",
+        if versus.is_some() {
+            "<a href=\"#versus\">versus baseline</a> · "
+        } else {
+            ""
+        }
+    );
     b.push_str("<h2 id=\"charts\">Charts</h2>\n");
     if with_charts {
         figures(&mut b, &charts::scenario::CHARTS);
@@ -252,6 +268,9 @@ pub fn scenario_report(l: &Loaded, s: &Summary, replications: usize, with_charts
         stats_row(&mut b, name, st, &w.currency);
     }
     b.push_str("</table>\n");
+    if let Some(v) = versus {
+        versus_section(&mut b, v, &w.currency);
+    }
     assumptions_section(&mut b, l);
     let _ = writeln!(
         b,

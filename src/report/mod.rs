@@ -9,6 +9,7 @@ pub mod format;
 pub mod html;
 pub mod json;
 pub mod notes;
+pub mod paired;
 pub mod visuals;
 
 use std::io::Write;

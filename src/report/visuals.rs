@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::atomic_write;
 use super::charts::{comparison, scenario, Rendered};
 use super::html::{self, shell_word, IndexEntry};
+use super::paired::Versus;
 use crate::metrics::aggregate::Summary;
 use crate::metrics::RepResult;
 use crate::scenario::Loaded;
@@ -25,6 +26,7 @@ pub fn scenario_visuals(
     loaded: &Loaded,
     summary: &Summary,
     reps: &[RepResult],
+    versus: Option<&Versus>,
     with_charts: bool,
 ) -> anyhow::Result<()> {
     if with_charts {
@@ -37,7 +39,7 @@ pub fn scenario_visuals(
     }
     atomic_write(
         &dir.join("report.html"),
-        &html::scenario_report(loaded, summary, reps.len(), with_charts),
+        &html::scenario_report(loaded, summary, reps.len(), versus, with_charts),
     )
 }
 

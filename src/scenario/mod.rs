@@ -111,13 +111,17 @@ fn parse_merged(sources: &Sources, merged: toml::Table) -> Result<RawScenario, V
                 return Err(diags);
             }
         };
-    // `name` is not inherited: only the scenario file itself can set it.
-    raw.name = sources
-        .main()
-        .table
-        .get("name")
-        .and_then(|v| v.as_str())
-        .map(str::to_string);
+    // `name` and `baseline` are not inherited: only the scenario file itself can set them.
+    let own = |key: &str| {
+        sources
+            .main()
+            .table
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    raw.name = own("name");
+    raw.baseline = own("baseline");
     raw.extends = None;
     Ok(raw)
 }

@@ -91,17 +91,24 @@ impl PointResult {
         }
     }
 
+    /// The statistics a point keeps (those `[[expect]]` can name); the tail statistics of a
+    /// run's summary are not kept per point and read as NaN.
     fn stats_of(&self, metric: usize) -> Stats {
         let s = self.stats[metric];
         Stats {
             mean: s[0],
             sd: s[1],
+            p1: f64::NAN,
             p5: s[2],
             p50: s[3],
             p95: s[4],
+            p99: f64::NAN,
             min: s[5],
             max: s[6],
             ci95: [s[7], s[8]],
+            es95: f64::NAN,
+            es99: f64::NAN,
+            p_positive: f64::NAN,
         }
     }
 }

@@ -16,6 +16,7 @@
 pub mod axis;
 pub mod comparison;
 mod draw;
+pub mod forest;
 mod loss;
 pub mod scenario;
 mod text;

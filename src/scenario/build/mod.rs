@@ -92,12 +92,14 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
     );
     population::check_placed_on_live_sites(&mut cx, raw, &names, &scheduled.sites, &timeline);
 
+    let baseline = names::baseline(&mut cx, raw);
     if cx.has_problems() {
         return Err(cx.finish());
     }
     Ok(World {
         name,
         description: raw.description.clone(),
+        baseline,
         seed: raw.seed,
         replications: replications as u32,
         calendar: h.calendar,

@@ -57,6 +57,20 @@ pub(super) fn scenario_name(cx: &mut Ctx, raw: &RawScenario, sources: &Sources) 
     }
 }
 
+/// The `baseline` scenario name, if any: a name a scenario folder can have.
+pub(super) fn baseline(cx: &mut Ctx, raw: &RawScenario) -> Option<String> {
+    let b = raw.baseline.as_ref()?;
+    if safe_name(b, true, 100) {
+        Some(b.clone())
+    } else {
+        cx.err(
+            &FieldPath::root().key("baseline"),
+            format!("field `baseline`: `{}` is not a scenario name; use 1 to 100 letters, digits, `_`, `-` and `.`, not starting with `.` or `-`", b.escape_debug()),
+        );
+        None
+    }
+}
+
 /// Entity names become metric names, path segments of sweep parameters and parts of output file
 /// names (`chart_users.active.<population>.svg`): each must be a [`safe_name`] without dots.
 pub(super) fn check_entity_names(cx: &mut Ctx, raw: &RawScenario, names: &Names) {

@@ -52,6 +52,11 @@ pub struct RawScenario {
     /// One line on what the scenario is; shown in reports.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Name of the scenario this one is compared with: when both run together (same seed and
+    /// replications), `regsim run` writes `versus_<baseline>.csv`, their paired differences.
+    /// Not inherited through `extends`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
     /// First simulated day, `"YYYY-MM-DD"`.
     pub start: RawDate,
     /// Last simulated day (inclusive), `"YYYY-MM-DD"`.

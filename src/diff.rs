@@ -1,0 +1,159 @@
+//! `regsim diff BASE CHANGED`: both scenarios on the same random streams, and their paired
+//! differences per replication (`diff.csv`, a forest chart, `report.html`) in
+//! `DIR/diff_<changed>_vs_<base>/`.
+//!
+//! Both run with the same seed (`--seed`, else the base's) and the same number of replications
+//! (`--replications`, else the base's), so replication r of each draws the same numbers for
+//! every block they share ([`crate::engine::rng`]).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Error};
+use crate::metrics::aggregate::Summary;
+use crate::metrics::paired::{self, PairedStats, Totals};
+use crate::metrics::{Layout, RepResult};
+use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
+use crate::report::charts::{forest::ForestChart, render, run_label};
+use crate::report::html::shell_word;
+use crate::report::paired::{diff_report, DiffPage};
+use crate::report::{self, atomic_write};
+use crate::run::{load_all, write_folder, RunOptions};
+use crate::scenario::build::MAX_REPLICATIONS;
+
+/// Every replication's totals, in replication order.
+pub fn totals_of(reps: &[RepResult]) -> Vec<Vec<f64>> {
+    reps.iter().map(|r| r.totals.clone()).collect()
+}
+
+/// `regsim diff`: returns the folder written.
+pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, Error> {
+    if let Some(r) = opts.replications {
+        if r == 0 || r > MAX_REPLICATIONS {
+            return Err(Error::Usage(format!(
+                "--replications must be between 1 and {MAX_REPLICATIONS}"
+            )));
+        }
+    }
+    let mut loaded = load_all(&[base.to_path_buf(), changed.to_path_buf()])?;
+    let seed = opts.seed.unwrap_or(loaded[0].world.seed);
+    let replications = opts.replications.unwrap_or(loaded[0].world.replications);
+    let mut note = None;
+    if loaded[1].world.seed != seed && opts.seed.is_none() {
+        note = Some(format!(
+            "{} names seed {}; both ran with the base's seed {seed} so that they share streams.",
+            loaded[1].world.name, loaded[1].world.seed
+        ));
+    }
+    for l in &mut loaded {
+        l.world.seed = seed;
+        l.world.replications = replications;
+    }
+    let refused: Vec<Diagnostic> = loaded
+        .iter()
+        .filter_map(|l| check_events(&l.world, &l.sources.main().path, opts.max_events))
+        .collect();
+    if !refused.is_empty() {
+        return Err(Error::Invalid(refused));
+    }
+    let pool = thread_pool(opts.threads)?;
+    let progress = progress_bar(2 * replications as u64, "replications");
+    let mut runs = Vec::new();
+    for l in &loaded {
+        let layout = Layout::of(&l.world);
+        let reps = pool
+            .install(|| simulate(&l.world, &layout, replications, &progress, &opts.stop))
+            .ok_or_else(|| {
+                let reason = opts
+                    .stop
+                    .reason()
+                    .map_or("stopped".to_string(), |r| r.to_string());
+                Error::Stopped(format!("{reason}: nothing written"))
+            })?;
+        runs.push((layout, totals_of(&reps)));
+    }
+    progress.finish_and_clear();
+    let [(bl, bt), (cl, ct)] = [&runs[0], &runs[1]];
+    let rows = paired::paired(
+        &Totals {
+            layout: bl,
+            totals: bt,
+        },
+        &Totals {
+            layout: cl,
+            totals: ct,
+        },
+    );
+    let (b, c) = (&loaded[0].world, &loaded[1].world);
+    let currency = if b.currency == c.currency {
+        b.currency.clone()
+    } else {
+        note = Some(format!(
+            "{} is in {} and {} in {}: money differences mix currencies.",
+            b.name, b.currency, c.name, c.currency
+        ));
+        String::new()
+    };
+    let dir = opts.out.join(format!("diff_{}_vs_{}", c.name, b.name));
+    let command = command(base, changed, opts);
+    write_folder(&dir, |staging| {
+        atomic_write(&staging.join("diff.csv"), &report::csv::paired(&rows))?;
+        if !opts.no_charts {
+            let chart = ForestChart::of(
+                &rows,
+                &b.name,
+                &c.name,
+                run_label(&c.name, seed, replications as usize),
+                &currency,
+            );
+            let r = render("diff_forest", &chart)?;
+            atomic_write(&staging.join("diff_forest.svg"), &r.svg)?;
+            atomic_write(&staging.join("diff_forest.png"), &r.png)?;
+        }
+        atomic_write(
+            &staging.join("report.html"),
+            &diff_report(&DiffPage {
+                base: &b.name,
+                changed: &c.name,
+                seed,
+                replications: replications as usize,
+                currency: &currency,
+                command: &command,
+                rows: &rows,
+                with_charts: !opts.no_charts,
+                note: note.clone(),
+            }),
+        )
+    })?;
+    Ok(dir)
+}
+
+/// The paired differences of `changed` against `base`, from their summaries' layouts and
+/// per-replication totals.
+pub fn versus(base: (&Summary, &[Vec<f64>]), changed: (&Summary, &[Vec<f64>])) -> Vec<PairedStats> {
+    paired::paired(
+        &Totals {
+            layout: &base.0.layout,
+            totals: base.1,
+        },
+        &Totals {
+            layout: &changed.0.layout,
+            totals: changed.1,
+        },
+    )
+}
+
+/// `regsim diff BASE CHANGED` as invoked, with the options that change results.
+fn command(base: &Path, changed: &Path, opts: &RunOptions) -> String {
+    let mut c = format!(
+        "regsim diff {} {}",
+        shell_word(&base.display().to_string()),
+        shell_word(&changed.display().to_string())
+    );
+    if let Some(r) = opts.replications {
+        c.push_str(&format!(" --replications {r}"));
+    }
+    if let Some(s) = opts.seed {
+        c.push_str(&format!(" --seed {s}"));
+    }
+    c
+}

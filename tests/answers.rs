@@ -1,0 +1,258 @@
+//! The answers an analyst asks, through the binary on the shipped scenarios: paired
+//! differences (`regsim diff`, a scenario's `baseline`), tail statistics and calendar years.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn regsim() -> Command {
+    Command::cargo_bin("regsim").unwrap()
+}
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// A CSV as rows of named fields.
+fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split(','))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn column(rows: &[BTreeMap<String, String>], name: &str) -> Vec<f64> {
+    rows.iter().map(|r| r[name].parse().unwrap()).collect()
+}
+
+fn row<'a>(rows: &'a [BTreeMap<String, String>], metric: &str) -> &'a BTreeMap<String, String> {
+    rows.iter().find(|r| r["metric"] == metric).unwrap()
+}
+
+fn f(r: &BTreeMap<String, String>, k: &str) -> f64 {
+    r[k].parse().unwrap()
+}
+
+/// Half-width of the 95% interval of a mean (normal quantile; n is large).
+fn half_width(xs: &[f64]) -> f64 {
+    let n = xs.len() as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    1.96 * (v / n).sqrt()
+}
+
+const REPS: &str = "150";
+
+#[test]
+fn diff_pairs_clover_with_the_status_quo_and_its_interval_is_narrower_than_unpaired() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let base = repo("scenarios/eu_status_quo.toml");
+    let changed = repo("scenarios/clover.toml");
+    regsim()
+        .arg("diff")
+        .args([&base, &changed])
+        .args(["--replications", REPS, "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let dir = out.join("diff_clover_vs_eu_status_quo");
+    let text = std::fs::read_to_string(dir.join("diff.csv")).unwrap();
+    assert!(text.starts_with(
+        "metric,base_mean,changed_mean,diff_mean,diff_sd,diff_ci95_lo,diff_ci95_hi,rel_change,p_changed_greater\n"
+    ));
+    assert!(dir.join("report.html").is_file());
+    let diff = csv_rows(&dir.join("diff.csv"));
+
+    // The same two scenarios run separately, same seed and replications: the diff's means are
+    // theirs, and the unpaired interval of the difference is wider than the paired one.
+    let runs = tmp.path().join("runs");
+    regsim()
+        .arg("run")
+        .args([&base, &changed])
+        .args(["--replications", REPS, "--no-charts", "--out"])
+        .arg(&runs)
+        .assert()
+        .success();
+    let b = csv_rows(&runs.join("eu_status_quo/replications.csv"));
+    let c = csv_rows(&runs.join("clover/replications.csv"));
+    for metric in [
+        "exposure.records_visible",
+        "exposure.users_distinct",
+        "incidents.misuse",
+    ] {
+        let (bx, cx) = (column(&b, metric), column(&c, metric));
+        let r = row(&diff, metric);
+        let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((f(r, "base_mean") - mean(&bx)).abs() <= 1e-9 * mean(&bx).abs());
+        assert!((f(r, "changed_mean") - mean(&cx)).abs() <= 1e-9 * mean(&cx).abs());
+        let paired = (f(r, "diff_ci95_hi") - f(r, "diff_ci95_lo")) / 2.0;
+        let unpaired = (half_width(&bx).powi(2) + half_width(&cx).powi(2)).sqrt();
+        assert!(
+            paired < unpaired,
+            "{metric}: paired half-width {paired} not below unpaired {unpaired}"
+        );
+    }
+    // Sessions are the same draws in both: the paired difference is exactly zero.
+    let s = row(&diff, "access.sessions");
+    assert_eq!((f(s, "diff_mean"), f(s, "diff_sd")), (0.0, 0.0));
+    // A relative change against a base of zero is left empty.
+    assert_eq!(
+        row(&diff, "exposure.records_reidentifiable")["rel_change"],
+        ""
+    );
+    let p = f(row(&diff, "exposure.records_visible"), "p_changed_greater");
+    assert!(
+        (0.0..=0.05).contains(&p),
+        "Clover reads fewer records in almost every replication: {p}"
+    );
+}
+
+#[test]
+fn a_baseline_run_together_writes_the_same_differences_as_diff() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    regsim()
+        .arg("run")
+        .args([
+            repo("scenarios/clover.toml"),
+            repo("scenarios/eu_status_quo.toml"),
+        ])
+        .args(["--replications", "40", "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    regsim()
+        .arg("diff")
+        .args([
+            repo("scenarios/eu_status_quo.toml"),
+            repo("scenarios/clover.toml"),
+        ])
+        .args(["--replications", "40", "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let versus = std::fs::read(out.join("clover/versus_eu_status_quo.csv")).unwrap();
+    let diff = std::fs::read(out.join("diff_clover_vs_eu_status_quo/diff.csv")).unwrap();
+    assert_eq!(versus, diff);
+    let report = std::fs::read_to_string(out.join("clover/report.html")).unwrap();
+    assert!(report.contains("Versus baseline <code>eu_status_quo</code>"));
+
+    // Alone, clover has no paired comparison, and its report says why.
+    let alone = tmp.path().join("alone");
+    regsim()
+        .arg("run")
+        .arg(repo("scenarios/clover.toml"))
+        .args(["--replications", "5", "--no-charts", "--out"])
+        .arg(&alone)
+        .assert()
+        .success();
+    assert!(!alone.join("clover/versus_eu_status_quo.csv").exists());
+    let report = std::fs::read_to_string(alone.join("clover/report.html")).unwrap();
+    assert!(report.contains("was not part of this run"));
+}
+
+#[test]
+fn tails_are_in_the_summary_and_expected_shortfall_is_never_below_its_quantile() {
+    let tmp = tempfile::tempdir().unwrap();
+    regsim()
+        .arg("run")
+        .args([
+            repo("scenarios/dsa_scrutiny.toml"),
+            repo("scenarios/us_law_2024.toml"),
+        ])
+        .args(["--replications", "200", "--no-charts", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let comparison = std::fs::read_to_string(tmp.path().join("comparison.csv")).unwrap();
+    assert!(comparison.starts_with(
+        "scenario,metric,mean,sd,p1,p5,p50,p95,p99,min,max,ci95_lo,ci95_hi,es95,es99,p_positive\n"
+    ));
+    for scenario in ["dsa_scrutiny", "us_law_2024"] {
+        let text = std::fs::read_to_string(tmp.path().join(scenario).join("summary.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let reps = csv_rows(&tmp.path().join(scenario).join("replications.csv"));
+        for (name, st) in json["metrics"].as_object().unwrap() {
+            let g = |k: &str| st[k].as_f64().unwrap_or_else(|| panic!("{name}.{k}"));
+            assert!(g("es95") >= g("p95") - 1e-9 * g("p95").abs(), "{name}");
+            assert!(g("es99") >= g("p99") - 1e-9 * g("p99").abs(), "{name}");
+            assert!(g("es99") >= g("es95") - 1e-9 * g("es95").abs(), "{name}");
+            assert!(g("p1") <= g("p5") && g("p95") <= g("p99") && g("p99") <= g("max"));
+            let xs = column(&reps, name);
+            let share = xs.iter().filter(|&&x| x > 0.0).count() as f64 / xs.len() as f64;
+            assert_eq!(g("p_positive"), share, "{name}");
+        }
+    }
+    // The probability of any fine under enforcement, read off the summary.
+    let text = std::fs::read_to_string(tmp.path().join("dsa_scrutiny/summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let p = json["metrics"]["cost.fines"]["p_positive"]
+        .as_f64()
+        .unwrap();
+    assert!(p > 0.5, "pinned history already holds fines: {p}");
+}
+
+#[test]
+fn calendar_years_add_up_to_the_horizon() {
+    let tmp = tempfile::tempdir().unwrap();
+    regsim()
+        .arg("run")
+        .arg(repo("scenarios/clover.toml"))
+        .args(["--replications", "30", "--no-charts", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let dir = tmp.path().join("clover");
+    let annual = csv_rows(&dir.join("annual.csv"));
+    let text = std::fs::read_to_string(dir.join("summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let years: Vec<i32> = annual
+        .iter()
+        .filter(|r| r["metric"] == "cost.total")
+        .map(|r| r["year"].parse().unwrap())
+        .collect();
+    assert_eq!(years, (2023..=2030).collect::<Vec<_>>());
+    for metric in [
+        "cost.total",
+        "exposure.records_visible",
+        "residency.pb_days_outside",
+    ] {
+        let sum: f64 = annual
+            .iter()
+            .filter(|r| r["metric"] == metric)
+            .map(|r| f(r, "mean"))
+            .sum();
+        let total = json["metrics"][metric]["mean"].as_f64().unwrap();
+        assert!(
+            (sum - total).abs() <= 1e-9 * total.abs(),
+            "{metric}: {sum} vs {total}"
+        );
+    }
+    // Levels (users) are not amounts: no calendar-year rows.
+    assert!(annual.iter().all(|r| r["metric"] != "users.active"));
+}
+
+#[test]
+fn a_baseline_that_is_not_a_name_is_refused_at_its_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("s.toml");
+    std::fs::write(
+        &file,
+        "start = \"2024-01-01\"\nend = \"2024-03-01\"\nbaseline = \"../x\"\n[population.p]\nhome = \"X\"\nenclave = [\"X\"]\nusers = 10\ndata_per_user_mb = 0\nplacement = { s = 1.0 }\n[site.s]\njurisdiction = \"X\"\ncapacity_pb = 1\n",
+    )
+    .unwrap();
+    let o = regsim().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("s.toml:3:1") && e.contains("baseline"), "{e}");
+}

@@ -19,11 +19,13 @@
 //! | files: JSON, CSV, charts, HTML report | [`report`] |
 //! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
 //! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
+//! | `regsim discover`: PRIM scenario discovery over a sweep's or run's rows | [`discover`] |
 //!
 //! Same scenario and seed give byte-identical outputs whatever the thread count: replication r
 //! always uses the random stream of (seed, r) and results are aggregated in replication order.
 
 pub mod diff;
+pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod expect;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+use regsim::discover;
 use regsim::error::{Error, EXIT_OK};
 use regsim::expect;
 use regsim::replicate;
@@ -114,6 +115,30 @@ enum Command {
         /// Output folder.
         #[arg(long, required = true)]
         out: PathBuf,
+    },
+    /// PRIM scenario discovery over a sweep's points.csv or a run's inputs.csv: which input
+    /// ranges hold the rows with METRIC above (or below) X. Writes DIR/discover_<metric>/.
+    Discover {
+        /// A sweep's output folder (points.csv) or a run's scenario folder (inputs.csv).
+        dir: PathBuf,
+        /// A column of points.csv (a sweep metric alone means its .mean) or replications.csv.
+        #[arg(long)]
+        metric: String,
+        /// Rows with the metric above X are the cases of interest.
+        #[arg(
+            long,
+            value_name = "X",
+            allow_negative_numbers = true,
+            conflicts_with = "below",
+            required_unless_present = "below"
+        )]
+        above: Option<f64>,
+        /// Rows with the metric below X are the cases of interest.
+        #[arg(long, value_name = "X", allow_negative_numbers = true)]
+        below: Option<f64>,
+        /// Output folder (default: DIR).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -342,6 +367,30 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 ));
             }
             expectations_verdict(failed)
+        }
+        Command::Discover {
+            dir,
+            metric,
+            above,
+            below,
+            out: to,
+        } => {
+            let target = match (above, below) {
+                (Some(x), None) => discover::Target::Above(x),
+                (None, Some(x)) => discover::Target::Below(x),
+                _ => return Err(Error::Usage("give one of --above X or --below X".into())),
+            };
+            let o = discover::discover(&discover::Options {
+                dir,
+                metric,
+                target,
+                out: to,
+                params: Default::default(),
+            })?;
+            for n in &o.notes {
+                let _ = writeln!(std::io::stderr(), "note: {n}");
+            }
+            out(&format!("{}\n{}\n", o.lines.join("\n"), o.dir.display()))
         }
         Command::Schema => {
             let schema = schemars::schema_for!(scenario::raw::RawScenario);

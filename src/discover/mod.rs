@@ -1,0 +1,242 @@
+//! `regsim discover`: scenario discovery with PRIM. Which inputs, in which ranges, lead to the
+//! outcomes an analyst worries about? The rows of a sweep's `points.csv` (or a run's
+//! `inputs.csv` joined with `replications.csv`, see [`load`]) whose metric is above (or below) a
+//! threshold are the cases of interest; [`prim`] finds boxes in the inputs that hold many of them
+//! and little else. Writes `discover_<metric>/` with `trajectory.csv` (every box on each
+//! peeling-and-pasting trajectory: coverage, density, mass, restricted dimensions), `boxes.csv`
+//! (the limits of each box found, per dimension) and `trajectory.svg`/`.png` (the trade-off).
+//!
+//! Everything is read and computed before anything is written, so bad input writes nothing; each
+//! file is written atomically; the output depends only on the input files.
+
+pub mod chart;
+pub mod load;
+pub mod prim;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::report::charts::{render, Header};
+use crate::report::{atomic_write, num};
+use prim::{Data, Found, Params};
+
+/// Which rows are of interest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    Above(f64),
+    Below(f64),
+}
+
+impl Target {
+    fn hit(self, v: f64) -> bool {
+        match self {
+            Target::Above(x) => v > x,
+            Target::Below(x) => v < x,
+        }
+    }
+
+    fn describe(self, metric: &str) -> String {
+        match self {
+            Target::Above(x) => format!("{metric} > {}", num(x)),
+            Target::Below(x) => format!("{metric} < {}", num(x)),
+        }
+    }
+}
+
+/// What `regsim discover` was asked.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A sweep's output folder or a run's scenario folder.
+    pub dir: PathBuf,
+    pub metric: String,
+    pub target: Target,
+    /// Where `discover_<metric>/` goes (default: `dir`).
+    pub out: Option<PathBuf>,
+    pub params: Params,
+}
+
+/// What was found and where it was written.
+#[derive(Debug)]
+pub struct Outcome {
+    pub dir: PathBuf,
+    /// One line per box, for the terminal.
+    pub lines: Vec<String>,
+    /// Inputs left out of the search.
+    pub notes: Vec<String>,
+}
+
+/// A metric column name safe to use in a folder name.
+fn check_name(metric: &str) -> Result<(), Error> {
+    let ok = !metric.is_empty()
+        && !metric.starts_with('.')
+        && metric
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "metric `{metric}` cannot name an output folder (letters, digits, `_`, `-` and `.` only, not starting with `.`)"
+        )))
+    }
+}
+
+/// Runs PRIM and writes its files.
+pub fn discover(opts: &Options) -> Result<Outcome, Error> {
+    let table = load::load(&opts.dir)?;
+    let (metric, values) = table.metric(&opts.metric)?;
+    check_name(&metric)?;
+    if table.inputs.is_empty() {
+        return Err(Error::Usage(format!(
+            "no input to search in {}: {}",
+            table.files[0].display(),
+            table.notes.join("; ")
+        )));
+    }
+    let y: Vec<bool> = values.iter().map(|v| opts.target.hit(*v)).collect();
+    let hits = y.iter().filter(|v| **v).count();
+    let what = opts.target.describe(&metric);
+    if hits == 0 || hits == y.len() {
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(*v), b.max(*v))
+            });
+        let share = if hits == 0 { "no" } else { "every" };
+        return Err(Error::Usage(format!(
+            "{share} row has {what} (of {} rows, {metric} runs from {} to {}); choose a threshold inside that range",
+            y.len(),
+            num(lo),
+            num(hi)
+        )));
+    }
+    let columns: Vec<Vec<f64>> = table.inputs.iter().map(|(_, c)| c.clone()).collect();
+    let names: Vec<&str> = table.inputs.iter().map(|(n, _)| n.as_str()).collect();
+    let found = prim::run(
+        &Data {
+            columns: &columns,
+            y: &y,
+        },
+        opts.params,
+    );
+    let header = Header {
+        title: format!("Scenario discovery: {what}"),
+        subtitle: format!(
+            "PRIM over {} · {} of {} rows of interest · peel and paste α {}, mass ≥ {}",
+            table.files[0].display(),
+            hits,
+            y.len(),
+            num(opts.params.peel_alpha),
+            num(opts.params.mass_min)
+        ),
+        legend: Vec::new(),
+        note: found.is_empty().then(|| {
+            format!(
+                "No box reaches density {}: the cases of interest are spread over the inputs.",
+                num(opts.params.min_density)
+            )
+        }),
+    };
+    let chart = render("trajectory", &chart::TradeoffChart::new(header, &found))?;
+    let files = [
+        ("trajectory.csv", trajectory_csv(&found)),
+        ("boxes.csv", boxes_csv(&found, &names)),
+        ("trajectory.svg", chart.svg),
+        ("trajectory.png", chart.png),
+    ];
+    let dir = output_dir(opts.out.as_deref().unwrap_or(&opts.dir), &metric);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    for (name, bytes) in &files {
+        atomic_write(&dir.join(name), bytes)?;
+    }
+    Ok(Outcome {
+        lines: summary_lines(&found, &names, &what),
+        notes: table.notes,
+        dir,
+    })
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// `box,step,phase,coverage,density,mass,restricted_dimensions,chosen`.
+fn trajectory_csv(found: &[Found]) -> Vec<u8> {
+    let mut s = String::from("box,step,phase,coverage,density,mass,restricted_dimensions,chosen\n");
+    for (b, f) in found.iter().enumerate() {
+        let last = f.trajectory.len() - 1;
+        for (i, st) in f.trajectory.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "{},{i},{},{},{},{},{},{}",
+                b + 1,
+                st.phase.name(),
+                num(st.coverage),
+                num(st.density),
+                num(st.mass),
+                st.restricted_count(),
+                yes(i == last)
+            );
+        }
+    }
+    s.into_bytes()
+}
+
+/// `box,dimension,min,max,restricted`, every dimension of every box found.
+fn boxes_csv(found: &[Found], names: &[&str]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let row = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 5]| w.write_record(r).expect("memory");
+    row(&mut w, ["box", "dimension", "min", "max", "restricted"]);
+    for (b, f) in found.iter().enumerate() {
+        let chosen = f.chosen();
+        for (j, name) in names.iter().enumerate() {
+            let [lo, hi] = chosen.limits[j];
+            let bx = (b + 1).to_string();
+            row(
+                &mut w,
+                [&bx, name, &num(lo), &num(hi), yes(chosen.restricted[j])],
+            );
+        }
+    }
+    w.into_inner().expect("memory")
+}
+
+fn summary_lines(found: &[Found], names: &[&str], what: &str) -> Vec<String> {
+    if found.is_empty() {
+        return vec![format!("no box holds mostly rows with {what}")];
+    }
+    found
+        .iter()
+        .enumerate()
+        .map(|(b, f)| {
+            let c = f.chosen();
+            let dims: Vec<String> = names
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| c.restricted[*j])
+                .map(|(j, n)| format!("{n} in [{}, {}]", num(c.limits[j][0]), num(c.limits[j][1])))
+                .collect();
+            format!(
+                "box {}: coverage {:.3}, density {:.3}, mass {:.3}: {}",
+                b + 1,
+                c.coverage,
+                c.density,
+                c.mass,
+                dims.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// The folder `discover` writes for `metric` under `out`.
+pub fn output_dir(out: &Path, metric: &str) -> PathBuf {
+    out.join(format!("discover_{metric}"))
+}

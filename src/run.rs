@@ -440,6 +440,9 @@ pub fn write_scenario(
         &dir.join("replications.csv"),
         &report::csv::replications(s, reps),
     )?;
+    atomic_write(&dir.join("inputs.csv"), &report::csv::inputs(s, reps))?;
+    let branches = crate::metrics::branches::branches(world, &s.layout, reps);
+    atomic_write(&dir.join("branches.csv"), &report::csv::branches(&branches))?;
     let years = crate::metrics::annual::annual(&s.layout, &world.calendar, reps);
     atomic_write(&dir.join("annual.csv"), &report::csv::annual(s, &years))?;
     Ok(())

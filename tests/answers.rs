@@ -256,3 +256,66 @@ fn a_baseline_that_is_not_a_name_is_refused_at_its_field() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("s.toml:3:1") && e.contains("baseline"), "{e}");
 }
+
+#[test]
+fn branches_of_the_2024_law_have_their_analytic_shares_and_are_read_per_branch() {
+    // At the deadline: divest 0.30, ban 0.15, extend 0.55 (at most 5 times, 75–90 days each,
+    // well within the horizon). Extensions only postpone, so the final outcome is divest or ban
+    // in the ratio 0.30 : 0.15 — shares 2/3 and 1/3 — and the number of extensions K has
+    // P(K ≥ k) = 0.55^k for k ≤ 5: E[K] = Σ_{k=1..5} 0.55^k.
+    let tmp = tempfile::tempdir().unwrap();
+    let n = 600;
+    regsim()
+        .arg("run")
+        .arg(repo("scenarios/us_law_2024.toml"))
+        .args(["--replications", &n.to_string(), "--no-charts", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let dir = tmp.path().join("us_law_2024");
+    let branches = csv_rows(&dir.join("branches.csv"));
+    let share = |outcome: &str| {
+        let r = branches
+            .iter()
+            .find(|r| r["branch"] == "decision.deadline" && r["outcome"] == outcome)
+            .unwrap();
+        (f(r, "share"), f(r, "share_ci95_lo"), f(r, "share_ci95_hi"))
+    };
+    for (outcome, p) in [
+        ("divest", 2.0 / 3.0),
+        ("ban", 1.0 / 3.0),
+        ("not taken", 0.0),
+    ] {
+        let (s, lo, hi) = share(outcome);
+        let se = (p * (1.0 - p) / n as f64).sqrt();
+        assert!((s - p).abs() <= 3.0 * se, "{outcome}: {s} vs {p} (SE {se})");
+        assert!(lo <= s && s <= hi);
+    }
+    let inputs = csv_rows(&dir.join("inputs.csv"));
+    assert_eq!(inputs.len(), n);
+    let k = column(&inputs, "decision.deadline.extensions");
+    let expected: f64 = (1..=5).map(|i| 0.55f64.powi(i)).sum();
+    let mean = k.iter().sum::<f64>() / n as f64;
+    let var = k.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+    assert!(
+        (mean - expected).abs() <= 3.0 * (var / n as f64).sqrt(),
+        "extensions {mean} vs {expected}"
+    );
+    // Drawn inputs are named by parameter path and vary across replications.
+    let rates = column(&inputs, "staff.cn_engineering.sessions_per_person_day");
+    assert!(rates.iter().any(|r| *r != rates[0]));
+    // Bimodal: users at the end are ~all there given divest, a fraction given a ban.
+    let users = |outcome: &str| {
+        let r = branches
+            .iter()
+            .find(|r| r["outcome"] == outcome && r["metric"] == "users.active")
+            .unwrap();
+        f(r, "mean")
+    };
+    assert!(
+        users("ban") < 0.5 * users("divest"),
+        "{} vs {}",
+        users("ban"),
+        users("divest")
+    );
+}

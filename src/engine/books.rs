@@ -19,6 +19,8 @@ pub(super) struct Books<'a> {
     waits: Vec<f64>,
     /// Values of per-replication metrics (first fines, milestone days).
     pub per_rep: Vec<f64>,
+    /// The quantities drawn once ([`crate::metrics::inputs::Inputs`] order).
+    pub inputs: Vec<f64>,
     /// Month of the day being simulated.
     pub month: usize,
     /// Discount factor of the day being simulated.
@@ -39,6 +41,7 @@ impl<'a> Books<'a> {
             delay_n: vec![0.0; months],
             waits,
             per_rep: vec![0.0; nm],
+            inputs: vec![0.0; layout.inputs.names.len()],
             month: 0,
             discount: 1.0,
         }
@@ -112,6 +115,7 @@ impl<'a> Books<'a> {
         let result = RepResult {
             totals,
             series: self.series,
+            inputs: self.inputs,
         };
         (result, self.waits)
     }

@@ -124,6 +124,7 @@ pub fn run_replication_until(
 /// One replication: the components and the day loop that connects them.
 struct Sim<'a> {
     world: &'a World,
+    layout: &'a Layout,
     rep: u64,
     books: Books<'a>,
     switches: Switches,
@@ -153,8 +154,12 @@ impl<'a> Sim<'a> {
         let routes = sessions.routes.len();
         let regulators = Regulators::new(world, layout, rep);
         regulators.init_milestones(world, &mut books);
+        let estate = Estate::new(world, rep);
+        let regime = Regime::new(world, rep);
+        record_inputs(world, layout, &sessions, &estate, &regime, &mut books);
         Sim {
             world,
+            layout,
             rep,
             books,
             switches: Switches {
@@ -165,8 +170,8 @@ impl<'a> Sim<'a> {
             gates: Gates::new(world, rep, &mut ws.gates),
             monitors: Monitors::new(world, rep, std::mem::take(&mut ws.delays)),
             ledger: Ledger::new(world, rep, routes),
-            estate: Estate::new(world, rep),
-            regime: Regime::new(world, rep),
+            estate,
+            regime,
             regulators,
             day: 0,
             events: 0,
@@ -179,7 +184,13 @@ impl<'a> Sim<'a> {
         let world = self.world;
         let cal = &world.calendar;
         let growth = 1.0 + world.discount_rate;
-        Regime::schedule_timeline(world, self.rep, &mut self.ws.queue);
+        Regime::schedule_timeline(
+            world,
+            self.rep,
+            &mut self.ws.queue,
+            &self.layout.inputs.timeline,
+            &mut self.books.inputs,
+        );
         for day in 0..cal.days as usize {
             if stop.is_set() {
                 return false;
@@ -368,7 +379,7 @@ impl<'a> Sim<'a> {
             }
             Action::Ownership(o) => {
                 self.regime
-                    .ownership(world, o, day, &mut self.ws.queue, &mut self.books)
+                    .ownership(o, day, &mut self.ws.queue, &mut self.books)
             }
             Action::RegulatorState {
                 regulator,
@@ -430,7 +441,12 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn finish(self) -> RepResult {
+    fn finish(mut self) -> RepResult {
+        let d0 = self.layout.inputs.decisions;
+        for d in 0..self.world.decisions.len() {
+            self.books.inputs[d0 + 2 * d] = self.regime.outcome[d];
+            self.books.inputs[d0 + 2 * d + 1] = self.regime.extensions[d] as f64;
+        }
         let (result, waits) = self.books.finish();
         self.ws.waits = waits;
         self.ws.delays = self.monitors.into_buffer();
@@ -441,5 +457,33 @@ impl<'a> Sim<'a> {
 #[cfg(test)]
 #[path = "paths_tests.rs"]
 mod paths_tests;
+/// The quantities drawn at the start of a replication, into its input row.
+fn record_inputs(
+    world: &World,
+    layout: &Layout,
+    sessions: &Sessions,
+    estate: &Estate,
+    regime: &Regime,
+    books: &mut Books,
+) {
+    let at = &layout.inputs;
+    let row = &mut books.inputs;
+    for g in 0..world.staff.len() {
+        row[at.staff + g] = sessions.rate(g);
+    }
+    row[at.migrations..at.migrations + world.migrations.len()]
+        .copy_from_slice(&estate.migration_rate);
+    row[at.flows..at.flows + world.flows.len()].copy_from_slice(&estate.flow_pb);
+    for b in 0..world.bans.len() {
+        let k = at.bans + 3 * b;
+        row[k] = regime.churn[b];
+        row[k + 1] = regime.residual[b];
+        row[k + 2] = regime.returning[b];
+    }
+    for (o, draws) in regime.ownership_draws.iter().enumerate() {
+        row[at.ownerships + 3 * o..at.ownerships + 3 * o + 3].copy_from_slice(draws);
+    }
+}
+
 #[cfg(test)]
 mod tests;

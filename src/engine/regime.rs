@@ -31,13 +31,17 @@ pub(super) struct Regime {
     pub active_share: Vec<f64>,
     banned: Vec<Option<usize>>,
     last_ban: Vec<Option<usize>>,
-    churn: Vec<f64>,
-    residual: Vec<f64>,
-    returning: Vec<f64>,
+    pub churn: Vec<f64>,
+    pub residual: Vec<f64>,
+    pub returning: Vec<f64>,
     ownership_active: Vec<bool>,
-    ownership_rng: Vec<Rng>,
+    /// One-off cost, sale discount and transition days of each ownership change, drawn at the
+    /// start (used if it happens).
+    pub ownership_draws: Vec<[f64; 3]>,
     decision_rng: Vec<Rng>,
-    extensions: Vec<u32>,
+    pub extensions: Vec<u32>,
+    /// The outcome each decision drew last (−1 before it is taken).
+    pub outcome: Vec<f64>,
 }
 
 impl Regime {
@@ -60,10 +64,15 @@ impl Regime {
             residual,
             returning,
             ownership_active: vec![false; world.ownerships.len()],
-            ownership_rng: world
+            ownership_draws: world
                 .ownerships
                 .iter()
-                .map(|o| base("ownership", &o.name).rng())
+                .map(|o| {
+                    let mut rng = base("ownership", &o.name).rng();
+                    let one_off = o.one_off_cost.sample(&mut rng);
+                    let discount = o.sale_discount.sample(&mut rng);
+                    [one_off, discount, o.transition_days.sample(&mut rng)]
+                })
                 .collect(),
             decision_rng: world
                 .decisions
@@ -71,11 +80,20 @@ impl Regime {
                 .map(|d| base("decision", &d.name).rng())
                 .collect(),
             extensions: vec![0; world.decisions.len()],
+            outcome: vec![-1.0; world.decisions.len()],
         }
     }
 
-    /// Queues this replication's timeline: whether each uncertain event happens and when.
-    pub fn schedule_timeline(world: &World, rep: u64, queue: &mut EventQueue) {
+    /// Queues this replication's timeline: whether each uncertain event happens and when; the
+    /// day of each uncertain one (the horizon's length if it does not happen) goes to
+    /// `inputs[slots[i]]`.
+    pub fn schedule_timeline(
+        world: &World,
+        rep: u64,
+        queue: &mut EventQueue,
+        slots: &[Option<usize>],
+        inputs: &mut [f64],
+    ) {
         let last = world.calendar.days as f64 - 1.0;
         let mut seen: Vec<(&str, u32)> = Vec::new();
         for (i, e) in world.timeline.iter().enumerate() {
@@ -93,6 +111,8 @@ impl Regime {
                 k => format!("{}@{}#{k}", e.label, e.day),
             };
             let mut rng = Base::new(world.seed, rep, "timeline", &name).rng();
+            let slot = slots[i].expect("drawn events have an input");
+            inputs[slot] = world.calendar.days as f64;
             if rng.random::<f64>() >= e.probability {
                 continue;
             }
@@ -102,6 +122,7 @@ impl Regime {
                 .map_or(0.0, |d| d.sample(&mut rng).round());
             let day = e.day as f64 + delay;
             if day <= last {
+                inputs[slot] = day.max(0.0);
                 queue.push(day, Event::Timeline { index: i as u32 });
             }
         }
@@ -136,23 +157,14 @@ impl Regime {
     }
 
     /// Ownership change `o` today: one-off costs now, access cut after the transition.
-    pub fn ownership(
-        &mut self,
-        world: &World,
-        o: usize,
-        day: usize,
-        queue: &mut EventQueue,
-        books: &mut Books,
-    ) {
+    pub fn ownership(&mut self, o: usize, day: usize, queue: &mut EventQueue, books: &mut Books) {
         if self.ownership_active[o] {
             return;
         }
         self.ownership_active[o] = true;
-        let own = &world.ownerships[o];
-        let rng = &mut self.ownership_rng[o];
-        let one_off = own.one_off_cost.sample(rng) + own.sale_discount.sample(rng);
-        books.cost(id::COST_DIVESTITURE, one_off);
-        let after = own.transition_days.sample(rng).round().max(0.0);
+        let [one_off, discount, transition] = self.ownership_draws[o];
+        books.cost(id::COST_DIVESTITURE, one_off + discount);
+        let after = transition.round().max(0.0);
         queue.push(
             day as f64 + after,
             Event::AccessCut {
@@ -186,6 +198,7 @@ impl Regime {
             }
         }
         let Some(o) = pick else { return };
+        self.outcome[d] = o as f64;
         let outcome = &dec.outcomes[o];
         let now = day as f64;
         let last = world.calendar.days as f64 - 1.0;

@@ -130,6 +130,11 @@ impl Sessions {
         }
     }
 
+    /// Group `g`'s sessions per person-day, as drawn for this replication.
+    pub fn rate(&self, g: usize) -> f64 {
+        self.rate[g]
+    }
+
     pub fn set_headcount(&mut self, g: usize, headcount: f64) {
         self.headcount[g] = headcount;
     }

@@ -120,8 +120,8 @@ impl Storage {
 /// the sites' running costs.
 #[derive(Debug)]
 pub(super) struct Estate {
-    migration_rate: Vec<f64>,
-    flow_pb: Vec<f64>,
+    pub migration_rate: Vec<f64>,
+    pub flow_pb: Vec<f64>,
     /// PB outside the enclave today, per population.
     pub outside_pb: Vec<f64>,
 }

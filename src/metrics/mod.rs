@@ -7,6 +7,8 @@
 
 pub mod aggregate;
 pub mod annual;
+pub mod branches;
+pub mod inputs;
 pub mod paired;
 
 use crate::model::World;
@@ -110,6 +112,8 @@ pub struct Layout {
     pub months: usize,
     /// Index of each regulator's `first_fine`; its milestones follow in state order.
     pub regulator_offsets: Vec<usize>,
+    /// The quantities drawn once per replication.
+    pub inputs: inputs::Inputs,
 }
 
 impl Layout {
@@ -135,6 +139,7 @@ impl Layout {
             kinds,
             months: world.calendar.months(),
             regulator_offsets,
+            inputs: inputs::Inputs::of(world),
         }
     }
 
@@ -159,6 +164,8 @@ pub struct RepResult {
     pub totals: Vec<f64>,
     /// Month-major: `series[month * metrics + metric]`.
     pub series: Vec<f64>,
+    /// The quantities drawn once, in [`inputs::Inputs`] order.
+    pub inputs: Vec<f64>,
 }
 
 impl RepResult {

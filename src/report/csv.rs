@@ -5,6 +5,7 @@
 
 use crate::metrics::aggregate::Summary;
 use crate::metrics::annual::YearStats;
+use crate::metrics::branches::Branch;
 use crate::metrics::paired::PairedStats;
 use crate::metrics::RepResult;
 use crate::model::World;
@@ -102,6 +103,59 @@ pub fn comparison(runs: &[(&str, &Summary)]) -> Vec<u8> {
             row.extend(values.iter().map(|v| num(*v)));
             w.write_record(&row).expect("memory");
         }
+    }
+    finish(w)
+}
+
+/// `branch,outcome,replications,share,share_ci95_lo,share_ci95_hi,metric,mean,p5,p50,p95`:
+/// each branch outcome with every headline metric given it.
+pub fn branches(rows: &[Branch]) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record([
+        "branch",
+        "outcome",
+        "replications",
+        "share",
+        "share_ci95_lo",
+        "share_ci95_hi",
+        "metric",
+        "mean",
+        "p5",
+        "p50",
+        "p95",
+    ])
+    .expect("memory");
+    for b in rows {
+        for (metric, st) in &b.given {
+            w.write_record([
+                b.branch.clone(),
+                b.outcome.clone(),
+                b.replications.to_string(),
+                num(b.share),
+                num(b.ci95[0]),
+                num(b.ci95[1]),
+                metric.clone(),
+                num(st.mean),
+                num(st.p5),
+                num(st.p50),
+                num(st.p95),
+            ])
+            .expect("memory");
+        }
+    }
+    finish(w)
+}
+
+/// `replication,<input>...`: every replication's quantities drawn once.
+pub fn inputs(s: &Summary, reps: &[RepResult]) -> Vec<u8> {
+    let mut w = writer();
+    let mut header = vec!["replication".to_string()];
+    header.extend(s.layout.inputs.names.iter().cloned());
+    w.write_record(&header).expect("memory");
+    for (i, r) in reps.iter().enumerate() {
+        let mut row = vec![i.to_string()];
+        row.extend(r.inputs.iter().map(|v| num(*v)));
+        w.write_record(&row).expect("memory");
     }
     finish(w)
 }

@@ -1,0 +1,87 @@
+//! The quantities a replication draws once (`inputs.csv`): each staff group's sessions per
+//! person-day, each migration's and flow's rate, each ban's churn, residual share and return
+//! hazard, each ownership change's costs and transition, each uncertain timeline event's day,
+//! and each decision's outcome and number of extensions. Names are parameter paths of the
+//! scenario (`staff.cn_engineering.sessions_per_person_day`); an uncertain event that does not
+//! happen gets the horizon's length in days (as milestone days do), a decision never taken the
+//! outcome −1.
+
+use crate::model::World;
+
+/// Where each entity's inputs sit in a replication's input row.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub names: Vec<String>,
+    pub staff: usize,
+    pub migrations: usize,
+    pub flows: usize,
+    /// Three per ban: churn, residual share, return hazard.
+    pub bans: usize,
+    /// Three per ownership change: one-off cost, sale discount, transition days.
+    pub ownerships: usize,
+    /// The input of each timeline event that is drawn (uncertain or delayed).
+    pub timeline: Vec<Option<usize>>,
+    /// Two per decision: the outcome drawn last (its index) and the number of extensions.
+    pub decisions: usize,
+}
+
+impl Inputs {
+    pub fn of(world: &World) -> Inputs {
+        let mut names = Vec::new();
+        let staff = names.len();
+        for g in &world.staff {
+            names.push(format!("staff.{}.sessions_per_person_day", g.name));
+        }
+        let migrations = names.len();
+        for m in &world.migrations {
+            names.push(format!("migration.{}.rate_pb_per_day", m.name));
+        }
+        let flows = names.len();
+        for f in &world.flows {
+            names.push(format!("flow.{}.pb_per_day", f.name));
+        }
+        let bans = names.len();
+        for b in &world.bans {
+            for field in ["churn_per_year", "residual_share", "return_per_year"] {
+                names.push(format!("ban.{}.{field}", b.name));
+            }
+        }
+        let ownerships = names.len();
+        for o in &world.ownerships {
+            for field in ["one_off_cost", "sale_discount", "transition_days"] {
+                names.push(format!("ownership.{}.{field}", o.name));
+            }
+        }
+        let mut timeline = Vec::with_capacity(world.timeline.len());
+        let mut seen: Vec<String> = Vec::new();
+        for e in &world.timeline {
+            if e.probability >= 1.0 && e.delay_days.is_none() {
+                timeline.push(None);
+                continue;
+            }
+            let mut name = format!("timeline.{}.day", e.label);
+            let repeats = seen.iter().filter(|n| **n == name).count();
+            seen.push(name.clone());
+            if repeats > 0 {
+                name = format!("timeline.{}#{}.day", e.label, repeats + 1);
+            }
+            timeline.push(Some(names.len()));
+            names.push(name);
+        }
+        let decisions = names.len();
+        for d in &world.decisions {
+            names.push(format!("decision.{}.outcome", d.name));
+            names.push(format!("decision.{}.extensions", d.name));
+        }
+        Inputs {
+            names,
+            staff,
+            migrations,
+            flows,
+            bans,
+            ownerships,
+            timeline,
+            decisions,
+        }
+    }
+}

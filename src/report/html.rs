@@ -15,6 +15,7 @@ use super::format::{thousands, Unit};
 use super::notes::{self, Note, Tag};
 use super::paired::{versus_section, Versus};
 use crate::metrics::aggregate::{Stats, Summary};
+use crate::metrics::branches::Branch;
 use crate::scenario::Loaded;
 
 /// Escapes text for HTML.
@@ -81,6 +82,7 @@ fn chart_caption(name: &str) -> &'static str {
         "residency" => "Average protected data stored outside its population's enclave in each month (PB-days in the month divided by its days).",
         "timeline" => "When sites go live, controls switch on and off, headcounts change, and other dated events happen.",
         "users_active" => "Active users of each population at each month's end.",
+        "annual_cost" => "Each calendar year's cost by component (means across replications, stacked) and the p5–p95 range of the year's total; the numbers are in annual.csv. The first and last years hold only their part inside the horizon.",
         "comparison_metrics" => "Each panel is one metric: bars are means over replications, error bars the 95% confidence interval of the mean. Blocks the scenarios share draw the same random numbers in every replication, so differences come from what differs between them, not from different draws of what they share.",
         "comparison_loss_exceedance" => "Loss exceedance curves of total cost, one per scenario, on one log axis; dots mark p50 and p95.",
         "diff_forest" => "Each row is one metric: the dot is the mean paired difference (changed − base) as a share of the base mean, the line its 95% confidence interval; beside it the difference in the metric's own unit with its interval. Rows whose base mean is 0 show the absolute difference only.",
@@ -111,12 +113,15 @@ fn stats_row(out: &mut String, name: &str, st: &Stats, currency: &str) {
     let u = Unit::of_metric(name, currency);
     let _ = writeln!(
         out,
-        "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td></tr>",
+        "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td></tr>",
         esc(name),
         fmt(&u, st.mean),
         fmt(&u, st.p5),
         fmt(&u, st.p50),
         fmt(&u, st.p95),
+        fmt(&u, st.p99),
+        fmt(&u, st.es99),
+        fmt(&Unit::Share, st.p_positive),
         fmt(&u, st.ci95[0]),
         fmt(&u, st.ci95[1]),
     );
@@ -217,13 +222,70 @@ fn file_name(path: &str) -> &str {
 }
 
 /// `report.html` of one scenario.
+/// What a scenario's report shows beyond its own summary.
+pub struct ScenarioExtras<'a> {
+    pub versus: Option<&'a Versus<'a>>,
+    pub branches: &'a [Branch],
+}
+
+/// Each branch outcome's share and the headline metrics given it.
+fn branches_section(b: &mut String, branches: &[Branch], currency: &str) {
+    if branches.is_empty() {
+        return;
+    }
+    b.push_str(
+        "<h2 id=\"branches\">Branches</h2>\n<p>Where a decision or an uncertain event splits the \
+         replications, a mean over all of them can be a value no replication produces. Each \
+         outcome's share of replications (with its 95% interval) and the headline metrics given \
+         it, as mean (p5 – p95); every metric is in <a href=\"branches.csv\">branches.csv</a>, \
+         the draws behind them in <a href=\"inputs.csv\">inputs.csv</a>.</p>\n",
+    );
+    let metrics: Vec<&str> = branches
+        .first()
+        .map(|x| x.given.iter().map(|(m, _)| m.as_str()).collect())
+        .unwrap_or_default();
+    b.push_str("<div class=\"wide\"><table>\n<tr><th class=\"l\">branch</th><th class=\"l\">outcome</th><th>share (95% CI)</th>");
+    for m in &metrics {
+        let _ = write!(b, "<th><code>{}</code></th>", esc(m));
+    }
+    b.push_str("</tr>\n");
+    for br in branches {
+        let _ = write!(
+            b,
+            "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td>{} ({} – {})</td>",
+            esc(&br.branch),
+            esc(&br.outcome),
+            fmt(&Unit::Share, br.share),
+            fmt(&Unit::Share, br.ci95[0]),
+            fmt(&Unit::Share, br.ci95[1]),
+        );
+        for (m, st) in &br.given {
+            let u = Unit::of_metric(m, currency);
+            if br.replications == 0 {
+                b.push_str("<td>–</td>");
+            } else {
+                let _ = write!(
+                    b,
+                    "<td>{} ({} – {})</td>",
+                    fmt(&u, st.mean),
+                    fmt(&u, st.p5),
+                    fmt(&u, st.p95)
+                );
+            }
+        }
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</table></div>\n");
+}
+
 pub fn scenario_report(
     l: &Loaded,
     s: &Summary,
     replications: usize,
-    versus: Option<&Versus>,
+    extras: &ScenarioExtras,
     with_charts: bool,
 ) -> Vec<u8> {
+    let versus = extras.versus;
     let w = &l.world;
     let mut b = String::new();
     let _ = writeln!(
@@ -258,16 +320,17 @@ pub fn scenario_report(
     let _ = writeln!(
         b,
         "<h2 id=\"summary\">Summary</h2>\n<p>Every metric's total per replication, summarised over {} replications: \
-         mean, 5th, 50th and 95th percentiles, and the 95% confidence interval of the mean. \
+         mean, 5th, 50th, 95th and 99th percentiles, the expected shortfall at 99% (the mean of the worst 1%), the share of replications above zero, and the 95% confidence interval of the mean. \
          Exact values are in <a href=\"summary.json\">summary.json</a>; monthly series in \
          <a href=\"timeseries.csv\">timeseries.csv</a>; every replication in <a href=\"replications.csv\">replications.csv</a>.</p>",
         thousands(replications as u64)
     );
-    b.push_str("<table>\n<tr><th class=\"l\">metric</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th><th>95% CI of the mean</th></tr>\n");
+    b.push_str("<div class=\"wide\"><table>\n<tr><th class=\"l\">metric</th><th>mean</th><th>p5</th><th>p50</th><th>p95</th><th>p99</th><th>ES 99%</th><th>P(&gt; 0)</th><th>95% CI of the mean</th></tr>\n");
     for (name, st) in s.layout.names.iter().zip(&s.totals) {
         stats_row(&mut b, name, st, &w.currency);
     }
-    b.push_str("</table>\n");
+    b.push_str("</table></div>\n");
+    branches_section(&mut b, extras.branches, &w.currency);
     if let Some(v) = versus {
         versus_section(&mut b, v, &w.currency);
     }

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use super::atomic_write;
 use super::charts::{comparison, scenario, Rendered};
+use super::html::ScenarioExtras;
 use super::html::{self, shell_word, IndexEntry};
 use super::paired::Versus;
 use crate::metrics::aggregate::Summary;
+use crate::metrics::branches::branches;
 use crate::metrics::RepResult;
 use crate::scenario::Loaded;
 
@@ -39,7 +41,16 @@ pub fn scenario_visuals(
     }
     atomic_write(
         &dir.join("report.html"),
-        &html::scenario_report(loaded, summary, reps.len(), versus, with_charts),
+        &html::scenario_report(
+            loaded,
+            summary,
+            reps.len(),
+            &ScenarioExtras {
+                versus,
+                branches: &branches(&loaded.world, &summary.layout, reps),
+            },
+            with_charts,
+        ),
     )
 }
 

@@ -13,6 +13,7 @@
 //!
 //! [`Summary`]: crate::metrics::aggregate::Summary
 
+pub mod annual;
 pub mod axis;
 pub mod comparison;
 mod draw;

@@ -4,6 +4,7 @@
 use plotters::style::RGBColor;
 use rayon::prelude::*;
 
+use super::annual::AnnualCostChart;
 use super::axis::Ticks;
 use super::draw::{palette, render, run_label, Header, LegendItem, Rendered, Swatch};
 use super::loss::{Curve, LossChart};
@@ -15,13 +16,14 @@ use crate::model::World;
 use crate::report::format::{money, Unit};
 
 /// File names (without extension) and titles of the per-scenario charts, in report order.
-pub const CHARTS: [(&str, &str); 6] = [
+pub const CHARTS: [(&str, &str); 7] = [
     ("exposure", "Exposure over time"),
     ("cost_cumulative", "Cumulative cost by component"),
     ("loss_exceedance", "Loss exceedance of total cost"),
     ("residency", "Protected data outside the enclave"),
     ("timeline", "Event timeline"),
     ("users_active", "Active users"),
+    ("annual_cost", "Cost per calendar year"),
 ];
 
 const COST_TOTAL: &str = "cost.total";
@@ -432,7 +434,16 @@ pub fn render_all(inputs: &Inputs) -> anyhow::Result<Vec<Rendered>> {
                 2 => render(name, &inputs.loss()),
                 3 => render(name, &inputs.residency()),
                 4 => render(name, &inputs.timeline()),
-                _ => render(name, &inputs.users()),
+                5 => render(name, &inputs.users()),
+                _ => render(
+                    name,
+                    &AnnualCostChart::of(
+                        inputs.world,
+                        inputs.summary,
+                        inputs.reps,
+                        run_label(&inputs.world.name, inputs.world.seed, inputs.reps.len()),
+                    ),
+                ),
             }
         })
         .collect()

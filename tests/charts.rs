@@ -10,13 +10,14 @@ use std::sync::OnceLock;
 use assert_cmd::Command;
 
 /// Per-scenario charts (file names without extension), a contract with the README.
-const SCENARIO_CHARTS: [&str; 6] = [
+const SCENARIO_CHARTS: [&str; 7] = [
     "exposure",
     "cost_cumulative",
     "loss_exceedance",
     "residency",
     "timeline",
     "users_active",
+    "annual_cost",
 ];
 /// Charts of a run of several scenarios.
 const COMPARISON_CHARTS: [&str; 3] = [

@@ -9,9 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error};
-use crate::metrics::aggregate::Summary;
-use crate::metrics::paired::{self, PairedStats, Totals};
-use crate::metrics::{Layout, RepResult};
+use crate::metrics::paired::{self, totals_of, Totals};
+use crate::metrics::Layout;
 use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
 use crate::report::charts::{forest::ForestChart, render, run_label};
 use crate::report::html::shell_word;
@@ -19,11 +18,6 @@ use crate::report::paired::{diff_report, DiffPage};
 use crate::report::{self, atomic_write};
 use crate::run::{load_all, write_folder, RunOptions};
 use crate::scenario::build::MAX_REPLICATIONS;
-
-/// Every replication's totals, in replication order.
-pub fn totals_of(reps: &[RepResult]) -> Vec<Vec<f64>> {
-    reps.iter().map(|r| r.totals.clone()).collect()
-}
 
 /// `regsim diff`: returns the folder written.
 pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, Error> {
@@ -125,21 +119,6 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
         )
     })?;
     Ok(dir)
-}
-
-/// The paired differences of `changed` against `base`, from their summaries' layouts and
-/// per-replication totals.
-pub fn versus(base: (&Summary, &[Vec<f64>]), changed: (&Summary, &[Vec<f64>])) -> Vec<PairedStats> {
-    paired::paired(
-        &Totals {
-            layout: &base.0.layout,
-            totals: base.1,
-        },
-        &Totals {
-            layout: &changed.0.layout,
-            totals: changed.1,
-        },
-    )
 }
 
 /// `regsim diff BASE CHANGED` as invoked, with the options that change results.

@@ -9,15 +9,14 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::diff::totals_of;
 use crate::error::{Diagnostic, Error};
 use crate::expect::{self, Check};
 use crate::metrics::aggregate::Summary;
-use crate::metrics::paired::PairedStats;
+use crate::metrics::paired::{totals_of, versus, PairedStats};
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
 use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
-use crate::report::paired::Versus;
+use crate::report::html::Versus;
 use crate::report::{self, atomic_write, visuals};
 use crate::scenario::{self, build::MAX_REPLICATIONS, Loaded};
 use crate::stop::Stop;
@@ -345,7 +344,7 @@ fn versus_baseline(
     }
     Some(VersusRows {
         baseline,
-        rows: crate::diff::versus((&d.summary, &d.totals), (summary, totals)),
+        rows: versus((&d.summary, &d.totals), (summary, totals)),
         note: None,
     })
 }

@@ -6,8 +6,8 @@
 //! d̄ ± t(0.975, n − 1)·sd/√n, the relative change d̄ / base mean (empty when the base mean is
 //! 0), and the share of replications where changed > base.
 
-use super::aggregate::t975;
-use super::Layout;
+use super::aggregate::{t975, Summary};
+use super::{Layout, RepResult};
 
 /// The paired comparison of one metric.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +74,26 @@ pub fn stats(metric: &str, pairs: &[(f64, f64)]) -> PairedStats {
         rel_change: (base_mean != 0.0).then(|| diff_mean / base_mean),
         p_changed_greater: pairs.iter().filter(|(b, c)| c > b).count() as f64 / nf,
     }
+}
+
+/// Every replication's totals, in replication order.
+pub fn totals_of(reps: &[RepResult]) -> Vec<Vec<f64>> {
+    reps.iter().map(|r| r.totals.clone()).collect()
+}
+
+/// The paired differences of `changed` against `base`, from their summaries' layouts and
+/// per-replication totals.
+pub fn versus(base: (&Summary, &[Vec<f64>]), changed: (&Summary, &[Vec<f64>])) -> Vec<PairedStats> {
+    paired(
+        &Totals {
+            layout: &base.0.layout,
+            totals: base.1,
+        },
+        &Totals {
+            layout: &changed.0.layout,
+            totals: changed.1,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -13,9 +13,9 @@ use std::path::Path;
 use super::charts;
 use super::format::{thousands, Unit};
 use super::notes::{self, Note, Tag};
-use super::paired::{versus_section, Versus};
 use crate::metrics::aggregate::{Stats, Summary};
 use crate::metrics::branches::Branch;
+use crate::metrics::paired::PairedStats;
 use crate::scenario::Loaded;
 
 /// Escapes text for HTML.
@@ -222,6 +222,71 @@ fn file_name(path: &str) -> &str {
 }
 
 /// `report.html` of one scenario.
+/// A scenario compared with its baseline, for its report.
+pub struct Versus<'a> {
+    pub baseline: &'a str,
+    /// Empty when the baseline could not be paired (see `note`).
+    pub rows: &'a [PairedStats],
+    /// Why there is no paired comparison, or a remark on it.
+    pub note: Option<String>,
+}
+
+/// The table of paired differences, one row per metric.
+pub(crate) fn paired_table(b: &mut String, rows: &[PairedStats], currency: &str) {
+    b.push_str(
+        "<div class=\"wide\"><table>\n<tr><th class=\"l\">metric</th><th>base mean</th><th>changed mean</th>\
+         <th>difference</th><th>95% CI of the difference</th><th>relative change</th>\
+         <th>P(changed &gt; base)</th></tr>\n",
+    );
+    for r in rows {
+        let u = Unit::of_metric(&r.metric, currency);
+        let rel = r
+            .rel_change
+            .map_or("–".to_string(), |v| fmt(&Unit::Share, v));
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.metric),
+            fmt(&u, r.base_mean),
+            fmt(&u, r.changed_mean),
+            fmt(&u, r.diff_mean),
+            fmt(&u, r.ci95[0]),
+            fmt(&u, r.ci95[1]),
+            rel,
+            fmt(&Unit::Share, r.p_changed_greater),
+        );
+    }
+    b.push_str("</table></div>\n");
+}
+
+pub(crate) const HOW_TO_READ: &str =
+    "Both ran on the same random streams, replication by replication: \
+    each row's difference is the mean over replications of (changed − base), and its interval \
+    comes from the spread of those paired differences, which cancels the noise of everything \
+    the two scenarios share. P(changed &gt; base) is the share of replications in which the \
+    changed scenario's value is higher.";
+
+/// The "versus baseline" section of a scenario's report.
+pub fn versus_section(b: &mut String, v: &Versus, currency: &str) {
+    let _ = writeln!(
+        b,
+        "<h2 id=\"versus\">Versus baseline <code>{}</code></h2>",
+        esc(v.baseline)
+    );
+    if let Some(note) = &v.note {
+        let _ = writeln!(b, "<p>{}</p>", esc(note));
+    }
+    if v.rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        b,
+        "<p>{HOW_TO_READ} The same numbers are in <a href=\"versus_{0}.csv\">versus_{0}.csv</a>.</p>",
+        esc(v.baseline)
+    );
+    paired_table(b, v.rows, currency);
+}
+
 /// What a scenario's report shows beyond its own summary.
 pub struct ScenarioExtras<'a> {
     pub versus: Option<&'a Versus<'a>>,

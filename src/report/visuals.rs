@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::atomic_write;
 use super::charts::{comparison, scenario, Rendered};
-use super::html::ScenarioExtras;
-use super::html::{self, shell_word, IndexEntry};
-use super::paired::Versus;
+use super::html::{self, shell_word, IndexEntry, ScenarioExtras, Versus};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::branches::branches;
 use crate::metrics::RepResult;

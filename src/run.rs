@@ -234,6 +234,12 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         .into_iter()
         .map(|d| d.expect("every scenario ran"))
         .collect();
+    // Across currencies, comparisons convert money into the report currency when every
+    // scenario names the same one.
+    let (loaded, done) = match in_report_currency(&loaded, &done) {
+        Some(converted) => converted,
+        None => (loaded, done),
+    };
     if loaded.len() > 1 {
         let runs: Vec<(&str, &Summary)> = loaded
             .iter()
@@ -272,6 +278,53 @@ struct VersusRows {
     baseline: String,
     rows: Vec<PairedStats>,
     note: Option<String>,
+}
+
+/// Whether a metric is an amount of money (converted between currencies).
+fn is_money(name: &str) -> bool {
+    name.starts_with("cost.") || name.ends_with(".first_fine")
+}
+
+/// The scenarios and their results with money in the report currency, when their currencies
+/// differ and every one names the same `finance.report_currency`; `None` otherwise (each stays
+/// in its own currency, and the comparison says so).
+fn in_report_currency(loaded: &[Loaded], done: &[Done]) -> Option<(Vec<Loaded>, Vec<Done>)> {
+    let first = &loaded.first()?.world;
+    if loaded.iter().all(|l| l.world.currency == first.currency) {
+        return None;
+    }
+    let (target, _) = first.report_currency.as_ref()?;
+    if !loaded.iter().all(|l| {
+        l.world
+            .report_currency
+            .as_ref()
+            .is_some_and(|(c, _)| c == target)
+    }) {
+        return None;
+    }
+    let mut out_loaded = Vec::with_capacity(loaded.len());
+    let mut out_done = Vec::with_capacity(done.len());
+    for (l, d) in loaded.iter().zip(done) {
+        let (currency, k) = l.world.report_currency.clone().expect("checked above");
+        let mut l = l.clone();
+        l.world.currency = currency;
+        let mut summary = d.summary.clone();
+        for (m, name) in summary.layout.names.clone().iter().enumerate() {
+            if is_money(name) {
+                summary.totals[m].scale(k);
+                for month in &mut summary.monthly[m] {
+                    month.scale(k);
+                }
+            }
+        }
+        out_done.push(Done {
+            summary,
+            cost_totals: d.cost_totals.iter().map(|v| v * k).collect(),
+            totals: Vec::new(),
+        });
+        out_loaded.push(l);
+    }
+    Some((out_loaded, out_done))
 }
 
 /// The order scenarios run in: file order, except that a baseline runs before the scenarios

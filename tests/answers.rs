@@ -319,3 +319,57 @@ fn branches_of_the_2024_law_have_their_analytic_shares_and_are_read_per_branch()
         users("divest")
     );
 }
+
+#[test]
+fn comparisons_across_currencies_convert_money_into_the_report_currency() {
+    let tmp = tempfile::tempdir().unwrap();
+    regsim()
+        .arg("run")
+        .args([repo("scenarios/clover.toml"), repo("scenarios/texas.toml")])
+        .args(["--replications", "20", "--no-charts", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let comparison = csv_rows(&tmp.path().join("comparison.csv"));
+    let text = std::fs::read_to_string(tmp.path().join("texas/summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        json["currency"], "USD",
+        "the scenario's own outputs stay in USD"
+    );
+    let usd = json["metrics"]["cost.total"]["mean"].as_f64().unwrap();
+    let eur = comparison
+        .iter()
+        .find(|r| r["scenario"] == "texas" && r["metric"] == "cost.total")
+        .map(|r| f(r, "mean"))
+        .unwrap();
+    // texas.toml: report_currency = "EUR", exchange_rates = { EUR = 1.087 } (USD per EUR).
+    assert!((eur - usd / 1.087).abs() <= 1e-9 * usd, "{eur} vs {usd}");
+    // Not money: unchanged.
+    let sessions = comparison
+        .iter()
+        .find(|r| r["scenario"] == "texas" && r["metric"] == "access.sessions")
+        .map(|r| f(r, "mean"))
+        .unwrap();
+    assert_eq!(
+        sessions,
+        json["metrics"]["access.sessions"]["mean"].as_f64().unwrap()
+    );
+    let index = std::fs::read_to_string(tmp.path().join("index.html")).unwrap();
+    assert!(!index.contains("USD "), "the comparison is all in EUR");
+
+    // A report currency needs an exchange rate.
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "start = \"2024-01-01\"\nend = \"2024-03-01\"\n[finance]\ncurrency = \"USD\"\nreport_currency = \"EUR\"\n[population.p]\nhome = \"X\"\nenclave = [\"X\"]\nusers = 10\ndata_per_user_mb = 0\nplacement = { s = 1.0 }\n[site.s]\njurisdiction = \"X\"\ncapacity_pb = 1\n",
+    )
+    .unwrap();
+    let o = regsim().arg("validate").arg(&bad).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("bad.toml:5:") && e.contains("exchange rate"),
+        "{e}"
+    );
+}

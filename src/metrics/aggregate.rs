@@ -80,6 +80,38 @@ impl Stats {
     }
 }
 
+impl Stats {
+    /// The statistics of the values times `k` (> 0): a change of unit or currency.
+    pub fn scale(&mut self, k: f64) {
+        for v in [
+            &mut self.mean,
+            &mut self.sd,
+            &mut self.p1,
+            &mut self.p5,
+            &mut self.p50,
+            &mut self.p95,
+            &mut self.p99,
+            &mut self.min,
+            &mut self.max,
+            &mut self.es95,
+            &mut self.es99,
+        ] {
+            *v *= k;
+        }
+        self.ci95 = [self.ci95[0] * k, self.ci95[1] * k];
+    }
+}
+
+impl MonthStats {
+    /// The statistics of the values times `k` (> 0).
+    pub fn scale(&mut self, k: f64) {
+        self.mean *= k;
+        self.p5 *= k;
+        self.p50 *= k;
+        self.p95 *= k;
+    }
+}
+
 /// Expected shortfall of sorted data at level `alpha`: (1/(1 − α)) ∫_α^1 Q(u) du for the type-7
 /// quantile function Q, which is linear between (i/(n − 1), xᵢ).
 pub fn shortfall_sorted(sorted: &[f64], alpha: f64) -> f64 {

@@ -49,6 +49,8 @@ pub struct World {
     pub replications: u32,
     pub calendar: Calendar,
     pub currency: String,
+    /// `finance.report_currency` and the factor that converts this scenario's money into it.
+    pub report_currency: Option<(String, f64)>,
     pub discount_rate: f64,
     /// Sensitivity weight per category, indexed like [`CATEGORY_NAMES`].
     pub weights: [f64; 8],

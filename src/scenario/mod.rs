@@ -26,7 +26,7 @@ use raw::*;
 use source::{FieldPath, Sources};
 
 /// A scenario read, parsed and built.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Loaded {
     pub sources: Sources,
     /// The resolved scenario (after `extends` and defaults), as `regsim explain` prints it.

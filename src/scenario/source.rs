@@ -93,7 +93,7 @@ impl fmt::Display for FieldPath {
 type LineCol = (usize, usize);
 
 /// One file of an `extends` chain.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
     canonical: PathBuf,
@@ -104,7 +104,7 @@ pub struct SourceFile {
 }
 
 /// A scenario file and its bases, child first.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Sources {
     pub files: Vec<SourceFile>,
 }

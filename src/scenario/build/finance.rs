@@ -26,6 +26,15 @@ pub(super) fn check(cx: &mut Ctx, raw: &RawScenario) {
     }
 }
 
+/// `finance.report_currency` and the multiplier from the scenario's currency to it.
+pub(super) fn report_currency(cx: &mut Ctx, finance: &RawFinance) -> Option<(String, f64)> {
+    let rc = finance.report_currency.as_ref()?;
+    let path = FieldPath::root().key("finance").key("report_currency");
+    // An amount of one unit of `rc` is worth `rate` units of the scenario's currency.
+    let rate = money_rate(cx, &path, &Some(rc.clone()), finance);
+    Some((rc.clone(), 1.0 / rate))
+}
+
 /// The multiplier that converts amounts in `currency` to the scenario's currency.
 pub(super) fn money_rate(
     cx: &mut Ctx,

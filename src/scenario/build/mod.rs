@@ -93,6 +93,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
     population::check_placed_on_live_sites(&mut cx, raw, &names, &scheduled.sites, &timeline);
 
     let baseline = names::baseline(&mut cx, raw);
+    let report_currency = finance::report_currency(&mut cx, &raw.finance);
     if cx.has_problems() {
         return Err(cx.finish());
     }
@@ -104,6 +105,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         replications: replications as u32,
         calendar: h.calendar,
         currency: raw.finance.currency.clone(),
+        report_currency,
         discount_rate: raw.finance.discount_rate,
         weights,
         jurisdictions: jur.0,

@@ -226,6 +226,11 @@ pub struct RawFinance {
     /// Currency of `turnover` amounts (default: `currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnover_currency: Option<String>,
+    /// Currency that comparisons across scenarios convert money into (`comparison.csv`, the
+    /// comparison charts, `index.html`), through `exchange_rates`; this scenario's own outputs
+    /// stay in `currency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_currency: Option<String>,
 }
 
 /// An amount on a date.
@@ -245,6 +250,7 @@ impl Default for RawFinance {
             turnover: Vec::new(),
             turnover_growth: 0.0,
             turnover_currency: None,
+            report_currency: None,
         }
     }
 }

@@ -103,6 +103,11 @@ fn manifest(s: &file::Sweep) -> Manifest {
         sobol_rows,
         morris_steps,
         expect: s.raw.expect.clone(),
+        currency: s
+            .worlds
+            .first()
+            .map(|w| w.currency.clone())
+            .unwrap_or_default(),
     }
 }
 

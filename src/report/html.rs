@@ -61,7 +61,7 @@ window.addEventListener('load', function () {
 });
 </script>"#;
 
-fn page(title: &str, body: &str) -> Vec<u8> {
+pub(crate) fn page(title: &str, body: &str) -> Vec<u8> {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\

@@ -19,7 +19,7 @@ use crate::report::{atomic_write, num};
 use crate::scenario::raw::RawExpect;
 
 use super::design::Structure;
-use super::{charts, sensitivity};
+use super::{charts, report, sensitivity};
 
 /// Everything about a sweep that shards must agree on and `merge` needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,8 +161,9 @@ pub fn copy_point(points_dir: &Path, p: usize, bytes: &[u8]) -> anyhow::Result<(
     atomic_write(&points_dir.join(point_file(p)), bytes)
 }
 
-/// Writes `points.csv`, `sensitivity.csv` (Sobol and Morris designs), `expectations.json` and
-/// `junit.xml` into `dir` from every point's result; returns the checks.
+/// Writes `points.csv`, `sensitivity.csv` (Sobol and Morris designs), the charts (SVG and PNG),
+/// `expectations.json`, `junit.xml` and `report.html` into `dir` from every point's result, and
+/// the folder's `index.html` when it holds several sweeps; returns the checks.
 pub fn write_results(
     dir: &Path,
     m: &Manifest,
@@ -183,6 +184,11 @@ pub fn write_results(
         &expect::json(&m.name, &checks),
     )?;
     atomic_write(&dir.join("junit.xml"), &expect::junit(&m.name, &checks))?;
+    let page = report::sweep_report(m, results, &charts, &checks);
+    atomic_write(&dir.join("report.html"), &page)?;
+    if let Some(out) = dir.parent() {
+        report::write_index(out)?;
+    }
     Ok(checks)
 }
 

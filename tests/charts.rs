@@ -364,3 +364,68 @@ fn headless_chromium_loads_every_image_of_every_page_without_console_errors() {
     assert_eq!(seen.broken.as_deref(), Some("comparison_metrics.svg"));
     assert_eq!(seen.console.len(), 1, "{:?}", seen.console);
 }
+
+/// A sobol sweep of clover (8 rows over two parameters) and a one-parameter grid, into `out`.
+fn sweeps(out: &Path) -> Vec<PathBuf> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("base")).unwrap();
+    for f in ["clover.toml", "base/eu.toml"] {
+        std::fs::copy(repo(&format!("scenarios/{f}")), dir.path().join(f)).unwrap();
+    }
+    let texts = [
+        ("sobol_two", "design = \"sobol\"\nsamples = 8\n[[parameter]]\npath = \"control.security_gateway_masking.reid_probability\"\nmin = 0.005\nmax = 0.2\n[[parameter]]\npath = \"staff.cn_engineering.headcount\"\nmin = 100\nmax = 1000\n"),
+        ("grid_one", "design = \"grid\"\n[[parameter]]\npath = \"staff.cn_engineering.headcount\"\nvalues = [100, 500]\n[[expect]]\nmetric = \"cost.total\"\nmax = 1\n"),
+    ];
+    for (name, text) in texts {
+        let file = dir.path().join(format!("{name}.toml"));
+        let text = format!("base = \"clover.toml\"\nreplications = 4\n{text}");
+        std::fs::write(&file, text).unwrap();
+        let code = if name == "grid_one" { 3 } else { 0 };
+        Command::cargo_bin("regsim")
+            .unwrap()
+            .arg("sweep")
+            .arg(&file)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .code(code);
+    }
+    texts.iter().map(|(n, _)| out.join(n)).collect()
+}
+
+#[test]
+fn sweep_reports_show_every_chart_and_check_in_headless_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = sweeps(tmp.path());
+    for (dir, charts) in dirs.iter().zip([4, 4]) {
+        let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+        for c in [
+            "Parameters",
+            "Sensitivity",
+            "Expectations",
+            "Points",
+            "regsim sweep",
+        ] {
+            assert!(html.contains(c), "{}: {c}", dir.display());
+        }
+        let pngs = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+            .count();
+        assert_eq!(pngs, charts, "{}", dir.display());
+        if chromium_available() {
+            let seen = open_in_chromium(&dir.join("report.html"));
+            assert_eq!(seen.images, Some(charts), "{}", dir.display());
+            assert_eq!(seen.broken.as_deref(), Some(""));
+            assert!(seen.console.is_empty(), "{:?}", seen.console);
+        }
+    }
+    let grid = std::fs::read_to_string(dirs[1].join("report.html")).unwrap();
+    assert!(
+        grid.contains("<tr class=\"fail\">") && grid.contains("FAIL"),
+        "failed checks highlighted"
+    );
+    let index = std::fs::read_to_string(tmp.path().join("index.html")).unwrap();
+    assert!(index.contains("sobol_two/report.html") && index.contains("grid_one/report.html"));
+}

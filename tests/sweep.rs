@@ -471,6 +471,91 @@ fn a_point_outside_the_valid_range_is_refused_before_anything_runs() {
     assert!(!s.path("o").exists());
 }
 
+/// `regsim sweep FILE --shard auto --out DIR` with `vars` as the only scheduler variables.
+fn sweep_auto(file: &Path, out: &Path, vars: &[(&str, &str)]) -> assert_cmd::assert::Assert {
+    let mut cmd = regsim();
+    cmd.arg("sweep")
+        .arg(file)
+        .args(["--shard", "auto", "--out"])
+        .arg(out);
+    for v in [
+        "REGSIM_SHARD",
+        "REGSIM_SHARD_COUNT",
+        "JOB_COMPLETION_INDEX",
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_COUNT",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_MAX",
+        "SLURM_ARRAY_TASK_STEP",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.envs(vars.iter().copied()).assert()
+}
+
+#[test]
+fn stepped_slurm_arrays_merge_to_the_unsharded_bytes_and_a_lone_task_is_refused() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(s.path("whole"))
+        .assert()
+        .success();
+    // sbatch --array=0-6:2 (4 tasks), all into one shared folder as examples/slurm_sweep.sh does.
+    for id in ["0", "2", "4", "6"] {
+        let vars = [
+            ("SLURM_ARRAY_TASK_ID", id),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_MAX", "6"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+        ];
+        sweep_auto(&file, &s.path("shared"), &vars).success();
+    }
+    regsim()
+        .arg("merge")
+        .arg(s.path("shared"))
+        .arg("--out")
+        .arg(s.path("merged"))
+        .assert()
+        .success();
+    assert_eq!(
+        tree(&s.path("merged/morris")),
+        tree(&s.path("whole/morris"))
+    );
+
+    // sbatch --array=2 to rerun one task: refused, nothing written.
+    let lone = [
+        ("SLURM_ARRAY_TASK_ID", "2"),
+        ("SLURM_ARRAY_TASK_COUNT", "1"),
+        ("SLURM_ARRAY_TASK_MIN", "2"),
+        ("SLURM_ARRAY_TASK_MAX", "2"),
+    ];
+    let out = sweep_auto(&file, &s.path("lone"), &lone).code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("shard 1/1") && err.contains("REGSIM_SHARD"),
+        "{err}"
+    );
+    assert!(!s.path("lone").exists());
+    // A list that is not a stepped range: refused too.
+    let list = [
+        ("SLURM_ARRAY_TASK_ID", "8"),
+        ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ("SLURM_ARRAY_TASK_MIN", "0"),
+        ("SLURM_ARRAY_TASK_MAX", "8"),
+    ];
+    sweep_auto(&file, &s.path("list"), &list).code(2);
+    // REGSIM_SHARD wins over the Slurm variables: the way to rerun shard 2 of 4 as --array=2.
+    let keep = [("REGSIM_SHARD", "2/4"), lone[0], lone[1], lone[2], lone[3]];
+    let out = sweep_auto(&file, &s.path("keep"), &keep).success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("shard 2/4"), "{stdout}");
+}
+
 #[test]
 fn shard_auto_reads_a_slurm_array() {
     let s = Setup::new();

@@ -1,23 +1,23 @@
-//! Sweep charts, as plain SVG written by hand (no fonts needed, byte-identical for the same
-//! results): metric vs parameter with a p5–p95 band for one-parameter sweeps, a heatmap of the
-//! mean for two-parameter grids, and a tornado of the sensitivity indices (Sobol ST with S1, or
-//! Morris μ*) for `sobol` and `morris` designs. One chart per metric of the sweep's `metrics`
+//! Sweep charts, drawn with the run charts' look (`report::charts`: 1200×700, the embedded
+//! font, Okabe–Ito colours, units and currency on the axes) and written as SVG and PNG: metric
+//! vs parameter with the p5–p95 band for one-parameter sweeps, a heatmap of the mean for
+//! two-parameter grids, and a tornado of the sensitivity indices (Sobol ST with S1, or Morris
+//! μ*) for `sobol` and `morris` designs. One chart per metric of the sweep's `metrics`
 //! (default: a few headline metrics).
 
-use std::fmt::Write;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::report::format::{nice_ticks, si};
+use crate::report::charts::axis::Ticks;
+use crate::report::charts::{
+    font, frame, palette, render, DrawResult, Header, LegendItem, Plot, Rendered, Swatch,
+    BAND_ALPHA,
+};
+use crate::report::format::Unit;
 
+use super::output::{indices, Indices, Manifest, PointResult};
 use super::sensitivity::Estimate;
-
-const W: f64 = 900.0;
-const H: f64 = 520.0;
-const LEFT: f64 = 90.0;
-const RIGHT: f64 = 30.0;
-const TOP: f64 = 70.0;
-const BOTTOM: f64 = 70.0;
-const BLUE: &str = "#0072B2";
-const ORANGE: &str = "#E69F00";
 
 /// Metrics charted when the sweep file lists none.
 pub const DEFAULT_METRICS: [&str; 4] = [
@@ -27,269 +27,366 @@ pub const DEFAULT_METRICS: [&str; 4] = [
     "cost.total",
 ];
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Grid, axes, tick labels and axis names in the run charts' style.
+fn mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<Ticks, Ticks>>,
+    x_desc: &str,
+    y_desc: &str,
+) -> DrawResult<DB> {
+    chart
+        .configure_mesh()
+        .bold_line_style(palette::GRID)
+        .light_line_style(palette::GRID_LIGHT)
+        .axis_style(palette::MUTED)
+        .label_style(font(14.0))
+        .axis_desc_style(font(15.0))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(40)
+        .y_labels(40)
+        .draw()
 }
 
-fn f(v: f64) -> String {
-    format!("{:.1}", v)
+/// Metric vs one parameter: the mean as a line with a dot per point, over the p5–p95 band
+/// across replications.
+pub struct BandChart {
+    pub header: Header,
+    pub parameter: String,
+    pub metric: String,
+    pub unit: Unit,
+    /// (parameter value, mean, p5, p95), any order.
+    pub rows: Vec<(f64, f64, f64, f64)>,
 }
 
-fn open(title: &str, subtitle: &str) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"13\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"{LEFT}\" y=\"28\" font-size=\"17\" font-weight=\"bold\">{}</text>\n<text x=\"{LEFT}\" y=\"48\" fill=\"#555\">{}</text>\n",
-        esc(title),
-        esc(subtitle)
-    );
-    s
+impl BandChart {
+    pub fn new(
+        header: Header,
+        parameter: &str,
+        metric: &str,
+        unit: Unit,
+        rows: &[(f64, f64, f64, f64)],
+    ) -> BandChart {
+        let mut rows = rows.to_vec();
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut header = header;
+        header.legend = vec![
+            LegendItem::new(
+                Swatch::Band(palette::BLUE),
+                "mean, with p5–p95 across replications",
+            ),
+            LegendItem::new(Swatch::Dot(palette::BLUE), "a sweep point"),
+        ];
+        BandChart {
+            header,
+            parameter: parameter.to_string(),
+            metric: metric.to_string(),
+            unit,
+            rows,
+        }
+    }
 }
 
-/// A linear map from `lo..hi` onto `a..b`.
-fn scale(lo: f64, hi: f64, a: f64, b: f64) -> impl Fn(f64) -> f64 {
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    move |v| a + (v - lo) / span * (b - a)
-}
-
-/// Metric vs one parameter: mean line, p5–p95 band, points sorted by the parameter.
-/// `rows`: (parameter value, mean, p5, p95).
-pub fn band(
-    metric: &str,
-    parameter: &str,
-    subtitle: &str,
-    rows: &[(f64, f64, f64, f64)],
-) -> String {
-    let mut rows = rows.to_vec();
-    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (xlo, xhi) = (rows[0].0, rows[rows.len() - 1].0);
-    let ylo = rows
-        .iter()
-        .map(|r| r.2.min(r.1))
-        .fold(f64::INFINITY, f64::min);
-    let yhi = rows
-        .iter()
-        .map(|r| r.3.max(r.1))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let yt = nice_ticks(ylo.min(0.0), yhi, 5);
-    let (y0, y1) = (yt[0], yt[yt.len() - 1]);
-    let xs = scale(xlo, xhi, LEFT, W - RIGHT);
-    let ys = scale(y0, y1, H - BOTTOM, TOP);
-    let mut s = open(&format!("{metric} vs {parameter}"), subtitle);
-    for t in &yt {
-        let y = ys(*t);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            f(LEFT),
-            f(W - RIGHT),
-            f(LEFT - 8.0),
-            y + 4.0,
-            esc(&si(*t))
+impl Plot for BandChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = frame(root, &self.header)?;
+        let (xlo, xhi) = (self.rows[0].0, self.rows[self.rows.len() - 1].0);
+        let (lo, hi) = self.rows.iter().fold((0.0f64, 0.0f64), |(a, b), r| {
+            (a.min(r.2).min(r.1), b.max(r.3).max(r.1))
+        });
+        let x = Ticks::linear(
+            xlo,
+            if xhi > xlo { xhi } else { xlo + 1.0 },
+            8,
+            &Unit::Count,
         );
+        let y = Ticks::from_zero(lo, hi, &self.unit);
+        let mut chart = ChartBuilder::on(&body)
+            .margin_bottom(6)
+            .x_label_area_size(56)
+            .y_label_area_size(110)
+            .build_cartesian_2d(x, y)?;
+        mesh(&mut chart, &self.parameter, &self.metric)?;
+        let mut band: Vec<(f64, f64)> = self.rows.iter().map(|r| (r.0, r.3)).collect();
+        band.extend(self.rows.iter().rev().map(|r| (r.0, r.2)));
+        chart.draw_series(std::iter::once(Polygon::new(
+            band,
+            palette::BLUE.mix(BAND_ALPHA).filled(),
+        )))?;
+        let line: Vec<(f64, f64)> = self.rows.iter().map(|r| (r.0, r.1)).collect();
+        chart.draw_series(LineSeries::new(line.clone(), palette::BLUE.stroke_width(2)))?;
+        chart.draw_series(
+            line.into_iter()
+                .map(|p| Circle::new(p, 4, palette::BLUE.filled())),
+        )?;
+        Ok(())
     }
-    for t in nice_ticks(xlo, xhi, 6)
-        .iter()
-        .filter(|t| **t >= xlo && **t <= xhi)
-    {
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            f(xs(*t)),
-            f(H - BOTTOM + 20.0),
-            esc(&si(*t))
-        );
-    }
-    let mut band = String::new();
-    for r in &rows {
-        let _ = write!(band, "{},{} ", f(xs(r.0)), f(ys(r.3)));
-    }
-    for r in rows.iter().rev() {
-        let _ = write!(band, "{},{} ", f(xs(r.0)), f(ys(r.2)));
-    }
-    let _ = writeln!(
-        s,
-        "<polygon points=\"{}\" fill=\"{BLUE}\" fill-opacity=\"0.2\" stroke=\"none\"/>",
-        band.trim_end()
-    );
-    let line: Vec<String> = rows
-        .iter()
-        .map(|r| format!("{},{}", f(xs(r.0)), f(ys(r.1))))
-        .collect();
-    let _ = writeln!(
-        s,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"{BLUE}\" stroke-width=\"2.5\"/>",
-        line.join(" ")
-    );
-    let _ = writeln!(
-        s,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n<text x=\"{}\" y=\"{}\" fill=\"{BLUE}\">mean, with p5–p95 across replications</text>\n</svg>",
-        f((LEFT + W - RIGHT) / 2.0),
-        f(H - 25.0),
-        esc(parameter),
-        f(W - RIGHT - 330.0),
-        f(TOP - 8.0)
-    );
-    s
 }
 
-/// Colour of `t` in [0, 1] on a light-to-dark blue ramp.
-fn ramp(t: f64) -> String {
+/// Colour of `t` in [0, 1]: from white to Okabe–Ito blue (then darker).
+fn ramp(t: f64) -> RGBColor {
     let t = t.clamp(0.0, 1.0);
-    let (a, b) = ([240.0, 249.0, 232.0], [8.0, 64.0, 129.0]);
-    let c: Vec<u8> = (0..3)
-        .map(|i| (a[i] + t * (b[i] - a[i])).round() as u8)
-        .collect();
-    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+    let (a, b) = ([247.0, 251.0, 255.0], [0.0, 70.0, 120.0]);
+    let c = |i: usize| (a[i] + t * (b[i] - a[i])).round() as u8;
+    RGBColor(c(0), c(1), c(2))
 }
 
-/// Heatmap of a metric's mean over a two-parameter grid. `xs`, `ys`: the axes' values in grid
-/// order; `means[i][j]` at (xs[i], ys[j]).
-pub fn heatmap(
-    metric: &str,
-    params: (&str, &str),
-    subtitle: &str,
-    xs: &[f64],
-    ys: &[f64],
-    means: &[Vec<f64>],
-) -> String {
-    let lo = means
-        .iter()
-        .flatten()
-        .copied()
-        .fold(f64::INFINITY, f64::min);
-    let hi = means
-        .iter()
-        .flatten()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let cw = (W - LEFT - RIGHT) / xs.len() as f64;
-    let ch = (H - TOP - BOTTOM) / ys.len() as f64;
-    let mut s = open(&format!("{metric}: mean over the grid"), subtitle);
-    for (i, x) in xs.iter().enumerate() {
-        for (j, _) in ys.iter().enumerate() {
-            let v = means[i][j];
-            let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
-            let (px, py) = (LEFT + i as f64 * cw, H - BOTTOM - (j + 1) as f64 * ch);
-            let ink = if t > 0.55 { "white" } else { "black" };
-            let _ = writeln!(
-                s,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"white\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{ink}\">{}</text>",
-                f(px),
-                f(py),
-                f(cw),
-                f(ch),
-                ramp(t),
-                f(px + cw / 2.0),
-                f(py + ch / 2.0 + 4.0),
-                esc(&si(v))
-            );
-        }
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            f(LEFT + (i as f64 + 0.5) * cw),
-            f(H - BOTTOM + 20.0),
-            esc(&si(*x))
-        );
-    }
-    for (j, y) in ys.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            f(LEFT - 8.0),
-            f(H - BOTTOM - (j as f64 + 0.5) * ch + 4.0),
-            esc(&si(*y))
-        );
-    }
-    let _ = writeln!(
-        s,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n<text x=\"20\" y=\"{}\" transform=\"rotate(-90 20 {})\" text-anchor=\"middle\">{}</text>\n</svg>",
-        f((LEFT + W - RIGHT) / 2.0),
-        f(H - 25.0),
-        esc(params.0),
-        f((TOP + H - BOTTOM) / 2.0),
-        f((TOP + H - BOTTOM) / 2.0),
-        esc(params.1)
-    );
-    s
+/// A metric's mean over a two-parameter grid, one labelled cell per point.
+pub struct HeatmapChart {
+    pub header: Header,
+    pub params: (String, String),
+    pub unit: Unit,
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+    /// `means[i][j]` at (xs[i], ys[j]).
+    pub means: Vec<Vec<f64>>,
 }
 
-/// Tornado of sensitivity indices, largest `main` first: a bar per parameter with its 95%
-/// interval, and (Sobol) the first-order index as a thinner bar.
-pub fn tornado(
-    metric: &str,
-    subtitle: &str,
-    label: &str,
-    rows: &[(String, Estimate, Option<Estimate>)],
-) -> String {
-    let mut rows = rows.to_vec();
-    rows.sort_by(|a, b| b.1.value.total_cmp(&a.1.value).then(a.0.cmp(&b.0)));
-    let hi = rows
-        .iter()
-        .map(|r| r.1.hi.max(r.1.value))
-        .fold(0.0, f64::max)
-        .max(1e-300);
-    let left = 330.0;
-    let xt = nice_ticks(0.0, hi, 5);
-    let xs = scale(0.0, xt[xt.len() - 1], left, W - RIGHT);
-    let rh = (H - TOP - BOTTOM) / rows.len().max(1) as f64;
-    let mut s = open(&format!("{metric}: what matters most"), subtitle);
-    for t in &xt {
-        let x = xs(*t);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{}\" y2=\"{}\" stroke=\"#ddd\"/><text x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            f(TOP),
-            f(H - BOTTOM),
-            f(H - BOTTOM + 20.0),
-            esc(&si(*t))
-        );
-    }
-    for (i, (name, main, first)) in rows.iter().enumerate() {
-        let y = TOP + i as f64 * rh;
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{BLUE}\"/>",
-            f(left - 8.0),
-            f(y + rh / 2.0 + 4.0),
-            esc(name),
-            f(left),
-            f(y + rh * 0.2),
-            f((xs(main.value.max(0.0)) - left).max(0.0)),
-            f(rh * 0.6)
-        );
-        if let Some(e) = first {
-            let _ = writeln!(
-                s,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{ORANGE}\"/>",
-                f(left),
-                f(y + rh * 0.4),
-                f((xs(e.value.max(0.0)) - left).max(0.0)),
-                f(rh * 0.2)
-            );
+impl Plot for HeatmapChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = frame(root, &self.header)?;
+        let label =
+            |v: &[f64]| -> Vec<String> { v.iter().map(|v| Unit::Count.format(*v)).collect() };
+        let mut chart = ChartBuilder::on(&body)
+            .margin_bottom(6)
+            .x_label_area_size(56)
+            .y_label_area_size(110)
+            .build_cartesian_2d(
+                Ticks::categories(&label(&self.xs)),
+                Ticks::categories(&label(&self.ys)),
+            )?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .axis_style(palette::MUTED)
+            .label_style(font(14.0))
+            .axis_desc_style(font(15.0))
+            .x_desc(&self.params.0)
+            .y_desc(&self.params.1)
+            .x_labels(40)
+            .y_labels(40)
+            .draw()?;
+        let all = self.means.iter().flatten().copied();
+        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        for (i, col) in self.means.iter().enumerate() {
+            for (j, v) in col.iter().enumerate() {
+                let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+                let (x, y) = (i as f64, j as f64);
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                    ramp(t).filled(),
+                )))?;
+                let ink = if t > 0.55 { WHITE } else { palette::INK };
+                let style = font(15.0)
+                    .color(&ink)
+                    .pos(Pos::new(HPos::Center, VPos::Center));
+                chart.draw_series(std::iter::once(Text::new(
+                    self.unit.format(*v),
+                    (x, y),
+                    style,
+                )))?;
+            }
         }
-        let (a, b) = (xs(main.lo.max(0.0)), xs(main.hi.max(0.0)));
-        let _ = writeln!(
-            s,
-            "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"black\" stroke-width=\"1.5\"/>",
-            f(a),
-            f(b),
-            f(y + rh / 2.0),
-            f(y + rh / 2.0)
-        );
+        Ok(())
     }
-    let _ = writeln!(
-        s,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n</svg>",
-        f((left + W - RIGHT) / 2.0),
-        f(H - 25.0),
-        esc(label)
-    );
-    s
+}
+
+/// Sensitivity indices, largest first from the top: a bar per parameter with its 95% interval
+/// and (Sobol) the first-order index as a thinner bar.
+pub struct TornadoChart {
+    pub header: Header,
+    pub x_desc: String,
+    /// Unit of the indices (Morris effects are in the metric's unit).
+    pub unit: Unit,
+    /// (parameter, main index, first-order index), sorted largest main index first.
+    pub rows: Vec<(String, Estimate, Option<Estimate>)>,
+}
+
+impl TornadoChart {
+    pub fn new(
+        mut header: Header,
+        (x_desc, main, unit): (&str, &str, Unit),
+        rows: &[(String, Estimate, Option<Estimate>)],
+    ) -> TornadoChart {
+        let mut rows = rows.to_vec();
+        rows.sort_by(|a, b| b.1.value.total_cmp(&a.1.value).then(a.0.cmp(&b.0)));
+        header.legend = vec![LegendItem::new(Swatch::Fill(palette::BLUE), main)];
+        if rows.iter().any(|r| r.2.is_some()) {
+            header.legend.push(LegendItem::new(
+                Swatch::Fill(palette::ORANGE),
+                "first-order S1",
+            ));
+        }
+        header.legend.push(LegendItem::new(
+            Swatch::Line(palette::BLACK),
+            "95% interval (bootstrap)",
+        ));
+        TornadoChart {
+            header,
+            x_desc: x_desc.to_string(),
+            unit,
+            rows,
+        }
+    }
+}
+
+impl Plot for TornadoChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = frame(root, &self.header)?;
+        // Top row first: categories count upwards, so the largest goes last.
+        let n = self.rows.len();
+        let names: Vec<String> = self.rows.iter().rev().map(|r| r.0.clone()).collect();
+        let hi = self
+            .rows
+            .iter()
+            .map(|r| r.1.hi.max(r.1.value))
+            .fold(0.0, f64::max);
+        let lo = self
+            .rows
+            .iter()
+            .map(|r| r.1.lo.min(0.0))
+            .fold(0.0, f64::min);
+        let x = Ticks::linear(lo, if hi > lo { hi } else { 1.0 }, 6, &self.unit);
+        let widest = names.iter().map(|s| s.chars().count()).max().unwrap_or(0) as u32;
+        let mut chart = ChartBuilder::on(&body)
+            .margin_bottom(6)
+            .x_label_area_size(56)
+            .y_label_area_size((widest * 8 + 20).clamp(110, 520))
+            .build_cartesian_2d(x, Ticks::categories(&names))?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .bold_line_style(palette::GRID)
+            .axis_style(palette::MUTED)
+            .label_style(font(14.0))
+            .axis_desc_style(font(15.0))
+            .x_desc(&self.x_desc)
+            .x_labels(40)
+            .y_labels(40)
+            .draw()?;
+        for (i, (_, main, first)) in self.rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y - 0.32), (main.value, y + 0.32)],
+                palette::BLUE.filled(),
+            )))?;
+            if let Some(e) = first {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y - 0.12), (e.value, y + 0.12)],
+                    palette::ORANGE.filled(),
+                )))?;
+            }
+            let style = palette::BLACK.stroke_width(2);
+            for seg in [
+                vec![(main.lo, y), (main.hi, y)],
+                vec![(main.lo, y - 0.18), (main.lo, y + 0.18)],
+                vec![(main.hi, y - 0.18), (main.hi, y + 0.18)],
+            ] {
+                chart.draw_series(std::iter::once(PathElement::new(seg, style)))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The distinct values of parameter `i` over the points, in order of first appearance.
+fn distinct(m: &Manifest, i: usize) -> Vec<f64> {
+    let mut v: Vec<f64> = Vec::new();
+    for p in &m.points {
+        if !v.contains(&p[i]) {
+            v.push(p[i]);
+        }
+    }
+    v
+}
+
+/// The sweep's charts: per chart metric, `chart_<metric>` (metric vs parameter for one
+/// parameter, a heatmap for a two-parameter grid) and `tornado_<metric>` (Sobol, Morris).
+pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<Rendered>> {
+    let mut out = Vec::new();
+    let header = |title: String| Header {
+        title,
+        subtitle: format!(
+            "sweep {} · {} design · {} points × {} replications · seed {}",
+            m.name,
+            m.design,
+            results.len(),
+            m.replications,
+            m.seed
+        ),
+        ..Header::default()
+    };
+    for metric in &m.chart_metrics {
+        let Some(idx) = m.metrics.iter().position(|n| n == metric) else {
+            continue;
+        };
+        let unit = Unit::of_metric(metric, &m.currency);
+        let name = format!("chart_{metric}");
+        if m.parameters.len() == 1 && results.len() > 1 {
+            let rows: Vec<(f64, f64, f64, f64)> = results
+                .iter()
+                .map(|r| {
+                    let s = r.stats[idx];
+                    (m.points[r.point][0], s[0], s[2], s[4])
+                })
+                .collect();
+            let title = format!("{metric} against {}", m.parameters[0]);
+            let chart =
+                BandChart::new(header(title), &m.parameters[0], metric, unit.clone(), &rows);
+            out.push(render(&name, &chart)?);
+        }
+        let (xs, ys) = (distinct(m, 0), distinct(m, m.parameters.len().min(2) - 1));
+        if m.parameters.len() == 2 && m.design == "grid" && xs.len() * ys.len() == results.len() {
+            let means: Vec<Vec<f64>> = (0..xs.len())
+                .map(|i| {
+                    (0..ys.len())
+                        .map(|j| results[i * ys.len() + j].stats[idx][0])
+                        .collect()
+                })
+                .collect();
+            let chart = HeatmapChart {
+                header: header(format!("{metric}: mean at each grid point")),
+                params: (m.parameters[0].clone(), m.parameters[1].clone()),
+                unit: unit.clone(),
+                xs,
+                ys,
+                means,
+            };
+            out.push(render(&name, &chart)?);
+        }
+        let (rows, labels): (Vec<_>, (&str, &str, Unit)) = match indices(m, results, metric) {
+            Some(Indices::Sobol(s)) => (
+                m.parameters
+                    .iter()
+                    .zip(s)
+                    .map(|(p, s)| (p.clone(), s.st, Some(s.s1)))
+                    .collect(),
+                (
+                    "Sobol index (share of the variance of the mean per point)",
+                    "total-order ST",
+                    Unit::Count,
+                ),
+            ),
+            Some(Indices::Morris(s)) => (
+                m.parameters
+                    .iter()
+                    .zip(s)
+                    .map(|(p, s)| (p.clone(), s.mu_star, None))
+                    .collect(),
+                (
+                    "Morris μ*: mean |elementary effect| of a step across the whole range",
+                    "μ*",
+                    unit.clone(),
+                ),
+            ),
+            None => continue,
+        };
+        let title = format!("{metric}: which parameters matter most");
+        let chart = TornadoChart::new(header(title), labels, &rows);
+        out.push(render(&format!("tornado_{metric}"), &chart)?);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -304,28 +401,43 @@ mod tests {
         }
     }
 
+    fn header() -> Header {
+        Header {
+            title: "t".into(),
+            subtitle: "s".into(),
+            ..Header::default()
+        }
+    }
+
     #[test]
-    fn charts_are_well_formed_svg() {
-        let b = band("m", "p", "s", &[(1.0, 2.0, 1.0, 3.0), (0.0, 1.0, 0.5, 2.0)]);
-        let h = heatmap(
+    fn charts_render_as_svg_and_png() {
+        let b = BandChart::new(
+            header(),
+            "p",
             "m",
-            ("a", "b<c"),
-            "s",
-            &[1.0, 2.0],
-            &[3.0, 4.0, 5.0],
-            &[vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.0]],
+            Unit::Money("EUR".into()),
+            &[(1.0, 2.0, 1.0, 3.0), (0.0, 1.0, 0.5, 2.0)],
         );
-        let t = tornado(
-            "m",
-            "s",
-            "ST",
+        let h = HeatmapChart {
+            header: header(),
+            params: ("a".into(), "b<c".into()),
+            unit: Unit::Count,
+            xs: vec![1.0, 2.0],
+            ys: vec![3.0, 4.0, 5.0],
+            means: vec![vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.0]],
+        };
+        let t = TornadoChart::new(
+            header(),
+            ("ST", "total ST", Unit::Count),
             &[
                 ("a".into(), e(0.5), Some(e(0.3))),
                 ("b".into(), e(0.1), None),
             ],
         );
-        for svg in [b, h, t] {
-            roxmltree::Document::parse(&svg).unwrap();
+        for r in [render("b", &b), render("h", &h), render("t", &t)] {
+            let r = r.unwrap();
+            roxmltree::Document::parse(std::str::from_utf8(&r.svg).unwrap()).unwrap();
+            assert!(r.png.starts_with(b"\x89PNG"));
         }
     }
 }

@@ -377,6 +377,17 @@ fn check_point_count(
             ),
         ));
     }
+    if matches!(design, Design::Sobol { .. }) && axes.len() > design::MAX_SOBOL_PARAMETERS {
+        diags.push(sources.diag(
+            &root.key("design"),
+            false,
+            format!(
+                "the `sobol` design takes at most {} parameters (its Sobol' sequence has 256 dimensions, two per parameter); this sweep has {}: use `morris` to screen them first",
+                design::MAX_SOBOL_PARAMETERS,
+                axes.len()
+            ),
+        ));
+    }
 }
 
 /// Checks what the outputs name: `[[expect]]` blocks (metrics of `layout`, `where` filters on

@@ -9,8 +9,8 @@
 //!
 //! Outputs ([`output`]) go to `DIR/<sweep>/`: `sweep.json` (the manifest), one file per finished
 //! point under `points/` (written atomically, which is what `--resume` and [`shard`]s rely on),
-//! then `points.csv`, `sensitivity.csv` ([`sensitivity`], Sobol and Morris designs), SVG
-//! [`charts`], `expectations.json` and `junit.xml`. A sharded run writes only the manifest and its points;
+//! then `points.csv`, `sensitivity.csv` ([`sensitivity`], Sobol and Morris designs), SVG and PNG
+//! [`charts`], `expectations.json`, `junit.xml` and `report.html` ([`report`]). A sharded run writes only the manifest and its points;
 //! `regsim merge` joins shard folders and writes the same bytes as an unsharded run.
 
 pub mod charts;
@@ -19,6 +19,7 @@ pub mod file;
 pub mod output;
 pub mod path;
 pub mod raw;
+pub mod report;
 pub mod sensitivity;
 pub mod shard;
 
@@ -103,6 +104,11 @@ fn manifest(s: &file::Sweep) -> Manifest {
         sobol_rows,
         morris_steps,
         expect: s.raw.expect.clone(),
+        currency: s
+            .worlds
+            .first()
+            .map(|w| w.currency.clone())
+            .unwrap_or_default(),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::report::{atomic_write, num};
 use crate::scenario::raw::RawExpect;
 
 use super::design::Structure;
-use super::{charts, sensitivity};
+use super::{charts, report, sensitivity};
 
 /// Everything about a sweep that shards must agree on and `merge` needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +43,9 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub morris_steps: Option<Vec<Vec<(usize, f64)>>>,
     pub expect: Vec<RawExpect>,
+    /// The base scenario's currency, for money on the charts' axes.
+    #[serde(default)]
+    pub currency: String,
 }
 
 impl Manifest {
@@ -165,8 +168,9 @@ pub fn copy_point(points_dir: &Path, p: usize, bytes: &[u8]) -> anyhow::Result<(
     atomic_write(&points_dir.join(point_file(p)), bytes)
 }
 
-/// Writes `points.csv`, `sensitivity.csv` (Sobol and Morris designs), `expectations.json` and
-/// `junit.xml` into `dir` from every point's result; returns the checks.
+/// Writes `points.csv`, `sensitivity.csv` (Sobol and Morris designs), the charts (SVG and PNG),
+/// `expectations.json`, `junit.xml` and `report.html` into `dir` from every point's result, and
+/// the folder's `index.html` when it holds several sweeps; returns the checks.
 pub fn write_results(
     dir: &Path,
     m: &Manifest,
@@ -176,8 +180,10 @@ pub fn write_results(
     if let Some(bytes) = sensitivity_csv(m, results) {
         atomic_write(&dir.join("sensitivity.csv"), &bytes)?;
     }
-    for (name, svg) in charts(m, results) {
-        atomic_write(&dir.join(name), svg.as_bytes())?;
+    let charts = charts::render_all(m, results)?;
+    for c in &charts {
+        atomic_write(&dir.join(format!("{}.svg", c.name)), &c.svg)?;
+        atomic_write(&dir.join(format!("{}.png", c.name)), &c.png)?;
     }
     let checks = checks(m, results);
     atomic_write(
@@ -185,6 +191,11 @@ pub fn write_results(
         &expect::json(&m.name, &checks),
     )?;
     atomic_write(&dir.join("junit.xml"), &expect::junit(&m.name, &checks))?;
+    let page = report::sweep_report(m, results, &charts, &checks);
+    atomic_write(&dir.join("report.html"), &page)?;
+    if let Some(out) = dir.parent() {
+        report::write_index(out)?;
+    }
     Ok(checks)
 }
 
@@ -223,13 +234,13 @@ pub fn points_csv(m: &Manifest, results: &[PointResult]) -> Vec<u8> {
 }
 
 /// Sensitivity indices of one metric.
-enum Indices {
+pub(super) enum Indices {
     Sobol(Vec<sensitivity::SobolIndex>),
     Morris(Vec<sensitivity::MorrisIndex>),
 }
 
 /// The indices of `metric` (its mean per point), `None` for designs without them.
-fn indices(m: &Manifest, results: &[PointResult], metric: &str) -> Option<Indices> {
+pub(super) fn indices(m: &Manifest, results: &[PointResult], metric: &str) -> Option<Indices> {
     let idx = m.metrics.iter().position(|n| n == metric)?;
     let y: Vec<f64> = results.iter().map(|r| r.stats[idx][0]).collect();
     let k = m.parameters.len();
@@ -311,95 +322,6 @@ pub fn sensitivity_csv(m: &Manifest, results: &[PointResult]) -> Option<Vec<u8>>
         }
     }
     Some(w.into_inner().expect("memory"))
-}
-
-/// The sweep's charts as (file name, SVG): per chart metric, metric vs parameter (one
-/// parameter), a heatmap (a two-parameter grid) and a tornado (Sobol, Morris).
-pub fn charts(m: &Manifest, results: &[PointResult]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let subtitle = format!(
-        "sweep {}: {} points x {} replications, seed {}",
-        m.name,
-        results.len(),
-        m.replications,
-        m.seed
-    );
-    for metric in &m.chart_metrics {
-        let Some(idx) = m.metrics.iter().position(|n| n == metric) else {
-            continue;
-        };
-        if m.parameters.len() == 1 && results.len() > 1 {
-            let rows: Vec<(f64, f64, f64, f64)> = results
-                .iter()
-                .map(|r| {
-                    let s = r.stats[idx];
-                    (m.points[r.point][0], s[0], s[2], s[4])
-                })
-                .collect();
-            out.push((
-                format!("chart_{metric}.svg"),
-                charts::band(metric, &m.parameters[0], &subtitle, &rows),
-            ));
-        }
-        if m.parameters.len() == 2 && m.design == "grid" {
-            let distinct = |i: usize| {
-                let mut v: Vec<f64> = Vec::new();
-                for p in &m.points {
-                    if !v.contains(&p[i]) {
-                        v.push(p[i]);
-                    }
-                }
-                v
-            };
-            let (xs, ys) = (distinct(0), distinct(1));
-            if xs.len() * ys.len() == results.len() {
-                let means: Vec<Vec<f64>> = (0..xs.len())
-                    .map(|i| {
-                        (0..ys.len())
-                            .map(|j| results[i * ys.len() + j].stats[idx][0])
-                            .collect()
-                    })
-                    .collect();
-                out.push((
-                    format!("chart_{metric}.svg"),
-                    charts::heatmap(
-                        metric,
-                        (&m.parameters[0], &m.parameters[1]),
-                        &subtitle,
-                        &xs,
-                        &ys,
-                        &means,
-                    ),
-                ));
-            }
-        }
-        let rows: Option<(Vec<_>, &str)> = match indices(m, results, metric) {
-            Some(Indices::Sobol(s)) => Some((
-                m.parameters
-                    .iter()
-                    .zip(s)
-                    .map(|(p, s)| (p.clone(), s.st, Some(s.s1)))
-                    .collect(),
-                "Sobol total index ST (blue, 95% interval) and first-order S1 (orange)",
-            )),
-            Some(Indices::Morris(s)) => Some((
-                m.parameters
-                    .iter()
-                    .zip(s)
-                    .map(|(p, s)| (p.clone(), s.mu_star, None))
-                    .collect(),
-                "Morris mu* (mean absolute elementary effect, unit-scaled parameters; 95% interval)",
-            )),
-            None => None,
-        };
-        if let Some((rows, label)) = rows {
-            out.push((
-                format!("tornado_{metric}.svg"),
-                charts::tornado(metric, &subtitle, label, &rows),
-            ));
-        }
-    }
-    out
 }
 
 /// Every `[[expect]]` against every point its `where` selects, expectation by expectation.

@@ -225,22 +225,36 @@ mod tests {
         x[0].sin() + a * x[1].sin().powi(2) + b * x[2].powi(4) * x[0].sin()
     }
 
-    #[test]
-    fn sobol_reproduces_the_analytic_ishigami_indices() {
+    /// The analytic (S1, ST) of the Ishigami function with a = 7, b = 0.1.
+    fn ishigami_indices() -> ([f64; 3], [f64; 3]) {
         let (a, b) = (7.0, 0.1);
         let v1 = 0.5 * (1.0 + b * PI.powi(4) / 5.0).powi(2);
         let v2 = a * a / 8.0;
         let vt3 = 8.0 * b * b * PI.powi(8) / 225.0;
         let v = v1 + v2 + vt3;
-        let s1 = [v1 / v, v2 / v, 0.0];
-        let st = [(v1 + vt3) / v, v2 / v, vt3 / v];
+        ([v1 / v, v2 / v, 0.0], [(v1 + vt3) / v, v2 / v, vt3 / v])
+    }
+
+    /// Mean absolute error of the six Ishigami indices estimated from the unit points `u`.
+    fn ishigami_error(u: &[Vec<f64>], n: usize) -> f64 {
+        let (s1, st) = ishigami_indices();
+        let y: Vec<f64> = u.iter().map(|u| ishigami(u, 7.0, 0.1)).collect();
+        let idx = sobol(&y, n, 3, 1, 1);
+        (0..3)
+            .map(|i| (idx[i].s1.value - s1[i]).abs() + (idx[i].st.value - st[i]).abs())
+            .sum::<f64>()
+            / 6.0
+    }
+
+    #[test]
+    fn sobol_reproduces_the_analytic_ishigami_indices() {
+        let (s1, st) = ishigami_indices();
         assert!((s1[0] - 0.3139).abs() < 1e-3 && (st[2] - 0.2437).abs() < 1e-3);
 
-        let n = 20_000;
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
-        let y: Vec<f64> = saltelli(n, 3, &mut rng)
+        let n = 16_384;
+        let y: Vec<f64> = saltelli(n, 3, 42)
             .iter()
-            .map(|u| ishigami(u, a, b))
+            .map(|u| ishigami(u, 7.0, 0.1))
             .collect();
         let idx = sobol(&y, n, 3, 500, 9);
         for i in 0..3 {
@@ -261,6 +275,43 @@ mod tests {
             );
             assert!(e1.hi - e1.lo < 0.1 && et.hi - et.lo < 0.1, "{:?}", idx[i]);
         }
+    }
+
+    #[test]
+    fn the_sobol_sequence_beats_pseudo_random_matrices() {
+        // The design before Sobol' sequences: A and B drawn uniformly, row by row.
+        let pseudo = |n: usize, seed: u64| -> Vec<Vec<f64>> {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+            let mut out = Vec::new();
+            for _ in 0..n {
+                let a: Vec<f64> = (0..3).map(|_| rng.random::<f64>()).collect();
+                let b: Vec<f64> = (0..3).map(|_| rng.random::<f64>()).collect();
+                out.extend([a.clone(), b.clone()]);
+                for i in 0..3 {
+                    let mut ab = a.clone();
+                    ab[i] = b[i];
+                    out.push(ab);
+                }
+            }
+            out
+        };
+        let n = 1024;
+        let seeds = 1..=8u32;
+        let quasi: Vec<f64> = seeds
+            .clone()
+            .map(|s| ishigami_error(&saltelli(n, 3, s), n))
+            .collect();
+        let random: Vec<f64> = seeds
+            .map(|s| ishigami_error(&pseudo(n, s.into()), n))
+            .collect();
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        // Measured: mean absolute error 0.0051 (0.0018–0.0070) with the sequence, 0.026
+        // (0.013–0.042) with pseudo-random draws, none of which meets the 0.01 bound.
+        assert!(
+            mean(&quasi) * 3.0 < mean(&random),
+            "{quasi:?} vs {random:?}"
+        );
+        assert!(quasi.iter().all(|e| *e < 0.01), "{quasi:?}");
     }
 
     #[test]

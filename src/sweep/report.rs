@@ -1,0 +1,281 @@
+//! `report.html` of a sweep, self-contained like the run reports (`report::html`): the sweep's
+//! parameters and design, every chart, the sensitivity indices with their 95% intervals, every
+//! `[[expect]]` at every point (failures highlighted), the points table and the command that
+//! reproduces it. Everything comes from the manifest and the point results, so an unsharded
+//! run, a resume and `regsim merge` write the same page. `index.html` of the output folder
+//! lists its sweeps when it holds several (and is not a run's index).
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::expect::Check;
+use crate::report::atomic_write;
+use crate::report::charts::Rendered;
+use crate::report::format::Unit;
+use crate::report::html::{esc, page, shell_word};
+
+use super::output::{indices, Indices, Manifest, PointResult};
+use super::sensitivity::Estimate;
+
+/// Marks an `index.html` written by a sweep, which a later sweep may rewrite.
+const INDEX_MARK: &str = "<!-- regsim sweep index -->";
+
+/// Extra styles: failed checks in red, passed in green.
+const STYLE: &str = "<style>tr.fail td { background: #fde4dc; } tr.pass td.v { color: #00734f; } \
+                     tr.fail td.v { color: #a33a00; font-weight: bold; }</style>\n";
+
+/// What a sweep chart shows.
+fn caption(name: &str, m: &Manifest) -> String {
+    if name.starts_with("tornado_") {
+        return match m.design.as_str() {
+            "sobol" => "Parameters ranked by their total-order Sobol index ST (the share of the variance of the metric's mean per point that involves the parameter), with the first-order index S1 (its effect alone) as the thin bar; whiskers are 95% bootstrap intervals of ST.".into(),
+            _ => "Parameters ranked by Morris μ*, the mean absolute elementary effect of moving one parameter by a step Δ of its unit-scaled range, in the metric's unit; whiskers are 95% bootstrap intervals.".into(),
+        };
+    }
+    if m.parameters.len() == 2 {
+        return "The metric's mean over replications at every grid point; darker is larger.".into();
+    }
+    "The metric's mean over replications at each value of the parameter (dots), with the band from the 5th to the 95th percentile across replications.".into()
+}
+
+fn head(b: &mut String, m: &Manifest, points: usize) {
+    let design = match (m.sobol_rows, &m.morris_steps) {
+        (Some(n), _) => format!(
+            "Saltelli's scheme on a scrambled Sobol' sequence, N = {n} rows of k + 2 points"
+        ),
+        (_, Some(t)) => format!("{} Morris trajectories of k + 1 points", t.len()),
+        _ => m.design.clone(),
+    };
+    let _ = writeln!(
+        b,
+        "<h1>Sweep {}</h1>\n<p class=\"meta\">base <code>{}</code> · <code>{}</code> design ({}) · {points} points × {} replications · seed {} · regsim {}</p>",
+        esc(&m.name),
+        esc(&m.base),
+        esc(&m.design),
+        esc(&design),
+        m.replications,
+        m.seed,
+        esc(&m.regsim_version)
+    );
+    b.push_str("<p>Contents: <a href=\"#parameters\">parameters</a> · <a href=\"#charts\">charts</a> · \
+                <a href=\"#sensitivity\">sensitivity</a> · <a href=\"#expectations\">expectations</a> · \
+                <a href=\"#points\">points</a> · <a href=\"#reproduce\">reproduce</a></p>\n");
+    b.push_str("<h2 id=\"parameters\">Parameters</h2>\n<table>\n<tr><th class=\"l\">path</th><th>lowest</th><th>highest</th><th>distinct values</th></tr>\n");
+    for (i, p) in m.parameters.iter().enumerate() {
+        let mut v: Vec<f64> = m.points.iter().map(|x| x[i]).collect();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(p),
+            esc(&Unit::Count.format(v[0])),
+            esc(&Unit::Count.format(v[v.len() - 1])),
+            v.len()
+        );
+    }
+    b.push_str("</table>\n");
+}
+
+fn figures(b: &mut String, m: &Manifest, charts: &[Rendered]) {
+    b.push_str("<h2 id=\"charts\">Charts</h2>\n");
+    if charts.is_empty() {
+        b.push_str("<p>This design has no chart (charts need one parameter, a two-parameter grid, or a sobol or morris design).</p>\n");
+    }
+    for c in charts {
+        let _ = writeln!(
+            b,
+            "<figure id=\"{n}\">\n<img src=\"{n}.svg\" width=\"1200\" height=\"700\" alt=\"{n}\">\n\
+             <figcaption>{} <a href=\"{n}.png\">PNG</a> · <a href=\"{n}.svg\">SVG</a></figcaption>\n</figure>",
+            esc(&caption(&c.name, m)),
+            n = esc(&c.name),
+        );
+    }
+}
+
+fn interval(unit: &Unit, e: &Estimate) -> String {
+    format!(
+        "<td>{}</td><td>{} – {}</td>",
+        esc(&unit.format(e.value)),
+        esc(&unit.format(e.lo)),
+        esc(&unit.format(e.hi))
+    )
+}
+
+fn sensitivity(b: &mut String, m: &Manifest, results: &[PointResult]) {
+    b.push_str("<h2 id=\"sensitivity\">Sensitivity</h2>\n");
+    let (cols, unit_of): (&str, fn(&str, &str) -> Unit) = match m.design.as_str() {
+        "sobol" => (
+            "<th>S1</th><th>95% interval</th><th>ST</th><th>95% interval</th>",
+            |_, _| Unit::Count,
+        ),
+        "morris" => (
+            "<th>μ*</th><th>95% interval</th><th>σ</th><th>95% interval</th><th>μ</th>",
+            Unit::of_metric,
+        ),
+        _ => {
+            b.push_str("<p>Only <code>sobol</code> and <code>morris</code> designs give sensitivity indices.</p>\n");
+            return;
+        }
+    };
+    b.push_str("<p>Computed on each metric's mean per point, with 95% bootstrap intervals (1,000 resamples); all values in <a href=\"sensitivity.csv\">sensitivity.csv</a>.</p>\n<div class=\"wide\"><table>\n");
+    let _ = writeln!(
+        b,
+        "<tr><th class=\"l\">metric</th><th class=\"l\">parameter</th>{cols}</tr>"
+    );
+    for metric in &m.sensitivity_metrics {
+        let unit = unit_of(metric, &m.currency);
+        let rows: Vec<String> = match indices(m, results, metric) {
+            Some(Indices::Sobol(s)) => s
+                .iter()
+                .map(|s| interval(&unit, &s.s1) + &interval(&unit, &s.st))
+                .collect(),
+            Some(Indices::Morris(s)) => s
+                .iter()
+                .map(|s| {
+                    interval(&unit, &s.mu_star)
+                        + &interval(&unit, &s.sigma)
+                        + &format!("<td>{}</td>", esc(&unit.format(s.mu)))
+                })
+                .collect(),
+            None => continue,
+        };
+        for (p, cells) in m.parameters.iter().zip(rows) {
+            let _ = writeln!(b, "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\"><code>{}</code></td>{cells}</tr>", esc(metric), esc(p));
+        }
+    }
+    b.push_str("</table></div>\n");
+}
+
+fn expectations(b: &mut String, m: &Manifest, checks: &[Check]) {
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    let _ = writeln!(
+        b,
+        "<h2 id=\"expectations\">Expectations</h2>\n<p>{} checks at the points their <code>where</code> selects: <b>{} passed, {failed} failed</b>. Also in <a href=\"expectations.json\">expectations.json</a> and <a href=\"junit.xml\">junit.xml</a>.</p>",
+        checks.len(),
+        checks.len() - failed
+    );
+    if checks.is_empty() {
+        return;
+    }
+    b.push_str("<div class=\"wide\"><table>\n<tr><th class=\"l\">check</th><th>point</th><th class=\"l\">parameters</th><th>value</th><th class=\"l\">result</th></tr>\n");
+    for c in checks {
+        let unit = Unit::of_metric(&c.metric, &m.currency);
+        let params: Vec<String> = c
+            .parameters
+            .iter()
+            .map(|(p, v)| format!("{} = {}", esc(p), esc(&Unit::Count.format(*v))))
+            .collect();
+        let _ = writeln!(
+            b,
+            "<tr class=\"{}\"><td class=\"l\"><code>{}</code></td><td>{}</td><td class=\"l small\">{}</td><td class=\"v\">{}</td><td class=\"l v\">{}</td></tr>",
+            if c.passed { "pass" } else { "fail" },
+            esc(&c.name),
+            c.point.map_or(String::new(), |p| p.to_string()),
+            params.join("<br>"),
+            esc(&unit.format(c.value)),
+            if c.passed { "pass" } else { "FAIL" }
+        );
+    }
+    b.push_str("</table></div>\n");
+}
+
+fn points(b: &mut String, m: &Manifest, results: &[PointResult]) {
+    let _ = writeln!(
+        b,
+        "<h2 id=\"points\">Points</h2>\n<p>The mean of each charted metric over {} replications, with the 95% confidence interval of the mean; every metric and percentile in <a href=\"points.csv\">points.csv</a>.</p>\n<div class=\"wide\"><table>",
+        m.replications
+    );
+    b.push_str("<tr><th>point</th>");
+    for p in &m.parameters {
+        let _ = write!(b, "<th><code>{}</code></th>", esc(p));
+    }
+    let shown: Vec<(usize, &String)> = m
+        .chart_metrics
+        .iter()
+        .filter_map(|c| m.metrics.iter().position(|n| n == c).map(|i| (i, c)))
+        .collect();
+    for (_, c) in &shown {
+        let _ = write!(b, "<th><code>{}</code> mean</th><th>95% CI</th>", esc(c));
+    }
+    b.push_str("</tr>\n");
+    for r in results {
+        let _ = write!(b, "<tr><td>{}</td>", r.point);
+        for v in &m.points[r.point] {
+            let _ = write!(b, "<td>{}</td>", esc(&Unit::Count.format(*v)));
+        }
+        for (i, c) in &shown {
+            let u = Unit::of_metric(c, &m.currency);
+            let s = r.stats[*i];
+            let _ = write!(
+                b,
+                "<td>{}</td><td>{} – {}</td>",
+                esc(&u.format(s[0])),
+                esc(&u.format(s[7])),
+                esc(&u.format(s[8]))
+            );
+        }
+        b.push_str("</tr>\n");
+    }
+    b.push_str("</table></div>\n");
+}
+
+/// `report.html` of a sweep.
+pub fn sweep_report(
+    m: &Manifest,
+    results: &[PointResult],
+    charts: &[Rendered],
+    checks: &[Check],
+) -> Vec<u8> {
+    let mut b = String::from(STYLE);
+    b.push_str(
+        "<p class=\"small\"><a href=\"../index.html\">← the output folder's index</a></p>\n",
+    );
+    head(&mut b, m, results.len());
+    figures(&mut b, m, charts);
+    sensitivity(&mut b, m, results);
+    expectations(&mut b, m, checks);
+    points(&mut b, m, results);
+    let file = shell_word(&format!("{}.toml", m.name));
+    let _ = writeln!(
+        b,
+        "<h2 id=\"reproduce\">Reproduce</h2>\n<p>From the folder of the sweep file (its <code>base</code>, <code>{}</code>, is relative to it), the same file gives byte-identical outputs, whatever the threads or shards:</p>\n\
+         <pre>regsim sweep {file} --out output</pre>\n<p>or across machines, shard by shard, then joined:</p>\n\
+         <pre>regsim sweep {file} --shard 1/4 --out shard-1   # … 2/4, 3/4, 4/4\nregsim merge shard-1 shard-2 shard-3 shard-4 --out output</pre>",
+        esc(&m.base)
+    );
+    page(&format!("regsim sweep: {}", m.name), &b)
+}
+
+/// Writes `out/index.html` listing the sweeps in `out` when it holds several, unless an
+/// `index.html` that a sweep did not write (a run's) is there.
+pub fn write_index(out: &Path) -> anyhow::Result<()> {
+    let index = out.join("index.html");
+    if index.exists() && !std::fs::read_to_string(&index).is_ok_and(|t| t.contains(INDEX_MARK)) {
+        return Ok(());
+    }
+    let mut sweeps: Vec<Manifest> = std::fs::read_dir(out)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("report.html").is_file())
+        .filter_map(|p| serde_json::from_slice(&std::fs::read(p.join("sweep.json")).ok()?).ok())
+        .collect();
+    if sweeps.len() < 2 {
+        return Ok(());
+    }
+    sweeps.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut b = format!("{INDEX_MARK}\n<h1>regsim sweeps</h1>\n<p class=\"meta\">{} sweeps in this folder</p>\n<table>\n<tr><th class=\"l\">sweep</th><th class=\"l\">base</th><th class=\"l\">design</th><th>points</th><th>replications</th><th>seed</th></tr>\n", sweeps.len());
+    for m in &sweeps {
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"l\"><a href=\"{n}/report.html\">{n}</a></td><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&m.base),
+            esc(&m.design),
+            m.points.len(),
+            m.replications,
+            m.seed,
+            n = esc(&m.name),
+        );
+    }
+    b.push_str("</table>\n");
+    atomic_write(&index, &page("regsim sweeps", &b))
+}

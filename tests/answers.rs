@@ -373,3 +373,75 @@ fn comparisons_across_currencies_convert_money_into_the_report_currency() {
         "{e}"
     );
 }
+
+#[test]
+fn breakdowns_by_entity_add_up_to_their_metric() {
+    let tmp = tempfile::tempdir().unwrap();
+    regsim()
+        .arg("run")
+        .args([
+            repo("scenarios/eu_combined.toml"),
+            repo("scenarios/texas.toml"),
+        ])
+        .args(["--replications", "20", "--no-charts", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    for (scenario, metric, entities) in [
+        (
+            "eu_combined",
+            "exposure.records_visible",
+            vec!["cn_engineering", "eu_trust_safety"],
+        ),
+        (
+            "eu_combined",
+            "cost.fines",
+            vec!["dsa_commission", "irish_dpc"],
+        ),
+        (
+            "eu_combined",
+            "regulatory.fines",
+            vec!["dsa_commission", "irish_dpc"],
+        ),
+        (
+            "texas",
+            "exposure.records_visible",
+            vec!["cn_engineering", "informal_channel", "usds"],
+        ),
+        (
+            "texas",
+            "cost.infrastructure",
+            vec!["oracle", "singapore", "virginia"],
+        ),
+    ] {
+        let reps = csv_rows(&tmp.path().join(scenario).join("replications.csv"));
+        let total = column(&reps, metric);
+        let parts: Vec<Vec<f64>> = entities
+            .iter()
+            .map(|e| column(&reps, &format!("{metric}.{e}")))
+            .collect();
+        for (r, t) in total.iter().enumerate() {
+            let sum: f64 = parts.iter().map(|p| p[r]).sum();
+            assert!(
+                (sum - t).abs() <= 1e-9 * t.abs().max(1.0),
+                "{scenario} {metric} rep {r}: {sum} vs {t}"
+            );
+        }
+    }
+    // The informal channel is where Texas's exposure comes from once China-based engineers
+    // are denied; the US staff read no restricted records.
+    let reps = csv_rows(&tmp.path().join("texas/replications.csv"));
+    assert!(column(&reps, "exposure.records_visible.usds")
+        .iter()
+        .all(|v| *v == 0.0));
+    assert!(column(&reps, "exposure.records_visible.informal_channel")
+        .iter()
+        .any(|v| *v > 0.0));
+    // One population: no per-population breakdown (it would repeat the metric).
+    let header = std::fs::read_to_string(tmp.path().join("texas/replications.csv")).unwrap();
+    assert!(!header
+        .lines()
+        .next()
+        .unwrap()
+        .contains("exposure.records_visible.us,"));
+}

@@ -18,6 +18,7 @@ use super::books::Books;
 use super::rng::{Base, DayStream};
 use super::sample;
 use super::sessions::{RecordClass, Route};
+use crate::metrics::breakdown::Breakdown;
 use crate::metrics::id;
 use crate::model::World;
 
@@ -90,17 +91,35 @@ impl Ledger {
 
     /// Books today's records of every route, rounded, in `books` and the windows. Routes are
     /// booked in route order, whatever order they were read in.
-    pub fn close_day(&mut self, routes: &[Route], day: usize, books: &mut Books) {
+    pub fn close_day(
+        &mut self,
+        routes: &[Route],
+        day: usize,
+        breakdown: &Breakdown,
+        books: &mut Books,
+    ) {
         self.touched.sort_unstable();
         for i in 0..self.touched.len() {
             let r = self.touched[i] as usize;
             let records = std::mem::take(&mut self.pending[r]).round();
             let route = routes[r];
             let pop = route.population as usize;
+            let (g, per) = (route.group as usize, |base: Option<usize>, i: usize| {
+                base.map(|b| b + i)
+            });
             let identifiable = match route.class {
                 RecordClass::NotExposure => continue,
                 RecordClass::Visible => {
                     books.add_now(id::RECORDS_VISIBLE, records);
+                    for k in [
+                        per(breakdown.visible_by_group, g),
+                        per(breakdown.visible_by_population, pop),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    {
+                        books.add_now(k, records);
+                    }
                     books.add_now(id::SCORE, records * route.weight_visible);
                     records
                 }
@@ -116,6 +135,15 @@ impl Ledger {
                         route.reid_probability,
                     ) as f64;
                     books.add_now(id::RECORDS_REIDENTIFIABLE, k);
+                    for m in [
+                        per(breakdown.reidentifiable_by_group, g),
+                        per(breakdown.reidentifiable_by_population, pop),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    {
+                        books.add_now(m, k);
+                    }
                     books.add_now(id::SCORE, k * route.weight_reid);
                     k
                 }

@@ -200,9 +200,9 @@ impl<'a> Sim<'a> {
             self.books.discount = growth.powf(-(day as f64) / DAYS_PER_YEAR);
             self.ledger.advance_window(day);
             if day == 0 {
-                for (s, site) in world.sites.iter().enumerate() {
+                for s in 0..world.sites.len() {
                     if self.switches.sites_online[s] {
-                        self.books.cost(id::COST_INFRASTRUCTURE, site.capex);
+                        self.site_capex(s);
                     }
                 }
                 self.recompute_routes();
@@ -216,6 +216,7 @@ impl<'a> Sim<'a> {
                 day,
                 &mut self.ws.storage,
                 &self.switches,
+                self.layout.breakdown.infrastructure_by_site,
                 &mut self.books,
             );
             self.control_fees();
@@ -234,8 +235,12 @@ impl<'a> Sim<'a> {
             if !self.run_events_before((day + 1) as f64, stop) {
                 return false;
             }
-            self.ledger
-                .close_day(&self.sessions.routes, day, &mut self.books);
+            self.ledger.close_day(
+                &self.sessions.routes,
+                day,
+                &self.layout.breakdown,
+                &mut self.books,
+            );
             if cal.month_last_day[self.books.month] as usize == day {
                 self.ledger
                     .month_end(world, day, &self.regime.active_share, &mut self.books);
@@ -259,8 +264,21 @@ impl<'a> Sim<'a> {
                 } else {
                     id::COST_COMPLIANCE
                 };
-                self.books.cost(metric, control.annual_cost / DAYS_PER_YEAR);
+                let fee = control.annual_cost / DAYS_PER_YEAR;
+                self.books.cost(metric, fee);
+                if let Some(k) = self.layout.breakdown.cost_by_control {
+                    self.books.add_now(k + c, fee);
+                }
             }
+        }
+    }
+
+    /// Site `s` goes live: its capex, in infrastructure and in the site's own breakdown.
+    fn site_capex(&mut self, s: usize) {
+        let capex = self.world.sites[s].capex;
+        self.books.cost(id::COST_INFRASTRUCTURE, capex);
+        if let Some(k) = self.layout.breakdown.infrastructure_by_site {
+            self.books.add_now(k + s, capex);
         }
     }
 
@@ -364,8 +382,7 @@ impl<'a> Sim<'a> {
             Action::SiteOnline(s) => {
                 if !self.switches.sites_online[s] {
                     self.switches.sites_online[s] = true;
-                    self.books
-                        .cost(id::COST_INFRASTRUCTURE, world.sites[s].capex);
+                    self.site_capex(s);
                 }
             }
             Action::ControlOn(c) => self.switches.controls_on[c] = true,

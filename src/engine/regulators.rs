@@ -30,6 +30,9 @@ pub(super) struct Regulators {
     /// Metric index of `first_fine` per regulator, and of `first_day` per (regulator, state).
     first_fine_metric: Vec<usize>,
     milestone_metric: Vec<Vec<Option<usize>>>,
+    /// First metric of the per-regulator fines breakdowns (amount, count), if any.
+    fines_by_regulator: Option<usize>,
+    fine_count_by_regulator: Option<usize>,
 }
 
 impl Regulators {
@@ -64,6 +67,8 @@ impl Regulators {
                 .collect(),
             first_fine_metric: layout.regulator_offsets.clone(),
             milestone_metric,
+            fines_by_regulator: layout.breakdown.fines_by_regulator,
+            fine_count_by_regulator: layout.breakdown.fine_count_by_regulator,
         }
     }
 
@@ -97,10 +102,11 @@ impl Regulators {
             let s = self.state[r];
             let penalty = reg.states[s].penalty_share_of_daily_turnover;
             if penalty > 0.0 {
-                books.cost(
-                    id::COST_FINES,
-                    penalty * world.turnover_by_day[day] / DAYS_PER_YEAR,
-                );
+                let amount = penalty * world.turnover_by_day[day] / DAYS_PER_YEAR;
+                books.cost(id::COST_FINES, amount);
+                if let Some(k) = self.fines_by_regulator {
+                    books.add_now(k + r, amount);
+                }
             }
             if (day as u32) < reg.history_until_day || reg.transitions[s].is_empty() {
                 continue;
@@ -164,6 +170,12 @@ impl Regulators {
         if let Some(amount) = pinned.or(drawn) {
             books.add_now(id::FINES, 1.0);
             books.cost(id::COST_FINES, amount);
+            if let Some(k) = self.fines_by_regulator {
+                books.add_now(k + r, amount);
+            }
+            if let Some(k) = self.fine_count_by_regulator {
+                books.add_now(k + r, 1.0);
+            }
             let k = self.first_fine_metric[r];
             if books.per_rep[k] == 0.0 {
                 books.per_rep[k] = amount;

@@ -153,6 +153,7 @@ impl Estate {
         day: usize,
         storage: &mut Storage,
         switches: &Switches,
+        by_site: Option<usize>,
         books: &mut Books,
     ) {
         storage.grow(world, day);
@@ -198,7 +199,11 @@ impl Estate {
         }
         for (s, site) in world.sites.iter().enumerate() {
             if switches.sites_online[s] {
-                books.cost(id::COST_INFRASTRUCTURE, site.opex_per_year / DAYS_PER_YEAR);
+                let opex = site.opex_per_year / DAYS_PER_YEAR;
+                books.cost(id::COST_INFRASTRUCTURE, opex);
+                if let Some(k) = by_site {
+                    books.add_now(k + s, opex);
+                }
             }
         }
     }

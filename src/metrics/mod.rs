@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod annual;
 pub mod branches;
+pub mod breakdown;
 pub mod inputs;
 pub mod paired;
 
@@ -114,6 +115,8 @@ pub struct Layout {
     pub regulator_offsets: Vec<usize>,
     /// The quantities drawn once per replication.
     pub inputs: inputs::Inputs,
+    /// Where the per-entity metrics start.
+    pub breakdown: breakdown::Breakdown,
 }
 
 impl Layout {
@@ -134,12 +137,14 @@ impl Layout {
                 kinds.push(Kind::PerReplication);
             }
         }
+        let breakdown = breakdown::Breakdown::add(world, &mut names, &mut kinds);
         Layout {
             names,
             kinds,
             months: world.calendar.months(),
             regulator_offsets,
             inputs: inputs::Inputs::of(world),
+            breakdown,
         }
     }
 

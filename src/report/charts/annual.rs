@@ -9,7 +9,7 @@ use super::axis::Ticks;
 use super::draw::{font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::annual::{annual, YearStats};
-use crate::metrics::{Kind, RepResult};
+use crate::metrics::{RepResult, COST_COMPONENTS};
 use crate::model::World;
 use crate::report::format::Unit;
 
@@ -54,10 +54,7 @@ impl AnnualCostChart {
         let mut legend = Vec::new();
         let mut stacks = Vec::new();
         for (k, name) in layout.names.iter().enumerate() {
-            let component = name.starts_with("cost.")
-                && name != "cost.total"
-                && name != "cost.total_npv"
-                && layout.kinds[k] == Kind::Sum;
+            let component = COST_COMPONENTS.contains(&k);
             let means: Vec<f64> = of(k).iter().map(|r| r.mean).collect();
             if !component || means.iter().all(|v| *v == 0.0) {
                 continue;

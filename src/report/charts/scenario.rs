@@ -11,7 +11,8 @@ use super::loss::{Curve, LossChart};
 use super::time::{event_days, Layer, TimeChart};
 use super::timeline::TimelineChart;
 use crate::metrics::aggregate::{quantile_sorted, MonthStats, Summary};
-use crate::metrics::{Kind, RepResult};
+use crate::metrics::RepResult;
+use crate::metrics::COST_COMPONENTS;
 use crate::model::World;
 use crate::report::format::{money, Unit};
 
@@ -239,10 +240,8 @@ impl Inputs<'_> {
         let mut zero = Vec::new();
         let mut color_i = 0;
         for (k, name) in layout.names.iter().enumerate() {
-            let is_component = name.starts_with("cost.")
-                && name != "cost.total"
-                && name != "cost.total_npv"
-                && layout.kinds[k] == Kind::Sum;
+            // The seven components of cost.total (not their per-entity breakdowns).
+            let is_component = COST_COMPONENTS.contains(&k);
             if !is_component {
                 continue;
             }

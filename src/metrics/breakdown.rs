@@ -1,0 +1,67 @@
+//! Breakdowns: metrics per entity, named `<metric>.<entity>`, where a scenario has more than one
+//! entity of a kind — exposure per staff group and per population, fines per regulator,
+//! infrastructure cost per site, running cost per control. They are amounts ([`Kind::Sum`]) and
+//! add up to their metric; `cost.total` is never their sum (it adds the seven components only).
+
+use super::Kind;
+use crate::model::World;
+
+/// The first metric index of each breakdown (entities in the world's order), `None` where the
+/// scenario has at most one entity of that kind.
+#[derive(Debug, Clone, Default)]
+pub struct Breakdown {
+    pub visible_by_group: Option<usize>,
+    pub reidentifiable_by_group: Option<usize>,
+    pub visible_by_population: Option<usize>,
+    pub reidentifiable_by_population: Option<usize>,
+    pub fines_by_regulator: Option<usize>,
+    pub fine_count_by_regulator: Option<usize>,
+    pub infrastructure_by_site: Option<usize>,
+    /// Running cost of each control (monitors' fees and other controls' costs).
+    pub cost_by_control: Option<usize>,
+}
+
+impl Breakdown {
+    /// Appends the breakdown metrics to `names`/`kinds`.
+    pub fn add(world: &World, names: &mut Vec<String>, kinds: &mut Vec<Kind>) -> Breakdown {
+        let mut add = |metric: &str, entities: Vec<&str>| -> Option<usize> {
+            if entities.len() < 2 {
+                return None;
+            }
+            let first = names.len();
+            for e in entities {
+                let mut name = format!("{metric}.{e}");
+                if names.contains(&name) {
+                    name = format!("{metric}.by_entity.{e}");
+                }
+                names.push(name);
+                kinds.push(Kind::Sum);
+            }
+            Some(first)
+        };
+        let groups: Vec<&str> = world.staff.iter().map(|g| g.name.as_str()).collect();
+        let pops: Vec<&str> = world.populations.iter().map(|p| p.name.as_str()).collect();
+        let regs: Vec<&str> = world.regulators.iter().map(|r| r.name.as_str()).collect();
+        let sites: Vec<&str> = world.sites.iter().map(|s| s.name.as_str()).collect();
+        let controls: Vec<&str> = world.controls.iter().map(|c| c.name.as_str()).collect();
+        let costly_controls = world
+            .controls
+            .iter()
+            .filter(|c| c.annual_cost > 0.0)
+            .count();
+        Breakdown {
+            visible_by_group: add("exposure.records_visible", groups.clone()),
+            reidentifiable_by_group: add("exposure.records_reidentifiable", groups),
+            visible_by_population: add("exposure.records_visible", pops.clone()),
+            reidentifiable_by_population: add("exposure.records_reidentifiable", pops),
+            fines_by_regulator: add("cost.fines", regs.clone()),
+            fine_count_by_regulator: add("regulatory.fines", regs),
+            infrastructure_by_site: add("cost.infrastructure", sites),
+            cost_by_control: if costly_controls >= 2 {
+                add("cost.control", controls)
+            } else {
+                None
+            },
+        }
+    }
+}

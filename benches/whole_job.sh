@@ -28,8 +28,9 @@ wall() { # prints the wall seconds of "$@"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 t1=$(wall "$bin" run "$root/scenarios/" --threads 1 --out "$tmp/t1")
 t2=$(wall "$bin" run "$root/scenarios/" --threads 2 --out "$tmp/t2")
-printf 'run scenarios/ (8 scenarios x 1000 replications, charts): 1 thread %.1f s, 2 threads %.1f s, speed-up %.2fx\n' \
-    "$t1" "$t2" "$(echo "$t1 / $t2" | bc -l)"
+n=$(find "$root/scenarios" -maxdepth 1 -name '*.toml' | wc -l)
+printf 'run scenarios/ (%d scenarios x 1000 replications, charts): 1 thread %.1f s, 2 threads %.1f s, speed-up %.2fx\n' \
+    "$n" "$t1" "$t2" "$(echo "$t1 / $t2" | bc -l)"
 if ! diff -r "$tmp/t1" "$tmp/t2" >/dev/null; then
     echo "outputs differ between 1 and 2 threads" >&2
     exit 1

@@ -429,3 +429,30 @@ fn sweep_reports_show_every_chart_and_check_in_headless_chromium() {
     let index = std::fs::read_to_string(tmp.path().join("index.html")).unwrap();
     assert!(index.contains("sobol_two/report.html") && index.contains("grid_one/report.html"));
 }
+
+#[test]
+fn the_diff_report_loads_its_forest_chart_without_console_errors() {
+    if !chromium_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    Command::cargo_bin("regsim")
+        .unwrap()
+        .arg("diff")
+        .args([
+            repo("scenarios/eu_status_quo.toml"),
+            repo("scenarios/clover.toml"),
+        ])
+        .args(["--replications", "8", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let dir = tmp.path().join("diff_clover_vs_eu_status_quo");
+    for ext in ["svg", "png"] {
+        assert!(dir.join(format!("diff_forest.{ext}")).is_file());
+    }
+    let seen = open_in_chromium(&dir.join("report.html"));
+    assert_eq!(seen.images, Some(1));
+    assert_eq!(seen.broken.as_deref(), Some(""));
+    assert!(seen.console.is_empty(), "console: {:?}", seen.console);
+}

@@ -22,7 +22,9 @@
 //! | `regsim discover`: PRIM scenario discovery over a sweep's or run's rows | [`discover`] |
 //!
 //! Same scenario and seed give byte-identical outputs whatever the thread count: replication r
-//! always uses the random stream of (seed, r) and results are aggregated in replication order.
+//! of every block draws from the stream of (seed, r, block kind, block name) ([`engine::rng`]),
+//! so scenarios that share a block draw the same numbers for it, and results are aggregated in
+//! replication order.
 
 pub mod diff;
 pub mod discover;

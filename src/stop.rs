@@ -1,7 +1,7 @@
 //! Stopping early: SIGINT, SIGTERM and `--timeout` all raise one [`Stop`] flag.
 //!
-//! The engine looks at the flag once per simulated day, so a replication ends within one day's
-//! work of the request; `regsim run` and `regsim sweep` then return [`crate::error::Error`]
+//! The engine looks at the flag once per simulated day and every 4,096 events, so a replication
+//! ends within bounded work of the request (a day's bulk draws are bounded by `--max-events`); `regsim run` and `regsim sweep` then return [`crate::error::Error`]
 //! `Stopped`, having persisted only what was complete (whole scenario folders, whole sweep
 //! points). A second SIGINT or SIGTERM while the first is being handled ends the process at once
 //! with exit code 1; files are still whole, because every file is written under a temporary name

@@ -1,7 +1,7 @@
 //! regsim's Sobol' design and estimators on the Ishigami function (a = 7, b = 0.1), for
 //! `benches/salib/compare.py`: prints `n,seed,S1_1,S1_2,S1_3,ST_1,ST_2,ST_3` for every N and
 //! seed given, with the points of a `sobol` sweep of that seed (the same Saltelli layout and
-//! scramble) and the same Jansen estimators as `sensitivity.csv`.
+//! scramble) and the same estimators as `sensitivity.csv` (S1: Saltelli 2010, ST: Jansen).
 //!
 //! Usage: cargo run --release --example ishigami -- N[,N...] SEED[,SEED...]
 

@@ -4,10 +4,11 @@
 //! parameter with [`Axis::at`] (linear or log between `min` and `max`, or an index into `values`).
 //! The draws use their own Xoshiro256++ stream seeded from the sweep seed, so the points — and
 //! their order, which is their index — depend only on the sweep file. The Saltelli matrices A
-//! and B come from a low-discrepancy Sobol' sequence of 2k dimensions (Joe–Kuo direction
-//! numbers, hash-based Owen scrambling and shuffling by Burley, from the `sobol_burley` crate),
-//! scrambled with a seed derived from the sweep seed: row j's A is the first k coordinates of
-//! the sequence's point j and B the last k, as in SALib. Its indices converge markedly faster
+//! and B come from a low-discrepancy Sobol' sequence of 2k dimensions built as SciPy's
+//! `qmc.Sobol(scramble=True)`, which SALib samples from (Joe–Kuo direction numbers, a random
+//! linear matrix scramble and digital shift per dimension, 53-bit f64 coordinates), scrambled
+//! from a stream derived from the sweep seed: row j's A is the first k coordinates of the
+//! sequence's point j and B the last k, as in SALib. Its indices converge markedly faster
 //! than with pseudo-random A and B (see `benches/salib/`); a power of two for `samples` keeps
 //! the sequence's balance best.
 //!
@@ -171,24 +172,117 @@ pub fn plan(design: Design, axes: &[Axis], seed: u64) -> Plan {
     }
 }
 
-/// Most rows of a `sobol` design: the length of `sobol_burley`'s sequence.
+/// Most rows of a `sobol` design: 2^16 points of the sequence.
 pub const MAX_SOBOL_SAMPLES: usize = 1 << 16;
+/// Dimensions of the Sobol' sequence: the first 256 of Joe and Kuo's direction numbers.
+pub const SOBOL_DIMENSIONS: usize = 256;
 /// Most parameters of a `sobol` design: A and B take 2k of the sequence's 256 dimensions.
-pub const MAX_SOBOL_PARAMETERS: usize = sobol_burley::NUM_DIMENSIONS as usize / 2;
+pub const MAX_SOBOL_PARAMETERS: usize = SOBOL_DIMENSIONS / 2;
 
-/// The scramble seed of a `sobol` design, from the sweep seed.
-pub fn sobol_seed(seed: u64) -> u32 {
-    let x = (seed ^ 0x5357_4545_5044_4553).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    ((x >> 32) ^ x) as u32
+/// Joe and Kuo's direction numbers (`d s a m_1 ... m_s` per line, dimensions 2 to 256): the
+/// first 256 dimensions of `new-joe-kuo-6.21201` from <https://web.maths.unsw.edu.au/~fkuo/sobol/>
+/// (S. Joe and F. Y. Kuo, SIAM J. Sci. Comput. 30, 2635–2654, 2008), copied from the
+/// `sobol_burley` 0.5.0 crate's `direction_numbers/new-joe-kuo-6.256.txt`; BSD licence in
+/// `new-joe-kuo-6.LICENSE.txt`. The same numbers as SciPy's `qmc.Sobol`.
+const JOE_KUO: &str = include_str!("new-joe-kuo-6.256.txt");
+
+/// Bits of each coordinate: f64 has a 53-bit significand, so `x / 2^53` is exact.
+const SOBOL_BITS: u32 = 53;
+/// Generator-matrix columns: enough for [`MAX_SOBOL_SAMPLES`] points.
+const SOBOL_COLUMNS: usize = 16;
+
+/// The direction vectors of dimension 0..`dims` (column c of the generator matrix, top bit =
+/// first binary digit), unscrambled.
+fn direction_vectors(dims: usize) -> Vec<[u64; SOBOL_COLUMNS]> {
+    let mut out = Vec::with_capacity(dims);
+    let mut first = [0u64; SOBOL_COLUMNS];
+    for (c, v) in first.iter_mut().enumerate() {
+        *v = 1 << (SOBOL_BITS - 1 - c as u32);
+    }
+    out.push(first);
+    for line in JOE_KUO.lines().skip(1).take(dims.saturating_sub(1)) {
+        let f: Vec<u64> = line
+            .split_whitespace()
+            .map(|t| t.parse().expect("Joe–Kuo table"))
+            .collect();
+        let (s, a, m) = (f[1] as usize, f[2], &f[3..]);
+        let mut v = [0u64; SOBOL_COLUMNS];
+        for c in 0..SOBOL_COLUMNS {
+            v[c] = if c < s {
+                m[c] << (SOBOL_BITS - 1 - c as u32)
+            } else {
+                let mut x = v[c - s] ^ (v[c - s] >> s);
+                for k in 1..s {
+                    if (a >> (s - 1 - k)) & 1 == 1 {
+                        x ^= v[c - k];
+                    }
+                }
+                x
+            };
+        }
+        out.push(v);
+    }
+    out
+}
+
+/// The scramble stream of a `sobol` design, from the sweep seed.
+pub fn sobol_seed(seed: u64) -> u64 {
+    (seed ^ 0x5357_4545_5044_4553).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x534F_424F_4C00_0001
+}
+
+/// The first `n` points of a `dims`-dimensional Sobol' sequence with SciPy's scramble
+/// (`qmc.Sobol(scramble=True)`): each dimension's generator matrix is multiplied by a random
+/// lower-triangular binary matrix with a unit diagonal (Matoušek's linear matrix scramble,
+/// each digit XORed with a random combination of the digits above it), then every point is
+/// XORed with a random digital shift; points in Gray-code order, as SciPy. The matrices and
+/// shifts come from a Xoshiro256++ stream seeded with `seed`.
+pub fn sobol_points(n: usize, dims: usize, seed: u64) -> Vec<Vec<f64>> {
+    assert!(n <= MAX_SOBOL_SAMPLES && dims <= SOBOL_DIMENSIONS);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let bits = SOBOL_BITS;
+    let mask = (1u64 << bits) - 1;
+    let mut shift = vec![0u64; dims];
+    let mut columns = direction_vectors(dims);
+    for (d, v) in columns.iter_mut().enumerate() {
+        shift[d] = rng.random::<u64>() & mask;
+        // Row r (digit r, from the top) of the lower-triangular matrix: digits 0..r, with r set.
+        let rows: Vec<u64> = (0..bits)
+            .map(|r| {
+                let top = bits - 1 - r; // bit position of digit r
+                let above = !((1u64 << (top + 1)) - 1) & mask; // digits 0..r
+                (rng.random::<u64>() & above) | (1 << top)
+            })
+            .collect();
+        for c in v.iter_mut() {
+            let x = *c;
+            *c = rows.iter().enumerate().fold(0, |acc, (r, row)| {
+                acc | (u64::from((row & x).count_ones() & 1) << (bits - 1 - r as u32))
+            });
+        }
+    }
+    let scale = 1.0 / (1u64 << bits) as f64;
+    let mut x = shift;
+    let mut out = Vec::with_capacity(n);
+    for j in 0..n {
+        if j > 0 {
+            let c = j.trailing_zeros() as usize;
+            for (xd, v) in x.iter_mut().zip(&columns) {
+                *xd ^= v[c];
+            }
+        }
+        out.push(x.iter().map(|&xd| xd as f64 * scale).collect());
+    }
+    out
 }
 
 /// Saltelli's sample in the unit cube: per row j, A_j (coordinates 0..k of the scrambled Sobol'
 /// point j), B_j (coordinates k..2k), and A_j with column i from B_j (i = 0..k). `n` at most
 /// [`MAX_SOBOL_SAMPLES`], `k` at most [`MAX_SOBOL_PARAMETERS`].
-pub fn saltelli(n: usize, k: usize, seed: u32) -> Vec<Vec<f64>> {
+pub fn saltelli(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
     assert!(n <= MAX_SOBOL_SAMPLES && k <= MAX_SOBOL_PARAMETERS);
     let mut out = Vec::with_capacity(n * (k + 2));
-    let u = |j: usize, d: usize| f64::from(sobol_burley::sample(j as u32, d as u32, seed));
+    let seq = sobol_points(n, 2 * k, seed);
+    let u = |j: usize, d: usize| seq[j][d];
     for j in 0..n {
         let a: Vec<f64> = (0..k).map(|i| u(j, i)).collect();
         let b: Vec<f64> = (0..k).map(|i| u(j, k + i)).collect();
@@ -302,6 +396,27 @@ mod tests {
                 assert!((d.abs() - 4.0 / 6.0).abs() < 1e-12);
             }
         }
+    }
+
+    #[test]
+    fn the_scrambled_sequence_is_a_net() {
+        // Linear scrambles and digital shifts keep the (t, m, s)-net property: 256 points put
+        // one coordinate in each 1/256 stratum in every dimension, and dimensions 0 and 1
+        // (t = 0) put one point in each 1/16 × 1/16 box.
+        let n = 256;
+        let pts = sobol_points(n, 256, 7);
+        for d in 0..256 {
+            let mut strata: Vec<usize> = pts.iter().map(|p| (p[d] * n as f64) as usize).collect();
+            strata.sort();
+            assert_eq!(strata, (0..n).collect::<Vec<_>>(), "dimension {d}");
+        }
+        let mut boxes: Vec<usize> = pts
+            .iter()
+            .map(|p| (p[0] * 16.0) as usize * 16 + (p[1] * 16.0) as usize)
+            .collect();
+        boxes.sort();
+        assert_eq!(boxes, (0..n).collect::<Vec<_>>());
+        assert_ne!(sobol_points(4, 2, 1), sobol_points(4, 2, 2));
     }
 
     #[test]

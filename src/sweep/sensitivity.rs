@@ -5,9 +5,10 @@
 //!   the unit cube; its elementary effect is (y(after) − y(before)) / Δ. Per factor, μ is the
 //!   mean effect, μ* the mean absolute effect (the screening measure of Campolongo et al. 2007)
 //!   and σ their standard deviation (interactions and non-linearity).
-//! - **Sobol** (Saltelli's scheme, Jansen's estimators): with f_A, f_B and f_ABi the outputs at
-//!   A, B and A-with-column-i-from-B, and V the variance of all f_A and f_B,
-//!   S1_i = 1 − mean((f_B − f_ABi)²) / (2V) and ST_i = mean((f_A − f_ABi)²) / (2V).
+//! - **Sobol** (Saltelli's scheme, SALib's estimators): with f_A, f_B and f_ABi the outputs at
+//!   A, B and A-with-column-i-from-B, centred on the mean of all outputs, and V the variance of
+//!   all f_A and f_B (divided by 2N, as NumPy's `var`), S1_i = mean(f_B·(f_ABi − f_A)) / V
+//!   (Saltelli et al. 2010) and ST_i = mean((f_A − f_ABi)²) / (2V) (Jansen 1999).
 //!
 //! 95% intervals are bootstrap percentile intervals: rows (Sobol) or trajectories (Morris) are
 //! resampled with replacement from a fixed-seed stream, so the same outputs give the same
@@ -151,7 +152,15 @@ pub fn morris(
 /// `n` rows (stride k + 2: A, B, AB_0 ... AB_{k-1}).
 pub fn sobol(y: &[f64], n: usize, k: usize, resamples: usize, seed: u64) -> Vec<SobolIndex> {
     let stride = k + 2;
-    let at = |j: usize, c: usize| y[j * stride + c];
+    // Outputs centred on their grand mean, as SALib does before estimating: Saltelli 2010's
+    // first-order estimator is not shift-invariant, and centring lowers its variance.
+    let used = &y[..(n * stride).min(y.len())];
+    let centre = if used.is_empty() {
+        0.0
+    } else {
+        used.iter().sum::<f64>() / used.len() as f64
+    };
+    let at = |j: usize, c: usize| y[j * stride + c] - centre;
     // Per factor (S1, ST), both 0 when the output has no variance.
     let stats = |rows: &[usize]| -> Vec<(f64, f64)> {
         let m = rows.len() as f64;
@@ -166,9 +175,9 @@ pub fn sobol(y: &[f64], n: usize, k: usize, resamples: usize, seed: u64) -> Vec<
                 if var <= 0.0 || !var.is_finite() {
                     return (0.0, 0.0);
                 }
-                let d_b = rows
+                let s1 = rows
                     .iter()
-                    .map(|&j| (at(j, 1) - at(j, 2 + i)).powi(2))
+                    .map(|&j| at(j, 1) * (at(j, 2 + i) - at(j, 0)))
                     .sum::<f64>()
                     / m;
                 let d_a = rows
@@ -176,7 +185,7 @@ pub fn sobol(y: &[f64], n: usize, k: usize, resamples: usize, seed: u64) -> Vec<
                     .map(|&j| (at(j, 0) - at(j, 2 + i)).powi(2))
                     .sum::<f64>()
                     / m;
-                (1.0 - d_b / (2.0 * var), d_a / (2.0 * var))
+                (s1 / var, d_a / (2.0 * var))
             })
             .collect()
     };
@@ -296,22 +305,21 @@ mod tests {
             out
         };
         let n = 1024;
-        let seeds = 1..=8u32;
+        let seeds = 1..=8u64;
         let quasi: Vec<f64> = seeds
             .clone()
             .map(|s| ishigami_error(&saltelli(n, 3, s), n))
             .collect();
-        let random: Vec<f64> = seeds
-            .map(|s| ishigami_error(&pseudo(n, s.into()), n))
-            .collect();
+        let random: Vec<f64> = seeds.map(|s| ishigami_error(&pseudo(n, s), n)).collect();
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-        // Measured: mean absolute error 0.0051 (0.0018–0.0070) with the sequence, 0.026
-        // (0.013–0.042) with pseudo-random draws, none of which meets the 0.01 bound.
+        // Measured: mean absolute error 0.0058 (0.0019–0.0144) with the sequence (SciPy-style
+        // scramble, Saltelli 2010's S1); the pseudo-random draws' mean is over 3× that.
         assert!(
             mean(&quasi) * 3.0 < mean(&random),
             "{quasi:?} vs {random:?}"
         );
-        assert!(quasi.iter().all(|e| *e < 0.01), "{quasi:?}");
+        assert!(mean(&quasi) < 0.008, "{quasi:?}");
+        assert!(quasi.iter().all(|e| *e < 0.02), "{quasi:?}");
     }
 
     #[test]

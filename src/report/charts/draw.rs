@@ -39,9 +39,11 @@ pub mod palette {
     pub const BLUE: RGBColor = RGBColor(0, 114, 178);
     pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
     pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
-    /// Series colours in order of use (yellow last: it is faint on white).
-    pub const SERIES: [RGBColor; 8] = [
-        BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY_BLUE, BLACK, YELLOW,
+    /// A ninth series colour beyond Okabe & Ito's eight: the mid grey their extended palette uses.
+    pub const GREY: RGBColor = RGBColor(153, 153, 153);
+    /// Series colours in order of use (yellow late: it is faint on white; grey for a ninth).
+    pub const SERIES: [RGBColor; 9] = [
+        BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY_BLUE, BLACK, YELLOW, GREY,
     ];
     /// The i-th series colour, cycling.
     pub fn series(i: usize) -> RGBColor {

@@ -32,48 +32,19 @@ enum Command {
         /// Scenario files or folders of them (a folder's *.toml, not recursing).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Replications per scenario (default: the scenario's `replications`, else 1000).
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Override every scenario's seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: one per core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Output folder.
-        #[arg(long, default_value = "output")]
-        out: PathBuf,
-        /// Skip the charts (report.html and index.html are still written, without images).
-        #[arg(long)]
-        no_charts: bool,
         #[command(flatten)]
-        guard: Guard,
+        run: RunArgs,
     },
     /// Run two scenarios on the same random streams and write their paired differences:
-    /// diff.csv, a forest chart and report.html in DIR/diff_<changed>_vs_<base>/.
+    /// diff.csv, a forest chart and report.html in DIR/diff_<changed>_vs_<base>/. Both run with
+    /// --seed and --replications, else with the base's.
     Diff {
         /// The scenario compared against.
         base: PathBuf,
         /// The scenario whose change is measured.
         changed: PathBuf,
-        /// Replications of each (default: the base's `replications`, else 1000).
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Seed of both (default: the base's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: one per core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Output folder.
-        #[arg(long, default_value = "output")]
-        out: PathBuf,
-        /// Skip the chart (report.html is still written, without it).
-        #[arg(long)]
-        no_charts: bool,
         #[command(flatten)]
-        guard: Guard,
+        run: RunArgs,
     },
     /// Parse and check scenarios (and sweep files, which have `base` and `design`); run nothing.
     /// Problems print as file:line:col: message.
@@ -140,6 +111,43 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// How scenarios run: shared by `run` and `diff`.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Replications per scenario (default: the scenario's `replications`, else 1000).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Override every scenario's seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Skip the charts (the HTML pages are still written, without images).
+    #[arg(long)]
+    no_charts: bool,
+    #[command(flatten)]
+    guard: Guard,
+}
+
+impl RunArgs {
+    /// The library's options, with the signal handlers installed.
+    fn options(self) -> Result<RunOptions, Error> {
+        Ok(RunOptions {
+            replications: self.replications,
+            seed: self.seed,
+            threads: self.threads,
+            out: self.out,
+            no_charts: self.no_charts,
+            max_events: self.guard.max_events,
+            stop: Stop::from_signals(self.guard.timeout)?,
+        })
+    }
 }
 
 /// Limits on a run's size and duration.
@@ -214,24 +222,8 @@ fn expectations_verdict(failed: String) -> Result<(), Error> {
 
 fn dispatch(command: Command) -> Result<(), Error> {
     match command {
-        Command::Run {
-            paths,
-            replications,
-            seed,
-            threads,
-            out: dir,
-            no_charts,
-            guard,
-        } => {
-            let opts = RunOptions {
-                replications,
-                seed,
-                threads,
-                out: dir,
-                no_charts,
-                max_events: guard.max_events,
-                stop: Stop::from_signals(guard.timeout)?,
-            };
+        Command::Run { paths, run } => {
+            let opts = run.options()?;
             let mut failed = String::new();
             for r in run::run(&paths, &opts)? {
                 out(&format!(
@@ -245,25 +237,8 @@ fn dispatch(command: Command) -> Result<(), Error> {
             }
             expectations_verdict(failed)
         }
-        Command::Diff {
-            base,
-            changed,
-            replications,
-            seed,
-            threads,
-            out: dir,
-            no_charts,
-            guard,
-        } => {
-            let opts = RunOptions {
-                replications,
-                seed,
-                threads,
-                out: dir,
-                no_charts,
-                max_events: guard.max_events,
-                stop: Stop::from_signals(guard.timeout)?,
-            };
+        Command::Diff { base, changed, run } => {
+            let opts = run.options()?;
             let written = regsim::diff::diff(&base, &changed, &opts)?;
             out(&format!("{}\n", written.display()))
         }

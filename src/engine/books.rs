@@ -59,6 +59,15 @@ impl<'a> Books<'a> {
         self.add(self.month, metric, v);
     }
 
+    /// Adds `v` this month to entity `i` of a breakdown starting at metric `first`, if the
+    /// scenario has that breakdown.
+    #[inline]
+    pub fn add_entity(&mut self, first: Option<usize>, i: usize, v: f64) {
+        if let Some(k) = first {
+            self.add_now(k + i, v);
+        }
+    }
+
     /// Sets a level metric in `month`.
     #[inline]
     pub fn set(&mut self, month: usize, metric: usize, v: f64) {

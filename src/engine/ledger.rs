@@ -104,22 +104,13 @@ impl Ledger {
             let records = std::mem::take(&mut self.pending[r]).round();
             let route = routes[r];
             let pop = route.population as usize;
-            let (g, per) = (route.group as usize, |base: Option<usize>, i: usize| {
-                base.map(|b| b + i)
-            });
+            let g = route.group as usize;
             let identifiable = match route.class {
                 RecordClass::NotExposure => continue,
                 RecordClass::Visible => {
                     books.add_now(id::RECORDS_VISIBLE, records);
-                    for k in [
-                        per(breakdown.visible_by_group, g),
-                        per(breakdown.visible_by_population, pop),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    {
-                        books.add_now(k, records);
-                    }
+                    books.add_entity(breakdown.visible_by_group, g, records);
+                    books.add_entity(breakdown.visible_by_population, pop, records);
                     books.add_now(id::SCORE, records * route.weight_visible);
                     records
                 }
@@ -135,15 +126,8 @@ impl Ledger {
                         route.reid_probability,
                     ) as f64;
                     books.add_now(id::RECORDS_REIDENTIFIABLE, k);
-                    for m in [
-                        per(breakdown.reidentifiable_by_group, g),
-                        per(breakdown.reidentifiable_by_population, pop),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    {
-                        books.add_now(m, k);
-                    }
+                    books.add_entity(breakdown.reidentifiable_by_group, g, k);
+                    books.add_entity(breakdown.reidentifiable_by_population, pop, k);
                     books.add_now(id::SCORE, k * route.weight_reid);
                     k
                 }

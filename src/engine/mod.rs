@@ -266,9 +266,8 @@ impl<'a> Sim<'a> {
                 };
                 let fee = control.annual_cost / DAYS_PER_YEAR;
                 self.books.cost(metric, fee);
-                if let Some(k) = self.layout.breakdown.cost_by_control {
-                    self.books.add_now(k + c, fee);
-                }
+                self.books
+                    .add_entity(self.layout.breakdown.cost_by_control, c, fee);
             }
         }
     }
@@ -277,9 +276,8 @@ impl<'a> Sim<'a> {
     fn site_capex(&mut self, s: usize) {
         let capex = self.world.sites[s].capex;
         self.books.cost(id::COST_INFRASTRUCTURE, capex);
-        if let Some(k) = self.layout.breakdown.infrastructure_by_site {
-            self.books.add_now(k + s, capex);
-        }
+        self.books
+            .add_entity(self.layout.breakdown.infrastructure_by_site, s, capex);
     }
 
     /// The day's sessions: aggregated groups at once, event-mode groups' first arrivals.

@@ -104,9 +104,7 @@ impl Regulators {
             if penalty > 0.0 {
                 let amount = penalty * world.turnover_by_day[day] / DAYS_PER_YEAR;
                 books.cost(id::COST_FINES, amount);
-                if let Some(k) = self.fines_by_regulator {
-                    books.add_now(k + r, amount);
-                }
+                books.add_entity(self.fines_by_regulator, r, amount);
             }
             if (day as u32) < reg.history_until_day || reg.transitions[s].is_empty() {
                 continue;
@@ -170,12 +168,8 @@ impl Regulators {
         if let Some(amount) = pinned.or(drawn) {
             books.add_now(id::FINES, 1.0);
             books.cost(id::COST_FINES, amount);
-            if let Some(k) = self.fines_by_regulator {
-                books.add_now(k + r, amount);
-            }
-            if let Some(k) = self.fine_count_by_regulator {
-                books.add_now(k + r, 1.0);
-            }
+            books.add_entity(self.fines_by_regulator, r, amount);
+            books.add_entity(self.fine_count_by_regulator, r, 1.0);
             let k = self.first_fine_metric[r];
             if books.per_rep[k] == 0.0 {
                 books.per_rep[k] = amount;

@@ -201,9 +201,7 @@ impl Estate {
             if switches.sites_online[s] {
                 let opex = site.opex_per_year / DAYS_PER_YEAR;
                 books.cost(id::COST_INFRASTRUCTURE, opex);
-                if let Some(k) = by_site {
-                    books.add_now(k + s, opex);
-                }
+                books.add_entity(by_site, s, opex);
             }
         }
     }

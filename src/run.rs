@@ -16,6 +16,7 @@ use crate::metrics::paired::{totals_of, versus, PairedStats};
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
 use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
+use crate::report::format::Unit;
 use crate::report::html::Versus;
 use crate::report::{self, atomic_write, visuals};
 use crate::scenario::{self, build::MAX_REPLICATIONS, Loaded};
@@ -282,7 +283,7 @@ struct VersusRows {
 
 /// Whether a metric is an amount of money (converted between currencies).
 fn is_money(name: &str) -> bool {
-    name.starts_with("cost.") || name.ends_with(".first_fine")
+    matches!(Unit::of_metric(name, ""), Unit::Money(_))
 }
 
 /// The scenarios and their results with money in the report currency, when their currencies

@@ -23,7 +23,7 @@ pub enum Unit {
 impl Unit {
     /// The unit of a metric, by its name.
     pub fn of_metric(name: &str, currency: &str) -> Unit {
-        if name.starts_with("cost.") {
+        if name.starts_with("cost.") || name.ends_with(".first_fine") {
             Unit::Money(currency.to_string())
         } else if name.ends_with("_days") || name.contains("_days.") {
             Unit::Suffix("days")

@@ -1,9 +1,7 @@
 //! The two granularities agree: a gate that lets everything through at once changes nothing
 //! but the path, and bulk misuse detection across several monitors matches its closed form.
 
-use super::tests::{world, BASE};
-use super::*;
-use crate::metrics::Layout;
+use super::tests::{totals, world, BASE};
 
 fn group(records: &str, extra: &str) -> String {
     format!(
@@ -29,13 +27,7 @@ review_days = 0
 "#;
 
 fn column(text: &str, metric: &str, reps: u64) -> Vec<f64> {
-    let w = world(text);
-    let layout = Layout::of(&w);
-    let k = layout.index(metric).unwrap();
-    let mut ws = Workspace::new();
-    (0..reps)
-        .map(|r| run_replication(&w, &layout, r, &mut ws).totals[k])
-        .collect()
+    totals(&world(text), metric, reps)
 }
 
 fn mean_var(xs: &[f64]) -> (f64, f64) {

@@ -18,7 +18,7 @@ pub(crate) fn world(text: &str) -> World {
 }
 
 /// Totals of one metric over `reps` replications.
-fn totals(w: &World, metric: &str, reps: u64) -> Vec<f64> {
+pub(super) fn totals(w: &World, metric: &str, reps: u64) -> Vec<f64> {
     let layout = Layout::of(w);
     let k = layout.index(metric).unwrap();
     let mut ws = Workspace::new();

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error};
-use crate::metrics::paired::{self, totals_of, Totals};
+use crate::metrics::paired::{self, Totals};
 use crate::metrics::Layout;
 use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
 use crate::report::charts::{forest::ForestChart, render, run_label};
@@ -63,7 +63,7 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
                     .map_or("stopped".to_string(), |r| r.to_string());
                 Error::Stopped(format!("{reason}: nothing written"))
             })?;
-        runs.push((layout, totals_of(&reps)));
+        runs.push((layout, reps.totals));
     }
     progress.finish_and_clear();
     let [(bl, bt), (cl, ct)] = [&runs[0], &runs[1]];

@@ -12,27 +12,48 @@ use rayon::prelude::*;
 
 use crate::engine::{estimate_events, run_replication_until, Workspace};
 use crate::error::{Diagnostic, Error};
+use crate::metrics::collect::Collected;
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
 use crate::stop::Stop;
 
-/// Runs `replications` replications of `world` on the current rayon pool, returned in
-/// replication order; `None` when `stop` was raised before all finished.
+/// Bytes of replication results held at once: replications run in parallel in batches of
+/// about this size, each gathered in replication order before the next starts.
+const BATCH_BYTES: usize = 16 << 20;
+
+/// Replications per batch for `layout`: at least a few per worker, at most 4,096.
+fn batch_size(layout: &Layout) -> usize {
+    let per_rep = 8 * layout.len() * (layout.months + 1) + 64;
+    (BATCH_BYTES / per_rep).clamp(4 * rayon::current_num_threads(), 4_096)
+}
+
+/// Runs `replications` replications of `world` on the current rayon pool and gathers them in
+/// replication order ([`Collected`]); `None` when `stop` was raised before all finished.
 pub fn simulate(
     world: &World,
     layout: &Layout,
     replications: u32,
     progress: &ProgressBar,
     stop: &Stop,
-) -> Option<Vec<RepResult>> {
-    (0..replications as u64)
-        .into_par_iter()
-        .map_init(Workspace::new, |ws, r| {
-            let res = run_replication_until(world, layout, r, ws, stop);
-            progress.inc(1);
-            res
-        })
-        .collect()
+) -> Option<Collected> {
+    let n = replications as u64;
+    let mut out = Collected::new(layout, replications as usize);
+    let batch = batch_size(layout) as u64;
+    let mut start = 0;
+    while start < n {
+        let end = (start + batch).min(n);
+        let reps: Vec<RepResult> = (start..end)
+            .into_par_iter()
+            .map_init(Workspace::new, |ws, r| {
+                let res = run_replication_until(world, layout, r, ws, stop);
+                progress.inc(1);
+                res
+            })
+            .collect::<Option<_>>()?;
+        reps.iter().for_each(|r| out.push(r));
+        start = end;
+    }
+    Some(out)
 }
 
 /// Default of `--max-events`: events one replication may be estimated to handle.

@@ -12,13 +12,14 @@ use anyhow::Context;
 use crate::error::{Diagnostic, Error};
 use crate::expect::{self, Check};
 use crate::metrics::aggregate::Summary;
-use crate::metrics::paired::{totals_of, versus, PairedStats};
-use crate::metrics::{Layout, RepResult};
+use crate::metrics::collect::{Collected, Table};
+use crate::metrics::paired::{versus, PairedStats};
+use crate::metrics::Layout;
 use crate::model::World;
 use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
 use crate::report::format::Unit;
 use crate::report::html::Versus;
-use crate::report::{self, atomic_write, visuals};
+use crate::report::{self, atomic_write, atomic_write_with, visuals};
 use crate::scenario::{self, build::MAX_REPLICATIONS, Loaded};
 use crate::stop::Stop;
 
@@ -178,8 +179,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
                 Check::evaluate(e, stats, None, Vec::new())
             })
             .collect();
-        let totals = totals_of(&reps);
-        let versus = versus_baseline(&loaded, &done, l, &summary, &totals);
+        let versus = versus_baseline(&loaded, &done, l, &summary, &reps.totals);
         let dir = opts.out.join(&world.name);
         write_folder(&dir, |staging| {
             write_scenario(staging, world, &summary, &reps)?;
@@ -217,6 +217,16 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             Ok(())
         })?;
         let cost_totals = report::charts::scenario::cost_totals(&summary, &reps);
+        // Every replication's totals are kept only for the scenarios that name this one as
+        // their baseline.
+        let is_baseline = loaded
+            .iter()
+            .any(|o| o.world.baseline.as_deref() == Some(world.name.as_str()));
+        let totals = if is_baseline {
+            reps.totals
+        } else {
+            Table::default()
+        };
         ran.push(Ran {
             name: world.name.clone(),
             replications: world.replications,
@@ -270,8 +280,8 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
 struct Done {
     summary: Summary,
     cost_totals: Vec<f64>,
-    /// Every replication's totals, for paired differences.
-    totals: Vec<Vec<f64>>,
+    /// Every replication's totals, for paired differences (empty unless a baseline).
+    totals: Table,
 }
 
 /// A scenario's comparison with its baseline, owned.
@@ -321,7 +331,7 @@ fn in_report_currency(loaded: &[Loaded], done: &[Done]) -> Option<(Vec<Loaded>, 
         out_done.push(Done {
             summary,
             cost_totals: d.cost_totals.iter().map(|v| v * k).collect(),
-            totals: Vec::new(),
+            totals: Table::default(),
         });
         out_loaded.push(l);
     }
@@ -370,7 +380,7 @@ fn versus_baseline(
     done: &[Option<Done>],
     l: &Loaded,
     summary: &Summary,
-    totals: &[Vec<f64>],
+    totals: &Table,
 ) -> Option<VersusRows> {
     let baseline = l.world.baseline.clone()?;
     let found = loaded.iter().position(|o| o.world.name == baseline);
@@ -478,7 +488,7 @@ pub fn write_scenario(
     dir: &Path,
     world: &World,
     s: &Summary,
-    reps: &[RepResult],
+    reps: &Collected,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     atomic_write(
@@ -489,14 +499,15 @@ pub fn write_scenario(
         &dir.join("timeseries.csv"),
         &report::csv::timeseries(world, s),
     )?;
-    atomic_write(
-        &dir.join("replications.csv"),
-        &report::csv::replications(s, reps),
-    )?;
-    atomic_write(&dir.join("inputs.csv"), &report::csv::inputs(s, reps))?;
+    atomic_write_with(&dir.join("replications.csv"), |w| {
+        report::csv::per_replication(w, &s.layout.names, &reps.totals)
+    })?;
+    atomic_write_with(&dir.join("inputs.csv"), |w| {
+        report::csv::per_replication(w, &s.layout.inputs.names, &reps.inputs)
+    })?;
     let branches = crate::metrics::branches::branches(world, &s.layout, reps);
     atomic_write(&dir.join("branches.csv"), &report::csv::branches(&branches))?;
-    let years = crate::metrics::annual::annual(&s.layout, &world.calendar, reps);
+    let years = crate::metrics::annual::annual(reps);
     atomic_write(&dir.join("annual.csv"), &report::csv::annual(s, &years))?;
     Ok(())
 }

@@ -501,4 +501,4 @@ fn record_inputs(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -7,7 +7,8 @@
 //! ES_α = (1/(1 − α)) ∫_α^1 Q(u) du, computed exactly on the piecewise-linear Q: it is the mean
 //! of the worst (highest) 1 − α of outcomes, and never below the α-quantile.
 
-use super::{Kind, Layout, RepResult};
+use super::collect::Collected;
+use super::Layout;
 
 /// Statistics of one metric over replications.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -201,36 +202,19 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(layout: &Layout, reps: &[RepResult]) -> Summary {
+    /// Totals' statistics are exact; monthly ones come from [`Collected`]'s streaming
+    /// quantiles (exact up to [`super::quantiles::EXACT`] replications).
+    pub fn of(layout: &Layout, reps: &Collected) -> Summary {
         let m = layout.len();
         let mut buf = Vec::with_capacity(reps.len());
         let totals = (0..m)
             .map(|k| {
                 buf.clear();
-                buf.extend(reps.iter().map(|r| r.totals[k]));
+                buf.extend(reps.totals.column(k));
                 Stats::of(&mut buf)
             })
             .collect();
-        let monthly = (0..m)
-            .map(|k| {
-                if layout.kinds[k] == Kind::PerReplication {
-                    return Vec::new();
-                }
-                (0..layout.months)
-                    .map(|month| {
-                        buf.clear();
-                        buf.extend(reps.iter().map(|r| r.series[month * m + k]));
-                        let s = Stats::of(&mut buf);
-                        MonthStats {
-                            mean: s.mean,
-                            p5: s.p5,
-                            p50: s.p50,
-                            p95: s.p95,
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        let monthly = (0..m).map(|k| reps.monthly(k)).collect();
         Summary {
             layout: layout.clone(),
             totals,

@@ -1,9 +1,8 @@
 //! Calendar-year amounts: for every metric that is an amount (a [`Kind::Sum`]), each
 //! replication's total within each calendar year of the horizon, summarised across
-//! replications. The first and last years hold only the part of them inside the horizon.
+//! replications (see [`Collected`]). The first and last years hold only the part of them inside the horizon.
 
-use super::aggregate::Stats;
-use super::{Kind, Layout, RepResult};
+use super::collect::Collected;
 use crate::model::Calendar;
 
 /// One (year, metric) across replications.
@@ -26,37 +25,15 @@ pub fn month_years(cal: &Calendar) -> Vec<i32> {
 }
 
 /// Statistics of every amount metric per calendar year, metric by metric, years in order.
-pub fn annual(layout: &Layout, cal: &Calendar, reps: &[RepResult]) -> Vec<YearStats> {
-    let years = month_years(cal);
-    let nm = layout.len();
-    let mut distinct: Vec<i32> = years.clone();
-    distinct.dedup();
-    let mut out = Vec::new();
-    let mut buf = Vec::with_capacity(reps.len());
-    for (k, kind) in layout.kinds.iter().enumerate() {
-        if *kind != Kind::Sum {
-            continue;
-        }
-        for &year in &distinct {
-            buf.clear();
-            buf.extend(reps.iter().map(|r| {
-                years
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &y)| y == year)
-                    .map(|(m, _)| r.series[m * nm + k])
-                    .sum::<f64>()
-            }));
-            let s = Stats::of(&mut buf);
-            out.push(YearStats {
-                year,
-                metric: k,
-                mean: s.mean,
-                p5: s.p5,
-                p50: s.p50,
-                p95: s.p95,
-            });
-        }
-    }
-    out
+pub fn annual(reps: &Collected) -> Vec<YearStats> {
+    reps.annual()
+        .map(|(year, metric, s)| YearStats {
+            year,
+            metric,
+            mean: s.mean,
+            p5: s.p5,
+            p50: s.p50,
+            p95: s.p95,
+        })
+        .collect()
 }

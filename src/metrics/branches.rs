@@ -4,7 +4,8 @@
 //! than through a mean no replication produces.
 
 use super::aggregate::Stats;
-use super::{Layout, RepResult};
+use super::collect::Collected;
+use super::Layout;
 use crate::model::World;
 
 /// Metrics shown per branch, when the scenario has them.
@@ -55,7 +56,7 @@ fn wilson(k: usize, n: usize) -> [f64; 2] {
 /// Every branch's outcomes, decisions first (outcomes in the order written, then "not
 /// taken"), then uncertain timeline events ("happens", "does not happen"). Outcomes no
 /// replication took are listed with share 0.
-pub fn branches(world: &World, layout: &Layout, reps: &[RepResult]) -> Vec<Branch> {
+pub fn branches(world: &World, layout: &Layout, reps: &Collected) -> Vec<Branch> {
     let at = &layout.inputs;
     let n = reps.len();
     let headline: Vec<(usize, &str)> = HEADLINE
@@ -63,12 +64,12 @@ pub fn branches(world: &World, layout: &Layout, reps: &[RepResult]) -> Vec<Branc
         .filter_map(|m| layout.index(m).map(|k| (k, *m)))
         .collect();
     let mut out = Vec::new();
-    let mut push = |branch: String, outcome: String, hit: &dyn Fn(&RepResult) -> bool| {
-        let picked: Vec<&RepResult> = reps.iter().filter(|r| hit(r)).collect();
+    let mut push = |branch: String, outcome: String, hit: &dyn Fn(&[f64]) -> bool| {
+        let picked: Vec<usize> = (0..n).filter(|&r| hit(reps.inputs.row(r))).collect();
         let given = headline
             .iter()
             .map(|&(k, name)| {
-                let mut v: Vec<f64> = picked.iter().map(|r| r.totals[k]).collect();
+                let mut v: Vec<f64> = picked.iter().map(|&r| reps.totals.row(r)[k]).collect();
                 (name.to_string(), Stats::of(&mut v))
             })
             .collect();
@@ -91,23 +92,19 @@ pub fn branches(world: &World, layout: &Layout, reps: &[RepResult]) -> Vec<Branc
             push(
                 format!("decision.{}", dec.name),
                 outcome.label.clone(),
-                &|r| r.inputs[slot] == o as f64,
+                &|r| r[slot] == o as f64,
             );
         }
         push(format!("decision.{}", dec.name), "not taken".into(), &|r| {
-            r.inputs[slot] < 0.0
+            r[slot] < 0.0
         });
     }
     let horizon = world.calendar.days as f64;
     for (i, e) in world.timeline.iter().enumerate() {
         let Some(slot) = at.timeline[i] else { continue };
         let branch = format!("timeline.{}", e.label);
-        push(branch.clone(), "happens".into(), &|r| {
-            r.inputs[slot] < horizon
-        });
-        push(branch, "does not happen".into(), &|r| {
-            r.inputs[slot] >= horizon
-        });
+        push(branch.clone(), "happens".into(), &|r| r[slot] < horizon);
+        push(branch, "does not happen".into(), &|r| r[slot] >= horizon);
     }
     out
 }

@@ -9,8 +9,10 @@ pub mod aggregate;
 pub mod annual;
 pub mod branches;
 pub mod breakdown;
+pub mod collect;
 pub mod inputs;
 pub mod paired;
+pub mod quantiles;
 
 use crate::model::World;
 
@@ -111,6 +113,8 @@ pub struct Layout {
     pub names: Vec<String>,
     pub kinds: Vec<Kind>,
     pub months: usize,
+    /// The calendar year of each month.
+    pub years: Vec<i32>,
     /// Index of each regulator's `first_fine`; its milestones follow in state order.
     pub regulator_offsets: Vec<usize>,
     /// The quantities drawn once per replication.
@@ -142,6 +146,7 @@ impl Layout {
             names,
             kinds,
             months: world.calendar.months(),
+            years: annual::month_years(&world.calendar),
             regulator_offsets,
             inputs: inputs::Inputs::of(world),
             breakdown,

@@ -7,7 +7,8 @@
 //! 0), and the share of replications where changed > base.
 
 use super::aggregate::{t975, Summary};
-use super::{Layout, RepResult};
+use super::collect::Table;
+use super::Layout;
 
 /// The paired comparison of one metric.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +27,8 @@ pub struct PairedStats {
 /// Every replication's totals of one scenario, in replication order.
 pub struct Totals<'a> {
     pub layout: &'a Layout,
-    /// `totals[replication][metric]`.
-    pub totals: &'a [Vec<f64>],
+    /// `totals.row(replication)[metric]`.
+    pub totals: &'a Table,
 }
 
 /// The paired differences of every metric `base` and `changed` share (same replications).
@@ -39,7 +40,7 @@ pub fn paired(base: &Totals, changed: &Totals) -> Vec<PairedStats> {
             continue;
         };
         let pairs: Vec<(f64, f64)> = (0..n)
-            .map(|r| (base.totals[r][k], changed.totals[r][j]))
+            .map(|r| (base.totals.row(r)[k], changed.totals.row(r)[j]))
             .collect();
         out.push(stats(name, &pairs));
     }
@@ -76,14 +77,9 @@ pub fn stats(metric: &str, pairs: &[(f64, f64)]) -> PairedStats {
     }
 }
 
-/// Every replication's totals, in replication order.
-pub fn totals_of(reps: &[RepResult]) -> Vec<Vec<f64>> {
-    reps.iter().map(|r| r.totals.clone()).collect()
-}
-
 /// The paired differences of `changed` against `base`, from their summaries' layouts and
 /// per-replication totals.
-pub fn versus(base: (&Summary, &[Vec<f64>]), changed: (&Summary, &[Vec<f64>])) -> Vec<PairedStats> {
+pub fn versus(base: (&Summary, &Table), changed: (&Summary, &Table)) -> Vec<PairedStats> {
     paired(
         &Totals {
             layout: &base.0.layout,

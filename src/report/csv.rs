@@ -6,8 +6,8 @@
 use crate::metrics::aggregate::Summary;
 use crate::metrics::annual::YearStats;
 use crate::metrics::branches::Branch;
+use crate::metrics::collect::Table;
 use crate::metrics::paired::PairedStats;
-use crate::metrics::RepResult;
 use crate::model::World;
 
 use super::num;
@@ -44,18 +44,28 @@ pub fn timeseries(world: &World, s: &Summary) -> Vec<u8> {
     finish(w)
 }
 
-/// `replication,<metric>...`: every replication's totals.
-pub fn replications(s: &Summary, reps: &[RepResult]) -> Vec<u8> {
-    let mut w = writer();
-    let mut header = vec!["replication".to_string()];
-    header.extend(s.layout.names.iter().cloned());
-    w.write_record(&header).expect("memory");
-    for (i, r) in reps.iter().enumerate() {
-        let mut row = vec![i.to_string()];
-        row.extend(r.totals.iter().map(|v| num(*v)));
-        w.write_record(&row).expect("memory");
+/// `replication,<name>...`, a row per replication: written to `out` as it goes (the rows of a
+/// million replications are never held as text).
+pub fn per_replication(
+    out: &mut dyn std::io::Write,
+    names: &[String],
+    rows: &Table,
+) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    let mut record = csv::ByteRecord::new();
+    record.push_field(b"replication");
+    names.iter().for_each(|n| record.push_field(n.as_bytes()));
+    w.write_byte_record(&record)?;
+    for (i, row) in rows.rows().enumerate() {
+        record.clear();
+        record.push_field(i.to_string().as_bytes());
+        row.iter()
+            .for_each(|v| record.push_field(num(*v).as_bytes()));
+        w.write_byte_record(&record)?;
     }
-    finish(w)
+    w.flush()
 }
 
 /// `scenario,metric,mean,sd,p1,p5,p50,p95,p99,min,max,ci95_lo,ci95_hi,es95,es99,p_positive` for
@@ -142,20 +152,6 @@ pub fn branches(rows: &[Branch]) -> Vec<u8> {
             ])
             .expect("memory");
         }
-    }
-    finish(w)
-}
-
-/// `replication,<input>...`: every replication's quantities drawn once.
-pub fn inputs(s: &Summary, reps: &[RepResult]) -> Vec<u8> {
-    let mut w = writer();
-    let mut header = vec!["replication".to_string()];
-    header.extend(s.layout.inputs.names.iter().cloned());
-    w.write_record(&header).expect("memory");
-    for (i, r) in reps.iter().enumerate() {
-        let mut row = vec![i.to_string()];
-        row.extend(r.inputs.iter().map(|v| num(*v)));
-        w.write_record(&row).expect("memory");
     }
     finish(w)
 }

@@ -19,14 +19,26 @@ use anyhow::Context;
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    atomic_write_with(path, |f| f.write_all(bytes))
+}
+
+/// Writes `path` atomically from what `write` writes (buffered), without holding it in memory.
+pub fn atomic_write_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".regsim-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     // Temporary files are private (0600); outputs are ordinary files others may read.
     #[cfg(unix)]
     {

@@ -9,7 +9,7 @@ use super::charts::{comparison, scenario, Rendered};
 use super::html::{self, shell_word, IndexEntry, ScenarioExtras, Versus};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::branches::branches;
-use crate::metrics::RepResult;
+use crate::metrics::collect::Collected;
 use crate::scenario::Loaded;
 
 fn write_charts(dir: &Path, rendered: Vec<Rendered>) -> anyhow::Result<()> {
@@ -25,7 +25,7 @@ pub fn scenario_visuals(
     dir: &Path,
     loaded: &Loaded,
     summary: &Summary,
-    reps: &[RepResult],
+    reps: &Collected,
     versus: Option<&Versus>,
     with_charts: bool,
 ) -> anyhow::Result<()> {

@@ -9,7 +9,8 @@ use super::axis::Ticks;
 use super::draw::{font, frame, palette, DrawResult, Header, LegendItem, Plot, Swatch};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::annual::{annual, YearStats};
-use crate::metrics::{RepResult, COST_COMPONENTS};
+use crate::metrics::collect::Collected;
+use crate::metrics::COST_COMPONENTS;
 use crate::model::World;
 use crate::report::format::Unit;
 
@@ -40,11 +41,11 @@ impl AnnualCostChart {
     pub fn of(
         world: &World,
         summary: &Summary,
-        reps: &[RepResult],
+        reps: &Collected,
         subtitle: String,
     ) -> AnnualCostChart {
         let layout = &summary.layout;
-        let rows = annual(layout, &world.calendar, reps);
+        let rows = annual(reps);
         let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
         years.sort_unstable();
         years.dedup();

@@ -10,8 +10,8 @@ use super::draw::{palette, render, run_label, Header, LegendItem, Rendered, Swat
 use super::loss::{Curve, LossChart};
 use super::time::{event_days, Layer, TimeChart};
 use super::timeline::TimelineChart;
-use crate::metrics::aggregate::{quantile_sorted, MonthStats, Summary};
-use crate::metrics::RepResult;
+use crate::metrics::aggregate::{MonthStats, Summary};
+use crate::metrics::collect::Collected;
 use crate::metrics::COST_COMPONENTS;
 use crate::model::World;
 use crate::report::format::{money, Unit};
@@ -30,9 +30,9 @@ pub const CHARTS: [(&str, &str); 7] = [
 const COST_TOTAL: &str = "cost.total";
 
 /// Every replication's `cost.total`, in replication order (empty if the metric is missing).
-pub fn cost_totals(summary: &Summary, reps: &[RepResult]) -> Vec<f64> {
+pub fn cost_totals(summary: &Summary, reps: &Collected) -> Vec<f64> {
     match summary.layout.index(COST_TOTAL) {
-        Some(k) => reps.iter().map(|r| r.totals[k]).collect(),
+        Some(k) => reps.totals.column(k).collect(),
         None => Vec::new(),
     }
 }
@@ -124,7 +124,7 @@ fn any_nonzero(s: &[MonthStats]) -> bool {
 pub struct Inputs<'a> {
     pub world: &'a World,
     pub summary: &'a Summary,
-    pub reps: &'a [RepResult],
+    pub reps: &'a Collected,
 }
 
 impl Inputs<'_> {
@@ -307,27 +307,8 @@ impl Inputs<'_> {
     /// p5 and p95 across replications of the running total cost at each month end (with a
     /// leading zero at the start).
     fn cumulative_total_band(&self) -> Option<[Vec<f64>; 2]> {
-        let m = self.summary.layout.len();
-        let months = self.summary.layout.months;
-        let total = self.summary.layout.index(COST_TOTAL)?;
-        if self.reps.is_empty() || self.reps[0].series.len() < months * m {
-            return None;
-        }
-        let mut running = vec![0.0; self.reps.len()];
-        let mut p5 = vec![0.0];
-        let mut p95 = vec![0.0];
-        let mut buf = Vec::with_capacity(self.reps.len());
-        for month in 0..months {
-            for (r, rep) in self.reps.iter().enumerate() {
-                running[r] += rep.series[month * m + total];
-            }
-            buf.clear();
-            buf.extend_from_slice(&running);
-            buf.sort_by(f64::total_cmp);
-            p5.push(quantile_sorted(&buf, 0.05));
-            p95.push(quantile_sorted(&buf, 0.95));
-        }
-        Some([p5, p95])
+        self.summary.layout.index(COST_TOTAL)?;
+        (!self.reps.is_empty()).then(|| self.reps.cumulative_cost())
     }
 
     fn loss(&self) -> LossChart {

@@ -8,10 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Diagnostic, Error};
+use crate::error::Error;
 use crate::metrics::paired::{self, Totals};
 use crate::metrics::Layout;
-use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
+use crate::replicate::{progress_bar, simulate, thread_pool};
 use crate::report::charts::{forest::ForestChart, render, run_label};
 use crate::report::html::shell_word;
 use crate::report::paired::{diff_report, DiffPage};
@@ -42,13 +42,7 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
         l.world.seed = seed;
         l.world.replications = replications;
     }
-    let refused: Vec<Diagnostic> = loaded
-        .iter()
-        .filter_map(|l| check_events(&l.world, &l.sources.main().path, opts.max_events))
-        .collect();
-    if !refused.is_empty() {
-        return Err(Error::Invalid(refused));
-    }
+    crate::run::refuse_too_large(&loaded, &opts.out, &opts.limits)?;
     let pool = thread_pool(opts.threads)?;
     let progress = progress_bar(2 * replications as u64, "replications");
     let mut runs = Vec::new();

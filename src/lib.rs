@@ -14,6 +14,7 @@
 //! | one replication: clock, event queue, random streams | [`engine`] |
 //! | per-replication totals and series, aggregation | [`metrics`] |
 //! | parallel replications, shared by `run` and `sweep` | [`replicate`] |
+//! | refusing work too large for the machine (events, memory, disk) | [`limits`] |
 //! | `regsim run`: discovery, validation, outputs | [`run`] |
 //! | `regsim diff`: paired differences of two scenarios | [`diff`] |
 //! | files: JSON, CSV, charts, HTML report | [`report`] |
@@ -31,6 +32,7 @@ pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod expect;
+pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod replicate;

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use regsim::discover;
 use regsim::error::{Error, EXIT_OK};
 use regsim::expect;
-use regsim::replicate;
+use regsim::limits::{self, Limits};
 use regsim::run::{self, RunOptions};
 use regsim::scenario;
 use regsim::stop::Stop;
@@ -144,7 +144,7 @@ impl RunArgs {
             threads: self.threads,
             out: self.out,
             no_charts: self.no_charts,
-            max_events: self.guard.max_events,
+            limits: self.guard.limits(),
             stop: Stop::from_signals(self.guard.timeout)?,
         })
     }
@@ -155,12 +155,30 @@ impl RunArgs {
 struct Guard {
     /// Refuse a scenario (or sweep point) estimated to need more than this many events per
     /// replication, before anything runs.
-    #[arg(long, value_name = "N", default_value_t = replicate::DEFAULT_MAX_EVENTS, value_parser = positive)]
+    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_EVENTS, value_parser = positive)]
     max_events: f64,
+    /// Refuse a run estimated to need more memory than this (e.g. 8G; default: three quarters
+    /// of what the machine can give), before anything runs.
+    #[arg(long, value_name = "SIZE", value_parser = limits::parse_size)]
+    max_memory: Option<u64>,
+    /// Refuse a run estimated to write more than this (e.g. 20G; default: the free space of
+    /// the output folder's disk), before anything runs.
+    #[arg(long, value_name = "SIZE", value_parser = limits::parse_size)]
+    max_output: Option<u64>,
     /// Stop after this long (e.g. 90s, 30m, 2h; a bare number is seconds), keeping what is
     /// complete, and exit 1.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     timeout: Option<Duration>,
+}
+
+impl Guard {
+    fn limits(&self) -> Limits {
+        Limits {
+            events: self.max_events,
+            memory: self.max_memory,
+            output: self.max_output,
+        }
+    }
 }
 
 fn positive(s: &str) -> Result<f64, String> {
@@ -303,7 +321,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 shard,
                 resume,
                 threads,
-                max_events: guard.max_events,
+                limits: guard.limits(),
                 stop: Stop::from_signals(guard.timeout)?,
             };
             let s = sweep::run(&file, &opts)?;

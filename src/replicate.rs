@@ -1,17 +1,15 @@
-//! Running replications, shared by `regsim run` and `regsim sweep`: the worker pool, the
-//! progress bar, the refusal of worlds estimated to need too many events, and the parallel run
-//! of one world's replications (returned in replication order, so results do not depend on the
-//! thread count).
+//! Running replications, shared by `regsim run`, `diff` and `sweep`: the worker pool, the
+//! progress bar and the parallel run of one world's replications (gathered in replication
+//! order, so results do not depend on the thread count).
 
 use std::io::IsTerminal;
-use std::path::Path;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::engine::{estimate_events, run_replication_until, Workspace};
-use crate::error::{Diagnostic, Error};
+use crate::engine::{run_replication_until, Workspace};
+use crate::error::Error;
 use crate::metrics::collect::Collected;
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
@@ -19,7 +17,7 @@ use crate::stop::Stop;
 
 /// Bytes of replication results held at once: replications run in parallel in batches of
 /// about this size, each gathered in replication order before the next starts.
-const BATCH_BYTES: usize = 16 << 20;
+pub(crate) const BATCH_BYTES: usize = 16 << 20;
 
 /// Replications per batch for `layout`: at least a few per worker, at most 4,096.
 fn batch_size(layout: &Layout) -> usize {
@@ -54,26 +52,6 @@ pub fn simulate(
         start = end;
     }
     Some(out)
-}
-
-/// Default of `--max-events`: events one replication may be estimated to handle.
-pub const DEFAULT_MAX_EVENTS: f64 = 1e7;
-
-/// A located refusal when `world` is estimated to need more than `max_events` events per
-/// replication (see [`estimate_events`]).
-pub fn check_events(world: &World, file: &Path, max_events: f64) -> Option<Diagnostic> {
-    let estimate = estimate_events(world);
-    (estimate > max_events).then(|| Diagnostic {
-        file: file.to_path_buf(),
-        location: None,
-        message: format!(
-            "about {estimate:.2e} events per replication, above the limit of {max_events:.2e}; \
-             check headcounts and session rates (of gated groups above all), misuse watched by \
-             monitors and heavy-tailed records of restricted staff, or raise the limit with \
-             --max-events {:.0e}",
-            (estimate * 1.5).max(max_events)
-        ),
-    })
 }
 
 /// A rayon pool of `threads` workers (default: one per core).

@@ -11,12 +11,13 @@ use anyhow::Context;
 
 use crate::error::{Diagnostic, Error};
 use crate::expect::{self, Check};
+use crate::limits::{self, Limits};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::collect::{Collected, Table};
 use crate::metrics::paired::{versus, PairedStats};
 use crate::metrics::Layout;
 use crate::model::World;
-use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
+use crate::replicate::{progress_bar, simulate, thread_pool};
 use crate::report::format::Unit;
 use crate::report::html::Versus;
 use crate::report::{self, atomic_write, atomic_write_with, visuals};
@@ -32,8 +33,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Skip the charts (the HTML report is still written, without images).
     pub no_charts: bool,
-    /// Refuse scenarios estimated to need more events per replication.
-    pub max_events: f64,
+    /// Refuse scenarios estimated to need more events, memory or disk.
+    pub limits: Limits,
     /// Raised by SIGINT, SIGTERM or `--timeout`.
     pub stop: Stop,
 }
@@ -144,13 +145,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             l.world.replications = r;
         }
     }
-    let refused: Vec<Diagnostic> = loaded
-        .iter()
-        .filter_map(|l| check_events(&l.world, &l.sources.main().path, opts.max_events))
-        .collect();
-    if !refused.is_empty() {
-        return Err(Error::Invalid(refused));
-    }
+    refuse_too_large(&loaded, &opts.out, &opts.limits)?;
     let pool = thread_pool(opts.threads)?;
     let total: u64 = loaded.iter().map(|l| l.world.replications as u64).sum();
     let progress = progress_bar(total, "replications");
@@ -411,6 +406,46 @@ fn versus_baseline(
         rows: versus((&d.summary, &d.totals), (summary, totals)),
         note: None,
     })
+}
+
+/// Refuses, before anything runs, scenarios estimated to need too many events, or a run too
+/// large for the machine's memory or the output folder's disk (see [`limits`]).
+pub fn refuse_too_large(loaded: &[Loaded], out: &Path, lim: &Limits) -> Result<(), Error> {
+    let events: Vec<Diagnostic> = loaded
+        .iter()
+        .filter_map(|l| limits::check_events(&l.world, &l.sources.main().path, lim.events))
+        .collect();
+    if !events.is_empty() {
+        return Err(Error::Invalid(events));
+    }
+    let mut kept = 0;
+    let needs: Vec<limits::Need> = loaded
+        .iter()
+        .map(|l| {
+            let layout = Layout::of(&l.world);
+            let n = l.world.replications as u64;
+            // Each scenario's cost totals stay for the comparison charts; a baseline's totals
+            // for the scenarios that name it.
+            kept += 8 * n;
+            if loaded
+                .iter()
+                .any(|o| o.world.baseline.as_ref() == Some(&l.world.name))
+            {
+                kept += 8 * n * layout.len() as u64;
+            }
+            limits::Need {
+                file: &l.sources.main().path,
+                memory: limits::memory(&layout, n),
+                output: limits::output(&layout, n),
+            }
+        })
+        .collect();
+    let refused = limits::check(&needs, kept, out, lim);
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(refused))
+    }
 }
 
 /// The error of a run stopped early, saying which scenario folders are complete.

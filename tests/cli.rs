@@ -141,6 +141,62 @@ fn thread_count_does_not_change_a_single_byte() {
     );
 }
 
+/// Beyond 1,000 replications the monthly bands come from the streaming estimator and the
+/// replications run in several batches: still the same bytes for any thread count, and every
+/// replication in `replications.csv`.
+#[test]
+fn many_replications_in_batches_do_not_depend_on_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("decades.toml");
+    std::fs::write(
+        &file,
+        r#"name = "decades"
+start = "2024-01-01"
+end = "2053-12-31"
+replications = 1200
+[population.eu]
+home = "EU"
+enclave = ["IE"]
+restricted = ["CN"]
+users = 2_000_000
+data_per_user_mb = 500
+placement = { dublin = 1.0 }
+[site.dublin]
+jurisdiction = "IE"
+capacity_pb = 2
+[staff.ops]
+jurisdiction = "CN"
+headcount = 2
+sessions_per_person_day = 0.1
+records_per_session = { dist = "lognormal", median = 10, p90 = 400 }
+populations = ["eu"]
+categories = ["identifiers"]
+"#,
+    )
+    .unwrap();
+    let mut trees = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(threads);
+        regsim()
+            .args([
+                "run",
+                file.to_str().unwrap(),
+                "--no-charts",
+                "--threads",
+                threads,
+            ])
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        trees.push(tree(&out));
+    }
+    assert!(trees[0] == trees[1], "outputs differ between thread counts");
+    let reps = std::fs::read_to_string(tmp.path().join("1/decades/replications.csv")).unwrap();
+    assert_eq!(reps.lines().count(), 1201);
+    assert!(reps.lines().last().unwrap().starts_with("1199,"));
+}
+
 /// Fixed-seed results of clover.toml. When results change on purpose, rerun with
 /// `REGSIM_BLESS=1 cargo test --test cli golden` and say why in CHANGELOG.md.
 #[test]

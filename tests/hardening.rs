@@ -225,6 +225,93 @@ values = [1, 1e5]
     assert!(!tmp.path().join("out").exists());
 }
 
+/// A run too large for the memory or disk allowed is refused before anything runs, with the
+/// estimate and the flag; the machine's own limit (here `ulimit -v`) counts when no flag is given.
+#[test]
+fn runs_too_large_for_memory_or_disk_are_refused_with_the_flag_that_allows_them() {
+    let tmp = TempDir::new().unwrap();
+    fs::write(tmp.path().join("q.toml"), quick("q", 2)).unwrap();
+    let o = regsim(
+        tmp.path(),
+        &[
+            "run",
+            "q.toml",
+            "--out",
+            "out",
+            "--replications",
+            "1000000",
+            "--max-memory",
+            "100M",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("q.toml: this run is estimated to need about"),
+        "{e}"
+    );
+    assert!(e.contains("above the limit of --max-memory: 100 MB"), "{e}");
+    assert!(e.contains("or allow it with --max-memory "), "{e}");
+    assert!(!e.contains("to write about"), "{e}");
+    assert!(!tmp.path().join("out").exists());
+
+    let o = regsim(
+        tmp.path(),
+        &[
+            "run",
+            "q.toml",
+            "--out",
+            "out",
+            "--replications",
+            "100000",
+            "--max-output",
+            "5M",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("estimated to write about"), "{e}");
+    assert!(e.contains("--max-output "), "{e}");
+    assert!(!tmp.path().join("out").exists());
+
+    // A sweep counts the points that run side by side.
+    fs::write(
+        tmp.path().join("sweep.toml"),
+        "base = \"q.toml\"\ndesign = \"grid\"\nreplications = 2\n[[parameter]]\n\
+         path = \"staff.ops.headcount\"\nvalues = [1, 2]\n",
+    )
+    .unwrap();
+    let o = regsim(
+        tmp.path(),
+        &["sweep", "sweep.toml", "--out", "out", "--max-memory", "1M"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sweep.toml: this run is estimated"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!tmp.path().join("out").exists());
+
+    // The machine's limit: 10 million replications' rows under a 1 GB address space.
+    if cfg!(target_os = "linux") {
+        let o = Command::new("sh")
+            .current_dir(tmp.path())
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 1000000 && exec {BIN} run q.toml --out out --replications 10000000"
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains("the address-space limit (ulimit -v)"), "{e}");
+        assert!(e.contains("--max-memory"), "{e}");
+        assert_no_panic(&o);
+        assert!(!tmp.path().join("out").exists());
+    }
+}
+
 #[test]
 fn bad_limits_are_usage_errors() {
     let tmp = TempDir::new().unwrap();
@@ -234,6 +321,9 @@ fn bad_limits_are_usage_errors() {
         ["--max-events", "nan"],
         ["--timeout", "-3s"],
         ["--timeout", "5 weeks"],
+        ["--max-memory", "0"],
+        ["--max-memory", "lots"],
+        ["--max-output", "-1G"],
     ] {
         let mut all = vec!["run", "q.toml", "--out", "out"];
         all.extend(args);
@@ -455,7 +545,7 @@ fn a_full_disk_is_exit_1_with_no_space_named() {
     fs::write(tmp.path().join("q.toml"), quick("q", 200)).unwrap();
     fs::create_dir(tmp.path().join("out")).unwrap();
     let script = format!(
-        "mount -t tmpfs -o size=64k tmpfs out && {BIN} run q.toml --out out; \
+        "mount -t tmpfs -o size=64k tmpfs out && {BIN} run q.toml --out out --max-output 1G; \
          code=$?; ls -A out; exit $code"
     );
     let Some(o) = in_namespace(tmp.path(), &script) else {

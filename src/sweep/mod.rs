@@ -32,8 +32,9 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error};
 use crate::expect::Check;
+use crate::limits::{self, Limits};
 use crate::metrics::aggregate::Summary;
-use crate::replicate::{check_events, progress_bar, simulate, thread_pool};
+use crate::replicate::{progress_bar, simulate, thread_pool};
 use crate::report::atomic_write;
 use crate::stop::Stop;
 
@@ -58,8 +59,9 @@ pub struct SweepOptions {
     /// Skip points already persisted under `points/`.
     pub resume: bool,
     pub threads: Option<usize>,
-    /// Refuse points estimated to need more events per replication.
-    pub max_events: f64,
+    /// Refuse points estimated to need more events per replication, or a sweep more memory or
+    /// disk than the machine has.
+    pub limits: Limits,
     /// Raised by SIGINT, SIGTERM or `--timeout`.
     pub stop: Stop,
 }
@@ -120,7 +122,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         .worlds
         .iter()
         .enumerate()
-        .find_map(|(p, w)| check_events(w, file, opts.max_events).map(|d| (p, d)))
+        .find_map(|(p, w)| limits::check_events(w, file, opts.limits.events).map(|d| (p, d)))
         .map(|(p, mut d)| {
             let at: Vec<String> = sweep
                 .parameters
@@ -133,6 +135,20 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         })
     {
         return Err(Error::Invalid(vec![d]));
+    }
+    // Points run side by side, up to one per worker; each writes a small result file.
+    let side_by_side = opts
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .min(sweep.worlds.len()) as u64;
+    let need = limits::Need {
+        file,
+        memory: side_by_side * limits::memory(&sweep.layout, sweep.replications as u64),
+        output: 64 * 1024 * sweep.worlds.len() as u64,
+    };
+    let refused = limits::check(&[need], 0, &opts.out, &opts.limits);
+    if !refused.is_empty() {
+        return Err(Error::Invalid(refused));
     }
     let m = manifest(&sweep);
     let dir = opts.out.join(&sweep.name);

@@ -6,14 +6,18 @@
 //! not shift the draws of the requests after it. (FIFO service with review times drawn at
 //! arrival is the same queue in distribution as drawing them when review starts.)
 //!
+//! With FIFO order and patience fixed at arrival, a request's fate is known when it arrives
+//! (the Kiefer–Wolfowitz recursion): it would start review when the earliest of the c
+//! reviewers' next free times comes, or at once if that has passed; if that is later than its
+//! patience allows, it gives up when its patience runs out and takes no reviewer; otherwise the
+//! reviewer is busy until start + review. The gate keeps only the c free times (a min-heap) and
+//! schedules one event per approved request, its read at the end of its review; rejections and
+//! abandonments are booked at arrival in the month they happen.
+//!
 //! Waits are defined for every request that reached the gate: a request reviewed at once waits
 //! 0; one that queued waits until its review starts, or, if it gave up, until it gave up
-//! (its patience). Requests still queued at the horizon whose patience runs past it are
-//! censored and count no wait. Abandonment is evaluated lazily but exactly: when a reviewer
-//! frees up, queued requests whose patience ran out are counted as abandoned at the moment it
-//! ran out, in that moment's month.
-
-use std::collections::VecDeque;
+//! (its patience). Requests that would still be queued at the horizon and whose patience runs
+//! past it are censored and count no wait; reviews ending after the horizon count nothing.
 
 use rand::Rng as _;
 
@@ -22,25 +26,63 @@ use super::queue::{Event, EventQueue};
 use super::rng::{Base, DayStream};
 use super::sessions::Request;
 use crate::metrics::id;
-use crate::model::{Calendar, ControlKind, World};
+use crate::model::{ControlKind, World};
 
-/// A request at a gate, with what the gate drew for it.
-#[derive(Debug, Clone, Copy)]
-struct Ticket {
-    request: Request,
-    arrival: f64,
-    deadline: f64,
-    review: f64,
-    approved: bool,
-}
-
-/// One gate's queue and reviewers (buffers kept across replications).
+/// One gate's reviewers (buffers kept across replications).
 #[derive(Debug, Default, Clone)]
 pub(super) struct GateState {
-    waiting: VecDeque<Ticket>,
-    /// Request under review per reviewer slot; `free` lists the idle slots.
-    reviewing: Vec<Ticket>,
+    /// Min-heap of the busy reviewers' next free times (fewer than c entries: some never
+    /// worked yet).
+    free_at: Vec<f64>,
+    /// Approved requests under review, by slot; `free` lists the unused slots.
+    reviewing: Vec<Request>,
     free: Vec<u32>,
+}
+
+impl GateState {
+    /// The earliest time a reviewer is free (−∞ while one has never worked).
+    fn earliest(&self, reviewers: usize) -> f64 {
+        if self.free_at.len() < reviewers {
+            f64::NEG_INFINITY
+        } else {
+            self.free_at[0]
+        }
+    }
+
+    /// The reviewer free earliest works until `until`.
+    fn occupy(&mut self, reviewers: usize, until: f64) {
+        if self.free_at.len() < reviewers {
+            self.free_at.push(until);
+            let mut i = self.free_at.len() - 1;
+            while i > 0 {
+                let parent = (i - 1) / 2;
+                if self.free_at[parent] <= self.free_at[i] {
+                    break;
+                }
+                self.free_at.swap(parent, i);
+                i = parent;
+            }
+            return;
+        }
+        let h = &mut self.free_at;
+        h[0] = until;
+        let mut i = 0;
+        loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut least = i;
+            if l < h.len() && h[l] < h[least] {
+                least = l;
+            }
+            if r < h.len() && h[r] < h[least] {
+                least = r;
+            }
+            if least == i {
+                break;
+            }
+            h.swap(i, least);
+            i = least;
+        }
+    }
 }
 
 /// The approval gates of one replication.
@@ -54,7 +96,7 @@ impl Gates {
     pub fn new(world: &World, rep: u64, states: &mut Vec<GateState>) -> Gates {
         states.resize_with(world.controls.len(), GateState::default);
         for s in states.iter_mut() {
-            s.waiting.clear();
+            s.free_at.clear();
             s.reviewing.clear();
             s.free.clear();
         }
@@ -83,6 +125,7 @@ impl Gates {
         queue: &mut EventQueue,
         books: &mut Books,
     ) {
+        let cal = &world.calendar;
         let ControlKind::Approval {
             reviewers,
             review_days,
@@ -101,86 +144,55 @@ impl Gates {
             .as_ref()
             .map_or(f64::INFINITY, |d| d.sample(rng));
         let approved = rng.random::<f64>() < *approval_probability;
-        let ticket = Ticket {
-            request,
-            arrival: t,
-            deadline: t + patience,
-            review,
-            approved,
-        };
-        let state = &mut states[gate];
-        let busy = state.reviewing.len() - state.free.len();
-        if busy < *reviewers as usize {
-            books.wait(books.month, 0.0);
-            start(state, gate, ticket, t, queue);
-        } else {
-            state.waiting.push_back(ticket);
-        }
-    }
-
-    /// A reviewer of `gate` (slot `slot`) finishes at `t`: returns the request if it was
-    /// approved (it is read now), and takes the next requester who is still waiting.
-    pub fn review_done(
-        states: &mut [GateState],
-        cal: &Calendar,
-        gate: usize,
-        slot: u32,
-        t: f64,
-        queue: &mut EventQueue,
-        books: &mut Books,
-    ) -> Option<Request> {
-        let state = &mut states[gate];
-        let done = state.reviewing[slot as usize];
-        state.free.push(slot);
-        if !done.approved {
-            books.add(cal.month_of_time(t), id::DENIED, 1.0);
-        }
-        while let Some(w) = state.waiting.pop_front() {
-            if w.deadline < t {
-                let m = cal.month_of_time(w.deadline);
-                books.add(m, id::ABANDONED, 1.0);
-                books.wait(m, w.deadline - w.arrival);
-                continue;
-            }
-            books.wait(cal.month_of_time(t), t - w.arrival);
-            start(state, gate, w, t, queue);
-            break;
-        }
-        done.approved.then_some(done.request)
-    }
-
-    /// At the horizon: requests still queued whose patience ran out within it abandoned.
-    pub fn close(states: &mut [GateState], cal: &Calendar, books: &mut Books) {
+        let c = *reviewers as usize;
         let end = cal.days as f64;
-        for state in states.iter_mut() {
-            while let Some(w) = state.waiting.pop_front() {
-                if w.deadline <= end {
-                    let m = cal.month_of_time(w.deadline);
-                    books.add(m, id::ABANDONED, 1.0);
-                    books.wait(m, w.deadline - w.arrival);
-                }
+        let state = &mut states[gate];
+        let begin = t.max(state.earliest(c));
+        let deadline = t + patience;
+        if begin > deadline {
+            if deadline <= end {
+                let m = cal.month_of_time(deadline);
+                books.add(m, id::ABANDONED, 1.0);
+                books.wait(m, patience);
             }
+            return;
+        }
+        if begin >= end {
+            return;
+        }
+        books.wait(cal.month_of_time(begin), begin - t);
+        let done = begin + review;
+        state.occupy(c, done);
+        if done >= end {
+            return;
+        }
+        if approved {
+            let slot = match state.free.pop() {
+                Some(s) => {
+                    state.reviewing[s as usize] = request;
+                    s
+                }
+                None => {
+                    state.reviewing.push(request);
+                    (state.reviewing.len() - 1) as u32
+                }
+            };
+            queue.push(
+                done,
+                Event::ReviewDone {
+                    gate: gate as u32,
+                    slot,
+                },
+            );
+        } else {
+            books.add(cal.month_of_time(done), id::DENIED, 1.0);
         }
     }
-}
 
-/// A reviewer takes `ticket` at `t`.
-fn start(state: &mut GateState, gate: usize, ticket: Ticket, t: f64, queue: &mut EventQueue) {
-    let slot = match state.free.pop() {
-        Some(s) => {
-            state.reviewing[s as usize] = ticket;
-            s
-        }
-        None => {
-            state.reviewing.push(ticket);
-            (state.reviewing.len() - 1) as u32
-        }
-    };
-    queue.push(
-        t + ticket.review,
-        Event::ReviewDone {
-            gate: gate as u32,
-            slot,
-        },
-    );
+    /// The approved review in `slot` of `gate` ends: its request is read now.
+    pub fn review_done(states: &mut [GateState], gate: usize, slot: u32) -> Request {
+        let state = &mut states[gate];
+        state.free.push(slot);
+        state.reviewing[slot as usize]
+    }
 }

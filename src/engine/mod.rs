@@ -246,7 +246,6 @@ impl<'a> Sim<'a> {
                     .month_end(world, day, &self.regime.active_share, &mut self.books);
             }
         }
-        Gates::close(&mut self.ws.gates, cal, &mut self.books);
         true
     }
 
@@ -330,18 +329,8 @@ impl<'a> Sim<'a> {
     fn handle(&mut self, t: f64, ev: Event) {
         match ev {
             Event::ReviewDone { gate, slot } => {
-                let approved = Gates::review_done(
-                    &mut self.ws.gates,
-                    &self.world.calendar,
-                    gate as usize,
-                    slot,
-                    t,
-                    &mut self.ws.queue,
-                    &mut self.books,
-                );
-                if let Some(request) = approved {
-                    self.read(request, t);
-                }
+                let request = Gates::review_done(&mut self.ws.gates, gate as usize, slot);
+                self.read(request, t);
             }
             Event::Timeline { index } => {
                 self.act(self.world.timeline[index as usize].action);

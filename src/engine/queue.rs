@@ -10,7 +10,7 @@ use std::collections::BinaryHeap;
 /// Something scheduled to happen.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
-    /// Reviewer `slot` at approval gate `gate` finishes its request.
+    /// The approved review in `slot` of approval gate `gate` ends: its request is read.
     ReviewDone { gate: u32, slot: u32 },
     /// Timeline event `index` happens.
     Timeline { index: u32 },

@@ -121,18 +121,69 @@ fn names(t: &[(String, Vec<u8>)]) -> Vec<&str> {
     t.iter().map(|(n, _)| n.as_str()).collect()
 }
 
-#[test]
-fn sharded_then_merged_equals_unsharded_byte_for_byte() {
-    let s = Setup::new();
-    let file = s.sweep("morris.toml", MORRIS);
+/// The Morris sweep's three parameters as a `sobol` design: 4 rows, 20 points.
+fn sobol_sweep() -> String {
+    let params = &MORRIS[MORRIS.find("[[parameter]]").unwrap()..];
+    format!("base = \"../tiny.toml\"\ndesign = \"sobol\"\nsamples = 4\nreplications = 3\nseed = 7\n\n{params}")
+}
+
+/// Runs `file` (output folder `stem`) unsharded into `whole/`, then as N shards merged, for
+/// each N of `shard_counts`; every merge must give the unsharded run's files, byte for byte.
+/// Returns the unsharded run's files.
+fn shards_merge_to_the_unsharded_bytes(
+    s: &Setup,
+    file: &Path,
+    stem: &str,
+    shard_counts: &[u32],
+) -> Vec<(String, Vec<u8>)> {
     regsim()
         .arg("sweep")
-        .arg(&file)
+        .arg(file)
         .arg("--out")
         .arg(s.path("whole"))
         .assert()
         .success();
-    let whole = tree(&s.path("whole/morris"));
+    let whole = tree(&s.path("whole").join(stem));
+    for &n in shard_counts {
+        let mut merge = regsim();
+        merge.arg("merge");
+        for k in 1..=n {
+            let out = s.path(&format!("{stem}-n{n}/shard{k}"));
+            let assert = regsim()
+                .arg("sweep")
+                .arg(file)
+                .args(["--shard", &format!("{k}/{n}"), "--threads", "1", "--out"])
+                .arg(&out)
+                .assert()
+                .success();
+            let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+            assert!(stdout.contains(&format!("shard {k}/{n}")), "{stdout}");
+            // A shard writes its points and the manifest, not the joined results.
+            assert!(!out.join(stem).join("points.csv").exists());
+            merge.arg(&out);
+        }
+        let merged = s.path(&format!("{stem}-n{n}/merged"));
+        merge.arg("--out").arg(&merged).assert().success();
+        let got = tree(&merged.join(stem));
+        assert_eq!(names(&got), names(&whole), "{stem}, N = {n}");
+        assert!(
+            got == whole,
+            "{stem}, N = {n}: merged bytes differ from the unsharded run"
+        );
+    }
+    whole
+}
+
+fn text_of(files: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+#[test]
+fn sharded_then_merged_equals_unsharded_byte_for_byte() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let whole = shards_merge_to_the_unsharded_bytes(&s, &file, "morris", &[1, 2, 3, 7]);
     let listed = names(&whole);
     for f in [
         "sweep.json",
@@ -146,44 +197,22 @@ fn sharded_then_merged_equals_unsharded_byte_for_byte() {
         assert!(listed.contains(&f), "{f} missing from {listed:?}");
     }
     assert!(!listed.contains(&"points/000012.json"));
-    let sens = String::from_utf8(
-        whole
-            .iter()
-            .find(|(n, _)| n == "sensitivity.csv")
-            .unwrap()
-            .1
-            .clone(),
-    )
-    .unwrap();
+    let sens = text_of(&whole, "sensitivity.csv");
     assert!(sens.starts_with("method,metric,parameter,index,value,ci95_lo,ci95_hi\n"));
     assert!(sens.contains("morris,access.sessions,staff.ops.headcount,mu_star,"));
+}
 
-    for n in [1, 2, 3, 7] {
-        let mut merge = regsim();
-        merge.arg("merge");
-        for k in 1..=n {
-            let out = s.path(&format!("n{n}/shard{k}"));
-            let assert = regsim()
-                .arg("sweep")
-                .arg(&file)
-                .args(["--shard", &format!("{k}/{n}"), "--threads", "1", "--out"])
-                .arg(&out)
-                .assert()
-                .success();
-            let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-            assert!(stdout.contains(&format!("shard {k}/{n}")), "{stdout}");
-            // A shard writes its points and the manifest, not the joined results.
-            assert!(!out.join("morris/points.csv").exists());
-            merge.arg(&out);
-        }
-        let merged = s.path(&format!("n{n}/merged"));
-        merge.arg("--out").arg(&merged).assert().success();
-        let got = tree(&merged.join("morris"));
-        assert_eq!(names(&got), names(&whole), "N = {n}");
-        assert!(
-            got == whole,
-            "N = {n}: merged bytes differ from the unsharded run"
-        );
+#[test]
+fn a_sobol_sweep_in_three_shards_merges_to_the_unsharded_bytes() {
+    let s = Setup::new();
+    let file = s.sweep("sobol.toml", &sobol_sweep());
+    let whole = shards_merge_to_the_unsharded_bytes(&s, &file, "sobol", &[3]);
+    let listed = names(&whole);
+    assert!(listed.contains(&"points/000019.json") && !listed.contains(&"points/000020.json"));
+    let sens = text_of(&whole, "sensitivity.csv");
+    for index in ["S1", "ST"] {
+        let row = format!("sobol,access.sessions,staff.ops.headcount,{index},");
+        assert!(sens.contains(&row), "{row} missing from {sens}");
     }
 }
 

@@ -1,19 +1,18 @@
 //! Running replications, shared by `regsim run` and `regsim sweep`: the worker pool, the
-//! progress bar, the refusal of worlds estimated to need too many events, and the parallel run
+//! refusal of worlds estimated to need too many events, and the parallel run
 //! of one world's replications (returned in replication order, so results do not depend on the
 //! thread count).
 
-use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::engine::{estimate_events, run_replication_until, Workspace};
 use crate::error::{Diagnostic, Error};
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
+use crate::progress::Progress;
 use crate::stop::Stop;
 
 /// Runs `replications` replications of `world` on the current rayon pool, returned in
@@ -22,14 +21,14 @@ pub fn simulate(
     world: &World,
     layout: &Layout,
     replications: u32,
-    progress: &ProgressBar,
+    progress: &Progress,
     stop: &Stop,
 ) -> Option<Vec<RepResult>> {
     (0..replications as u64)
         .into_par_iter()
         .map_init(Workspace::new, |ws, r| {
             let res = run_replication_until(world, layout, r, ws, stop);
-            progress.inc(1);
+            progress.replicated();
             res
         })
         .collect()
@@ -65,20 +64,4 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         builder = builder.num_threads(t);
     }
     Ok(builder.build().context("cannot start worker threads")?)
-}
-
-/// A progress bar on a terminal, nothing otherwise.
-pub fn progress_bar(len: u64, unit: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(len);
-    pb.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{msg:>16}} [{{bar:40}}] {{pos}}/{{len}} {unit}, ETA {{eta}}"
-        ))
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    pb
 }

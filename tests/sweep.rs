@@ -612,3 +612,88 @@ fn shard_auto_reads_a_slurm_array() {
         ]
     );
 }
+
+#[test]
+fn a_runs_index_lists_the_sweeps_in_its_folder() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let out = s.path("output");
+    let run = || {
+        regsim()
+            .arg("run")
+            .arg(s.path("tiny.toml"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+    };
+    let index = || fs::read_to_string(out.join("index.html")).unwrap();
+    let link = "<a href=\"morris/report.html\">morris</a>";
+    run();
+    assert!(!index().contains("<h2>Sweeps</h2>"));
+    // A sweep finishing in the run's folder adds itself to the run's index, which stays the run's.
+    regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let after_sweep = index();
+    assert!(after_sweep.contains("<h1>regsim results</h1>"));
+    assert!(after_sweep.contains("<h2>Sweeps</h2>") && after_sweep.contains(link));
+    // A later run lists it too, and writes the same page.
+    run();
+    assert_eq!(index(), after_sweep);
+}
+
+/// `args` run by `script` under a pseudo-terminal: what the terminal showed; `None` without
+/// `script` (util-linux).
+fn on_a_terminal(args: &[&str]) -> Option<String> {
+    let bin = assert_cmd::cargo::cargo_bin("regsim");
+    let command = std::iter::once(bin.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "{command}: {out:?}");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only_and_changes_no_output() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let tiny = s.path("tiny.toml");
+    let path = |p: &str| s.path(p).display().to_string();
+    let (file, tiny) = (file.display().to_string(), tiny.display().to_string());
+    let commands = [
+        vec!["run", &tiny, "--replications", "40", "--no-charts", "--out"],
+        vec!["sweep", &file, "--out"],
+    ];
+    for (c, args) in commands.iter().enumerate() {
+        let piped = regsim()
+            .args(args)
+            .arg(path(&format!("pipe{c}")))
+            .assert()
+            .success();
+        let err = String::from_utf8(piped.get_output().stderr.clone()).unwrap();
+        assert!(!err.contains("ETA") && !err.contains('\r'), "{err}");
+        let pty = path(&format!("pty{c}"));
+        let Some(shown) = on_a_terminal(&[args.as_slice(), &[pty.as_str()]].concat()) else {
+            eprintln!("no `script` command: the terminal half of this test did not run");
+            return;
+        };
+        assert!(
+            shown.contains("replications") && shown.contains("ETA"),
+            "{shown}"
+        );
+        let scenario_bar = if c == 0 { "tiny [" } else { "0/12 points" };
+        assert!(shown.contains(scenario_bar), "{shown}");
+        assert!(tree(&s.path(&format!("pty{c}"))) == tree(&s.path(&format!("pipe{c}"))));
+    }
+}

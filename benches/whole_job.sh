@@ -2,15 +2,25 @@
 # The README's first command, timed: every shipped scenario × 1,000 replications with charts and
 # report, on 1 and on 2 threads, plus peak memory of 10,000 replications of clover.toml.
 #
-# Usage: benches/whole_job.sh [--skip-memory]
+# Usage: benches/whole_job.sh [--skip-memory] [--against REV]
 # Prints wall seconds per thread count, the 1 → 2 thread speed-up, and peak resident memory
-# (from /usr/bin/time -v). Outputs go to a temporary folder. Run it on a quiet machine: the
-# figures are wall-clock times.
+# (from /usr/bin/time -v). With --against REV (e.g. a6f1622) it also builds that commit (in a
+# git worktree, its binary cached under target/against-REV) and times its own first command on
+# 2 threads, alternating with this one's, three times each, and prints the ratio of the best
+# times. Outputs go to a temporary folder. Run it on a quiet machine: the figures are wall-clock
+# times.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 memory=1
-[[ "${1:-}" == "--skip-memory" ]] && memory=0
+against=""
+while (($#)); do
+    case "$1" in
+        --skip-memory) memory=0; shift ;;
+        --against) against="$2"; shift 2 ;;
+        *) echo "whole_job.sh: unknown argument: $1" >&2; exit 2 ;;
+    esac
+done
 
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 bin="$root/target/release/regsim"
@@ -36,6 +46,26 @@ if ! diff -r "$tmp/t1" "$tmp/t2" >/dev/null; then
     exit 1
 fi
 echo "outputs of 1 and 2 threads are byte-identical"
+
+if [[ -n "$against" ]]; then
+    old="$root/target/against-$against"
+    if [[ ! -x "$old/release/regsim" ]]; then
+        git -C "$root" worktree add --detach "$tmp/src" "$against" >/dev/null
+        CARGO_TARGET_DIR="$old" cargo build --release --quiet --manifest-path "$tmp/src/Cargo.toml"
+        mkdir -p "$old/scenarios" && cp -r "$tmp/src/scenarios/." "$old/scenarios/"
+        git -C "$root" worktree remove --force "$tmp/src"
+    fi
+    best_old=1e99 best_new=1e99
+    for i in 1 2 3; do
+        o=$(wall "$old/release/regsim" run "$old/scenarios/" --threads 2 --out "$tmp/old")
+        w=$(wall "$bin" run "$root/scenarios/" --threads 2 --out "$tmp/new")
+        best_old=$(echo "if ($o < $best_old) $o else $best_old" | bc -l)
+        best_new=$(echo "if ($w < $best_new) $w else $best_new" | bc -l)
+        printf '  run %d: %s %.1f s, this tree %.1f s\n' "$i" "$against" "$o" "$w"
+    done
+    printf 'first command on 2 threads, best of 3: %s %.1f s, this tree %.1f s: ratio %.2f\n' \
+        "$against" "$best_old" "$best_new" "$(echo "$best_new / $best_old" | bc -l)"
+fi
 
 if ((memory)); then
     for reps in 1000 10000; do

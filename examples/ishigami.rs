@@ -3,9 +3,15 @@
 //! seed given, with the points of a `sobol` sweep of that seed (the same Saltelli layout and
 //! scramble) and the same estimators as `sensitivity.csv` (S1: Saltelli 2010, ST: Jansen).
 //!
+//! With `estimate N`, it reads N·5 outputs in regsim's Saltelli order (per row A, B, AB_1,
+//! AB_2, AB_3) from stdin instead and prints `S1_1,S1_2,S1_3,ST_1,ST_2,ST_3` for them, so
+//! `compare.py` can run regsim's estimators on SALib's samples.
+//!
 //! Usage: cargo run --release --example ishigami -- N[,N...] SEED[,SEED...]
+//!        cargo run --release --example ishigami -- estimate N < outputs
 
 use std::f64::consts::PI;
+use std::io::Read;
 
 use regsim::sweep::design::{plan, Axis, Design};
 use regsim::sweep::sensitivity::sobol;
@@ -17,9 +23,37 @@ fn list(arg: Option<String>) -> Vec<u64> {
         .collect()
 }
 
+/// S1 then ST of the three inputs, comma-separated.
+fn indices(y: &[f64], n: usize, seed: u64) -> String {
+    let idx = sobol(y, n, 3, 0, seed);
+    let s1 = idx.iter().map(|i| i.s1.value.to_string());
+    let st = idx.iter().map(|i| i.st.value.to_string());
+    s1.chain(st).collect::<Vec<_>>().join(",")
+}
+
+/// `estimate N`: the indices of the N·5 outputs on stdin.
+fn estimate(n: Option<String>) {
+    let n = n.and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    let mut text = String::new();
+    let read = std::io::stdin().read_to_string(&mut text);
+    let y: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    if n == 0 || read.is_err() || y.len() != n * 5 {
+        eprintln!("usage: ishigami estimate N < outputs (N·5 numbers)");
+        std::process::exit(2);
+    }
+    println!("{}", indices(&y, n, 1));
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (ns, seeds) = (list(args.next()), list(args.next()));
+    let first = args.next();
+    if first.as_deref() == Some("estimate") {
+        return estimate(args.next());
+    }
+    let (ns, seeds) = (list(first), list(args.next()));
     if ns.is_empty() || seeds.is_empty() {
         eprintln!("usage: ishigami N[,N...] SEED[,SEED...]");
         std::process::exit(2);
@@ -40,10 +74,7 @@ fn main() {
                 .iter()
                 .map(|x| x[0].sin() + 7.0 * x[1].sin().powi(2) + 0.1 * x[2].powi(4) * x[0].sin())
                 .collect();
-            let idx = sobol(&y, n, 3, 0, seed);
-            let s1: Vec<String> = idx.iter().map(|i| i.s1.value.to_string()).collect();
-            let st: Vec<String> = idx.iter().map(|i| i.st.value.to_string()).collect();
-            println!("{n},{seed},{},{}", s1.join(","), st.join(","));
+            println!("{n},{seed},{}", indices(&y, n, seed));
         }
     }
 }

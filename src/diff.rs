@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::metrics::paired::{self, Totals};
 use crate::metrics::Layout;
-use crate::replicate::{progress_bar, simulate, thread_pool};
+use crate::progress::Progress;
+use crate::replicate::{simulate, thread_pool};
 use crate::report::charts::{forest::ForestChart, render, run_label};
 use crate::report::html::shell_word;
 use crate::report::paired::{diff_report, DiffPage};
@@ -44,9 +45,10 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
     }
     crate::run::refuse_too_large(&loaded, &opts.out, &opts.limits)?;
     let pool = thread_pool(opts.threads)?;
-    let progress = progress_bar(2 * replications as u64, "replications");
+    let progress = Progress::scenarios(2 * replications as u64);
     let mut runs = Vec::new();
-    for l in &loaded {
+    for (i, l) in loaded.iter().enumerate() {
+        progress.scenario(&l.world.name, i + 1, loaded.len(), replications as u64);
         let layout = Layout::of(&l.world);
         let reps = pool
             .install(|| simulate(&l.world, &layout, replications, &progress, &opts.stop))
@@ -59,7 +61,7 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
             })?;
         runs.push((layout, reps.totals));
     }
-    progress.finish_and_clear();
+    progress.finish();
     let [(bl, bt), (cl, ct)] = [&runs[0], &runs[1]];
     let rows = paired::paired(
         &Totals {

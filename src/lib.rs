@@ -13,7 +13,7 @@
 //! | the built world, by index | [`model`] |
 //! | one replication: clock, event queue, random streams | [`engine`] |
 //! | per-replication totals and series, aggregation | [`metrics`] |
-//! | parallel replications, shared by `run` and `sweep` | [`replicate`] |
+//! | parallel replications, shared by `run` and `sweep`; progress on a terminal | [`replicate`], [`progress`] |
 //! | refusing work too large for the machine (events, memory, disk) | [`limits`] |
 //! | `regsim run`: discovery, validation, outputs | [`run`] |
 //! | `regsim diff`: paired differences of two scenarios | [`diff`] |
@@ -35,6 +35,7 @@ pub mod expect;
 pub mod limits;
 pub mod metrics;
 pub mod model;
+pub mod progress;
 pub mod replicate;
 pub mod report;
 pub mod run;

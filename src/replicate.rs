@@ -1,11 +1,8 @@
-//! Running replications, shared by `regsim run`, `diff` and `sweep`: the worker pool, the
-//! progress bar and the parallel run of one world's replications (gathered in replication
-//! order, so results do not depend on the thread count).
-
-use std::io::IsTerminal;
+//! Running replications, shared by `regsim run`, `diff` and `sweep`: the worker pool and the
+//! parallel run of one world's replications (gathered in replication order, so results do not
+//! depend on the thread count).
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::engine::{run_replication_until, Workspace};
@@ -13,6 +10,7 @@ use crate::error::Error;
 use crate::metrics::collect::Collected;
 use crate::metrics::{Layout, RepResult};
 use crate::model::World;
+use crate::progress::Progress;
 use crate::stop::Stop;
 
 /// Bytes of replication results held at once: replications run in parallel in batches of
@@ -31,7 +29,7 @@ pub fn simulate(
     world: &World,
     layout: &Layout,
     replications: u32,
-    progress: &ProgressBar,
+    progress: &Progress,
     stop: &Stop,
 ) -> Option<Collected> {
     let n = replications as u64;
@@ -44,7 +42,7 @@ pub fn simulate(
             .into_par_iter()
             .map_init(Workspace::new, |ws, r| {
                 let res = run_replication_until(world, layout, r, ws, stop);
-                progress.inc(1);
+                progress.replicated();
                 res
             })
             .collect::<Option<_>>()?;
@@ -64,20 +62,4 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         builder = builder.num_threads(t);
     }
     Ok(builder.build().context("cannot start worker threads")?)
-}
-
-/// A progress bar on a terminal, nothing otherwise.
-pub fn progress_bar(len: u64, unit: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let pb = ProgressBar::new(len);
-    pb.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{msg:>16}} [{{bar:40}}] {{pos}}/{{len}} {unit}, ETA {{eta}}"
-        ))
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    pb
 }

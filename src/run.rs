@@ -17,7 +17,8 @@ use crate::metrics::collect::{Collected, Table};
 use crate::metrics::paired::{versus, PairedStats};
 use crate::metrics::Layout;
 use crate::model::World;
-use crate::replicate::{progress_bar, simulate, thread_pool};
+use crate::progress::Progress;
+use crate::replicate::{simulate, thread_pool};
 use crate::report::format::Unit;
 use crate::report::html::Versus;
 use crate::report::{self, atomic_write, atomic_write_with, visuals};
@@ -148,20 +149,21 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
     refuse_too_large(&loaded, &opts.out, &opts.limits)?;
     let pool = thread_pool(opts.threads)?;
     let total: u64 = loaded.iter().map(|l| l.world.replications as u64).sum();
-    let progress = progress_bar(total, "replications");
+    let progress = Progress::scenarios(total);
     // Per scenario (in file order): its summary, cost totals and every replication's totals.
     let mut done: Vec<Option<Done>> = (0..loaded.len()).map(|_| None).collect();
     let mut ran: Vec<Ran> = Vec::new();
-    for i in execution_order(&loaded) {
+    for (n, i) in execution_order(&loaded).into_iter().enumerate() {
         let l = &loaded[i];
         let world = &l.world;
-        progress.set_message(world.name.clone());
+        let reps = world.replications as u64;
+        progress.scenario(&world.name, n + 1, loaded.len(), reps);
         let started = Instant::now();
         let layout = Layout::of(world);
         let Some(reps) =
             pool.install(|| simulate(world, &layout, world.replications, &progress, &opts.stop))
         else {
-            progress.finish_and_clear();
+            progress.finish();
             return Err(stopped(&opts.stop, &ran, &loaded));
         };
         let summary = Summary::of(&layout, &reps);
@@ -235,7 +237,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             totals,
         });
     }
-    progress.finish_and_clear();
+    progress.finish();
     let done: Vec<Done> = done
         .into_iter()
         .map(|d| d.expect("every scenario ran"))

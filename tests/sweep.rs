@@ -121,18 +121,69 @@ fn names(t: &[(String, Vec<u8>)]) -> Vec<&str> {
     t.iter().map(|(n, _)| n.as_str()).collect()
 }
 
-#[test]
-fn sharded_then_merged_equals_unsharded_byte_for_byte() {
-    let s = Setup::new();
-    let file = s.sweep("morris.toml", MORRIS);
+/// The Morris sweep's three parameters as a `sobol` design: 4 rows, 20 points.
+fn sobol_sweep() -> String {
+    let params = &MORRIS[MORRIS.find("[[parameter]]").unwrap()..];
+    format!("base = \"../tiny.toml\"\ndesign = \"sobol\"\nsamples = 4\nreplications = 3\nseed = 7\n\n{params}")
+}
+
+/// Runs `file` (output folder `stem`) unsharded into `whole/`, then as N shards merged, for
+/// each N of `shard_counts`; every merge must give the unsharded run's files, byte for byte.
+/// Returns the unsharded run's files.
+fn shards_merge_to_the_unsharded_bytes(
+    s: &Setup,
+    file: &Path,
+    stem: &str,
+    shard_counts: &[u32],
+) -> Vec<(String, Vec<u8>)> {
     regsim()
         .arg("sweep")
-        .arg(&file)
+        .arg(file)
         .arg("--out")
         .arg(s.path("whole"))
         .assert()
         .success();
-    let whole = tree(&s.path("whole/morris"));
+    let whole = tree(&s.path("whole").join(stem));
+    for &n in shard_counts {
+        let mut merge = regsim();
+        merge.arg("merge");
+        for k in 1..=n {
+            let out = s.path(&format!("{stem}-n{n}/shard{k}"));
+            let assert = regsim()
+                .arg("sweep")
+                .arg(file)
+                .args(["--shard", &format!("{k}/{n}"), "--threads", "1", "--out"])
+                .arg(&out)
+                .assert()
+                .success();
+            let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+            assert!(stdout.contains(&format!("shard {k}/{n}")), "{stdout}");
+            // A shard writes its points and the manifest, not the joined results.
+            assert!(!out.join(stem).join("points.csv").exists());
+            merge.arg(&out);
+        }
+        let merged = s.path(&format!("{stem}-n{n}/merged"));
+        merge.arg("--out").arg(&merged).assert().success();
+        let got = tree(&merged.join(stem));
+        assert_eq!(names(&got), names(&whole), "{stem}, N = {n}");
+        assert!(
+            got == whole,
+            "{stem}, N = {n}: merged bytes differ from the unsharded run"
+        );
+    }
+    whole
+}
+
+fn text_of(files: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = files.iter().find(|(n, _)| n == name).unwrap();
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+#[test]
+fn sharded_then_merged_equals_unsharded_byte_for_byte() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let whole = shards_merge_to_the_unsharded_bytes(&s, &file, "morris", &[1, 2, 3, 7]);
     let listed = names(&whole);
     for f in [
         "sweep.json",
@@ -146,44 +197,22 @@ fn sharded_then_merged_equals_unsharded_byte_for_byte() {
         assert!(listed.contains(&f), "{f} missing from {listed:?}");
     }
     assert!(!listed.contains(&"points/000012.json"));
-    let sens = String::from_utf8(
-        whole
-            .iter()
-            .find(|(n, _)| n == "sensitivity.csv")
-            .unwrap()
-            .1
-            .clone(),
-    )
-    .unwrap();
+    let sens = text_of(&whole, "sensitivity.csv");
     assert!(sens.starts_with("method,metric,parameter,index,value,ci95_lo,ci95_hi\n"));
     assert!(sens.contains("morris,access.sessions,staff.ops.headcount,mu_star,"));
+}
 
-    for n in [1, 2, 3, 7] {
-        let mut merge = regsim();
-        merge.arg("merge");
-        for k in 1..=n {
-            let out = s.path(&format!("n{n}/shard{k}"));
-            let assert = regsim()
-                .arg("sweep")
-                .arg(&file)
-                .args(["--shard", &format!("{k}/{n}"), "--threads", "1", "--out"])
-                .arg(&out)
-                .assert()
-                .success();
-            let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-            assert!(stdout.contains(&format!("shard {k}/{n}")), "{stdout}");
-            // A shard writes its points and the manifest, not the joined results.
-            assert!(!out.join("morris/points.csv").exists());
-            merge.arg(&out);
-        }
-        let merged = s.path(&format!("n{n}/merged"));
-        merge.arg("--out").arg(&merged).assert().success();
-        let got = tree(&merged.join("morris"));
-        assert_eq!(names(&got), names(&whole), "N = {n}");
-        assert!(
-            got == whole,
-            "N = {n}: merged bytes differ from the unsharded run"
-        );
+#[test]
+fn a_sobol_sweep_in_three_shards_merges_to_the_unsharded_bytes() {
+    let s = Setup::new();
+    let file = s.sweep("sobol.toml", &sobol_sweep());
+    let whole = shards_merge_to_the_unsharded_bytes(&s, &file, "sobol", &[3]);
+    let listed = names(&whole);
+    assert!(listed.contains(&"points/000019.json") && !listed.contains(&"points/000020.json"));
+    let sens = text_of(&whole, "sensitivity.csv");
+    for index in ["S1", "ST"] {
+        let row = format!("sobol,access.sessions,staff.ops.headcount,{index},");
+        assert!(sens.contains(&row), "{row} missing from {sens}");
     }
 }
 
@@ -582,4 +611,89 @@ fn shard_auto_reads_a_slurm_array() {
             "sweep.json"
         ]
     );
+}
+
+#[test]
+fn a_runs_index_lists_the_sweeps_in_its_folder() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let out = s.path("output");
+    let run = || {
+        regsim()
+            .arg("run")
+            .arg(s.path("tiny.toml"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+    };
+    let index = || fs::read_to_string(out.join("index.html")).unwrap();
+    let link = "<a href=\"morris/report.html\">morris</a>";
+    run();
+    assert!(!index().contains("<h2>Sweeps</h2>"));
+    // A sweep finishing in the run's folder adds itself to the run's index, which stays the run's.
+    regsim()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let after_sweep = index();
+    assert!(after_sweep.contains("<h1>regsim results</h1>"));
+    assert!(after_sweep.contains("<h2>Sweeps</h2>") && after_sweep.contains(link));
+    // A later run lists it too, and writes the same page.
+    run();
+    assert_eq!(index(), after_sweep);
+}
+
+/// `args` run by `script` under a pseudo-terminal: what the terminal showed; `None` without
+/// `script` (util-linux).
+fn on_a_terminal(args: &[&str]) -> Option<String> {
+    let bin = assert_cmd::cargo::cargo_bin("regsim");
+    let command = std::iter::once(bin.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "{command}: {out:?}");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only_and_changes_no_output() {
+    let s = Setup::new();
+    let file = s.sweep("morris.toml", MORRIS);
+    let tiny = s.path("tiny.toml");
+    let path = |p: &str| s.path(p).display().to_string();
+    let (file, tiny) = (file.display().to_string(), tiny.display().to_string());
+    let commands = [
+        vec!["run", &tiny, "--replications", "40", "--no-charts", "--out"],
+        vec!["sweep", &file, "--out"],
+    ];
+    for (c, args) in commands.iter().enumerate() {
+        let piped = regsim()
+            .args(args)
+            .arg(path(&format!("pipe{c}")))
+            .assert()
+            .success();
+        let err = String::from_utf8(piped.get_output().stderr.clone()).unwrap();
+        assert!(!err.contains("ETA") && !err.contains('\r'), "{err}");
+        let pty = path(&format!("pty{c}"));
+        let Some(shown) = on_a_terminal(&[args.as_slice(), &[pty.as_str()]].concat()) else {
+            eprintln!("no `script` command: the terminal half of this test did not run");
+            return;
+        };
+        assert!(
+            shown.contains("replications") && shown.contains("ETA"),
+            "{shown}"
+        );
+        let scenario_bar = if c == 0 { "tiny [" } else { "0/12 points" };
+        assert!(shown.contains(scenario_bar), "{shown}");
+        assert!(tree(&s.path(&format!("pty{c}"))) == tree(&s.path(&format!("pipe{c}"))));
+    }
 }

@@ -417,8 +417,9 @@ pub struct IndexEntry<'a> {
     pub replications: usize,
 }
 
-/// `index.html` of a run: links to every scenario's report and, for several, the comparison.
-pub fn index(entries: &[IndexEntry], command: &str, with_charts: bool) -> Vec<u8> {
+/// `index.html` of a run: links to every scenario's report and, for several, the comparison;
+/// then `sweeps`, the HTML of the sweeps section.
+pub fn index(entries: &[IndexEntry], command: &str, with_charts: bool, sweeps: &str) -> Vec<u8> {
     let mut b = String::new();
     b.push_str("<h1>regsim results</h1>\n");
     let _ = writeln!(
@@ -456,6 +457,7 @@ pub fn index(entries: &[IndexEntry], command: &str, with_charts: bool) -> Vec<u8
             esc(&e.loaded.world.name)
         );
     }
+    b.push_str(sweeps);
     let _ = writeln!(
         b,
         "<h2>Reproduce</h2>\n<p>This run:</p>\n<pre>{}</pre>\n<p>Each scenario's report gives the command for that scenario alone.</p>",

@@ -61,7 +61,7 @@ pub struct RunEntry<'a> {
 }
 
 /// Writes the comparison charts (several scenarios, unless `with_charts` is false) and
-/// `index.html` into `out`.
+/// `index.html` into `out`, listing the sweeps whose outputs are in `out` too.
 pub fn run_visuals(
     out: &Path,
     entries: &[RunEntry],
@@ -89,7 +89,12 @@ pub fn run_visuals(
         .collect();
     atomic_write(
         &out.join("index.html"),
-        &html::index(&index, command, with_charts),
+        &html::index(
+            &index,
+            command,
+            with_charts,
+            &crate::sweep::report::run_index_section(out),
+        ),
     )
 }
 

@@ -420,6 +420,18 @@ mod tests {
     }
 
     #[test]
+    fn the_direction_numbers_are_scipys() {
+        // SciPy 1.17.1 `qmc.Sobol(256, scramble=False, bits=53)._sv[:, :16]`, folded with
+        // 64-bit FNV-1a over dimensions then columns; SALib samples from that sequence.
+        let v = direction_vectors(256);
+        let fnv = v.iter().flatten().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
+            (h ^ x).wrapping_mul(0x100_0000_01b3)
+        });
+        assert_eq!(fnv, 0x7de1_7c83_ce3b_6325);
+        assert_eq!(v[255][..4], [1 << 52, 1 << 51, 1 << 50, 5 << 49]);
+    }
+
+    #[test]
     fn saltelli_rows_share_all_but_one_column() {
         let axes = vec![range(0.0, 1.0, false); 3];
         let p = plan(Design::Sobol { samples: 4 }, &axes, 1);

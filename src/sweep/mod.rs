@@ -27,14 +27,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
-use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error};
 use crate::expect::Check;
 use crate::limits::{self, Limits};
 use crate::metrics::aggregate::Summary;
-use crate::replicate::{progress_bar, simulate, thread_pool};
+use crate::progress::Progress;
+use crate::replicate::{simulate, thread_pool};
 use crate::report::atomic_write;
 use crate::stop::Stop;
 
@@ -178,8 +178,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         .filter(|&p| shard.owns(p))
         .filter(|&p| !opts.resume || output::read_point(&points_dir, p, &m, &print).is_none())
         .collect();
-    let progress = progress_bar(todo.len() as u64, "points");
-    progress.set_message(sweep.name.clone());
+    let progress = Progress::sweep(&sweep.name, todo.len() as u64, sweep.replications as u64);
     let finished = AtomicUsize::new(0);
     pool.install(|| {
         todo.par_iter().try_for_each(|&p| -> anyhow::Result<()> {
@@ -188,19 +187,19 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
                 world,
                 &sweep.layout,
                 sweep.replications,
-                &ProgressBar::hidden(),
+                &progress,
                 &opts.stop,
             ) else {
                 return Ok(());
             };
             let summary = Summary::of(&sweep.layout, &reps);
             output::write_point(&points_dir, &PointResult::of(p, &print, &summary))?;
-            finished.fetch_add(1, Ordering::Relaxed);
-            progress.inc(1);
+            let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
+            progress.point_done(done, todo.len());
             Ok(())
         })
     })?;
-    progress.finish_and_clear();
+    progress.finish();
     if let Some(reason) = opts.stop.reason() {
         return Err(Error::Stopped(format!(
             "{reason}: {} of the {} points to run finished and are kept in {}; \

@@ -3,7 +3,8 @@
 //! `[[expect]]` at every point (failures highlighted), the points table and the command that
 //! reproduces it. Everything comes from the manifest and the point results, so an unsharded
 //! run, a resume and `regsim merge` write the same page. `index.html` of the output folder
-//! lists its sweeps when it holds several (and is not a run's index).
+//! lists its sweeps when it holds several; a run's `index.html` there lists them in its
+//! "Sweeps" section, which a sweep finishing later rewrites in place.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -247,24 +248,29 @@ pub fn sweep_report(
     page(&format!("regsim sweep: {}", m.name), &b)
 }
 
-/// Writes `out/index.html` listing the sweeps in `out` when it holds several, unless an
-/// `index.html` that a sweep did not write (a run's) is there.
-pub fn write_index(out: &Path) -> anyhow::Result<()> {
-    let index = out.join("index.html");
-    if index.exists() && !std::fs::read_to_string(&index).is_ok_and(|t| t.contains(INDEX_MARK)) {
-        return Ok(());
-    }
-    let mut sweeps: Vec<Manifest> = std::fs::read_dir(out)?
+/// Bracket the sweeps section of a run's `index.html`, which a later sweep rewrites in place.
+const SWEEPS_START: &str = "<!-- regsim sweeps -->";
+const SWEEPS_END: &str = "<!-- regsim sweeps end -->";
+
+/// The sweeps in `out`: every folder directly in it holding a sweep's `report.html` and
+/// `sweep.json`, by name.
+fn sweeps_in(out: &Path) -> Vec<Manifest> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut sweeps: Vec<Manifest> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("report.html").is_file())
         .filter_map(|p| serde_json::from_slice(&std::fs::read(p.join("sweep.json")).ok()?).ok())
         .collect();
-    if sweeps.len() < 2 {
-        return Ok(());
-    }
     sweeps.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut b = format!("{INDEX_MARK}\n<h1>regsim sweeps</h1>\n<p class=\"meta\">{} sweeps in this folder</p>\n<table>\n<tr><th class=\"l\">sweep</th><th class=\"l\">base</th><th class=\"l\">design</th><th>points</th><th>replications</th><th>seed</th></tr>\n", sweeps.len());
-    for m in &sweeps {
+    sweeps
+}
+
+/// A table of `sweeps`, each linking its report.
+fn sweeps_table(sweeps: &[Manifest]) -> String {
+    let mut b = String::from("<table>\n<tr><th class=\"l\">sweep</th><th class=\"l\">base</th><th class=\"l\">design</th><th>points</th><th>replications</th><th>seed</th></tr>\n");
+    for m in sweeps {
         let _ = writeln!(
             b,
             "<tr><td class=\"l\"><a href=\"{n}/report.html\">{n}</a></td><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -277,5 +283,51 @@ pub fn write_index(out: &Path) -> anyhow::Result<()> {
         );
     }
     b.push_str("</table>\n");
+    b
+}
+
+/// The sweeps section of a run's `index.html`: the sweeps in `out` (nothing when there are
+/// none) between markers, so that a sweep run into the folder later can rewrite it.
+pub fn run_index_section(out: &Path) -> String {
+    let sweeps = sweeps_in(out);
+    if sweeps.is_empty() {
+        return format!("{SWEEPS_START}{SWEEPS_END}\n");
+    }
+    format!(
+        "{SWEEPS_START}\n<h2>Sweeps</h2>\n<p>Sweeps whose outputs are in this folder (<code>regsim sweep FILE --out</code> it):</p>\n{}{SWEEPS_END}\n",
+        sweeps_table(&sweeps)
+    )
+}
+
+/// Writes `out/index.html`: when it is a run's index, rewrites its sweeps section to list the
+/// sweeps in `out`; otherwise lists them on a page of its own when there are several. An
+/// `index.html` that neither a run nor a sweep wrote is left alone.
+pub fn write_index(out: &Path) -> anyhow::Result<()> {
+    let index = out.join("index.html");
+    if index.exists() {
+        let text = std::fs::read_to_string(&index).unwrap_or_default();
+        if !text.contains(INDEX_MARK) {
+            let (Some(a), Some(z)) = (text.find(SWEEPS_START), text.find(SWEEPS_END)) else {
+                return Ok(());
+            };
+            let z =
+                z + SWEEPS_END.len() + usize::from(text[z + SWEEPS_END.len()..].starts_with('\n'));
+            let new = format!("{}{}{}", &text[..a], run_index_section(out), &text[z..]);
+            return if new == text {
+                Ok(())
+            } else {
+                atomic_write(&index, new.as_bytes())
+            };
+        }
+    }
+    let sweeps = sweeps_in(out);
+    if sweeps.len() < 2 {
+        return Ok(());
+    }
+    let b = format!(
+        "{INDEX_MARK}\n<h1>regsim sweeps</h1>\n<p class=\"meta\">{} sweeps in this folder</p>\n{}",
+        sweeps.len(),
+        sweeps_table(&sweeps)
+    );
     atomic_write(&index, &page("regsim sweeps", &b))
 }

@@ -55,7 +55,7 @@ if [[ -n "$against" ]]; then
         mkdir -p "$old/scenarios" && cp -r "$tmp/src/scenarios/." "$old/scenarios/"
         git -C "$root" worktree remove --force "$tmp/src"
     fi
-    best_old=1e99 best_new=1e99
+    best_old=999999 best_new=999999
     for i in 1 2 3; do
         o=$(wall "$old/release/regsim" run "$old/scenarios/" --threads 2 --out "$tmp/old")
         w=$(wall "$bin" run "$root/scenarios/" --threads 2 --out "$tmp/new")

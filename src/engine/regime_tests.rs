@@ -125,6 +125,30 @@ ban = \"b\"
 }
 
 #[test]
+fn with_a_margin_a_ban_loses_the_margin_on_its_lost_revenue_as_a_recurring_cost() {
+    let text = format!(
+        "{}
+[ban.b]
+population = \"us\"
+churn_per_year = 1e9
+residual_share = 0.4
+[[timeline]]
+date = \"2026-01-01\"
+kind = \"ban_start\"
+ban = \"b\"
+",
+        BASE.replace("revenue_per_user_year = 36.525", "revenue_per_user_year = 36.525\nmargin = 0.25")
+    );
+    let (layout, rs) = reps(&world(&text), 1);
+    // As above, times the margin.
+    let expected = 365.0 * 60e6 * 0.1 * 0.25;
+    let got = total(&layout, &rs[0], "cost.revenue_loss");
+    assert!((got - expected).abs() < 1e-6 * expected, "{got} vs {expected}");
+    assert_eq!(total(&layout, &rs[0], "cost.recurring"), got);
+    assert_eq!(total(&layout, &rs[0], "cost.one_off"), 0.0);
+}
+
+#[test]
 fn a_divestiture_ends_restricted_exposure_after_its_transition() {
     let text = format!(
         "{BASE}

@@ -205,7 +205,7 @@ impl<'a> Sim<'a> {
             }
             self.day = day;
             self.books.month = cal.day_month[day] as usize;
-            self.books.discount = growth.powf(-(day as f64) / DAYS_PER_YEAR);
+            self.books.discount = libm::pow(growth, -(day as f64) / DAYS_PER_YEAR);
             self.ledger.advance_window(day);
             if day == 0 {
                 for s in 0..world.sites.len() {
@@ -480,6 +480,9 @@ impl<'a> Sim<'a> {
 #[cfg(test)]
 #[path = "paths_tests.rs"]
 mod paths_tests;
+#[cfg(test)]
+#[path = "regime_tests.rs"]
+mod regime_tests;
 /// The quantities drawn at the start of a replication, into its input row.
 fn record_inputs(
     world: &World,

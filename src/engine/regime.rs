@@ -254,10 +254,10 @@ impl Regime {
             let next = match (self.banned[p], self.last_ban[p]) {
                 (Some(b), _) => {
                     let r = self.residual[b];
-                    r + (m - r) * (-self.churn[b] / DAYS_PER_YEAR).exp()
+                    r + (m - r) * libm::exp(-self.churn[b] / DAYS_PER_YEAR)
                 }
                 (None, Some(b)) if m < 1.0 => {
-                    1.0 - (1.0 - m) * (-self.returning[b] / DAYS_PER_YEAR).exp()
+                    1.0 - (1.0 - m) * libm::exp(-self.returning[b] / DAYS_PER_YEAR)
                 }
                 _ => m,
             };

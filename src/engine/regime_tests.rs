@@ -137,13 +137,19 @@ date = \"2026-01-01\"
 kind = \"ban_start\"
 ban = \"b\"
 ",
-        BASE.replace("revenue_per_user_year = 36.525", "revenue_per_user_year = 36.525\nmargin = 0.25")
+        BASE.replace(
+            "revenue_per_user_year = 36.525",
+            "revenue_per_user_year = 36.525\nmargin = 0.25"
+        )
     );
     let (layout, rs) = reps(&world(&text), 1);
     // As above, times the margin.
     let expected = 365.0 * 60e6 * 0.1 * 0.25;
     let got = total(&layout, &rs[0], "cost.revenue_loss");
-    assert!((got - expected).abs() < 1e-6 * expected, "{got} vs {expected}");
+    assert!(
+        (got - expected).abs() < 1e-6 * expected,
+        "{got} vs {expected}"
+    );
     assert_eq!(total(&layout, &rs[0], "cost.recurring"), got);
     assert_eq!(total(&layout, &rs[0], "cost.one_off"), 0.0);
 }
@@ -332,7 +338,7 @@ proptest! {
             seriousness: [low, (1.0 - low) / 2.0, (1.0 - low) / 2.0],
             factor: crate::model::Dist::Uniform { lo: 0.0, hi: factor_max },
         };
-        let mut rng = crate::engine::rng::stream(seed, 0);
+        let mut rng = crate::engine::rng::Base::new(seed, 0, "test", "fine").rng();
         let cap = fine.legal_max(turnover);
         for _ in 0..50 {
             let f = fine.draw(&mut rng, turnover);

@@ -125,7 +125,7 @@ impl Regulators {
             let total: f64 = reg.transitions[s].iter().map(|(_, h)| h).sum::<f64>() * mult;
             let rng = self.steps[r].at(day as u32);
             let (leave, which): (f64, f64) = (rng.random(), rng.random());
-            if total <= 0.0 || leave >= -(-total / DAYS_PER_YEAR).exp_m1() {
+            if total <= 0.0 || leave >= -libm::expm1(-total / DAYS_PER_YEAR) {
                 continue;
             }
             let mut u = which * total;

@@ -11,6 +11,7 @@
 //! keyed by its parameter path, so an overrun written on one site leaves every other draw as it was.
 
 pub mod dist;
+pub mod samplers;
 pub mod time;
 
 pub use dist::Dist;

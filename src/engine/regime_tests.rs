@@ -99,35 +99,12 @@ ban = \"b\"
 }
 
 #[test]
-fn revenue_lost_to_a_ban_is_lost_user_days_times_revenue() {
+fn revenue_lost_to_a_ban_is_lost_user_days_times_revenue_times_margin() {
     // No churn dynamics to integrate: residual share 0.4 reached at once (huge hazard).
-    let text = format!(
-        "{BASE}
-[ban.b]
-population = \"us\"
-churn_per_year = 1e9
-residual_share = 0.4
-[[timeline]]
-date = \"2026-01-01\"
-kind = \"ban_start\"
-ban = \"b\"
-"
-    );
-    let w = world(&text);
-    let (layout, rs) = reps(&w, 1);
-    // 365 banned days × 60 M lost users × 36.525/365.25 per user-day.
-    let expected = 365.0 * 60e6 * 0.1;
-    let got = total(&layout, &rs[0], "cost.revenue_loss");
-    assert!(
-        (got - expected).abs() < 1e-6 * expected,
-        "{got} vs {expected}"
-    );
-}
-
-#[test]
-fn with_a_margin_a_ban_loses_the_margin_on_its_lost_revenue_as_a_recurring_cost() {
-    let text = format!(
-        "{}
+    for (margin, share) in [("", 1.0), ("\nmargin = 0.25", 0.25)] {
+        let revenue = "revenue_per_user_year = 36.525";
+        let text = format!(
+            "{}
 [ban.b]
 population = \"us\"
 churn_per_year = 1e9
@@ -137,21 +114,20 @@ date = \"2026-01-01\"
 kind = \"ban_start\"
 ban = \"b\"
 ",
-        BASE.replace(
-            "revenue_per_user_year = 36.525",
-            "revenue_per_user_year = 36.525\nmargin = 0.25"
-        )
-    );
-    let (layout, rs) = reps(&world(&text), 1);
-    // As above, times the margin.
-    let expected = 365.0 * 60e6 * 0.1 * 0.25;
-    let got = total(&layout, &rs[0], "cost.revenue_loss");
-    assert!(
-        (got - expected).abs() < 1e-6 * expected,
-        "{got} vs {expected}"
-    );
-    assert_eq!(total(&layout, &rs[0], "cost.recurring"), got);
-    assert_eq!(total(&layout, &rs[0], "cost.one_off"), 0.0);
+            BASE.replace(revenue, &format!("{revenue}{margin}"))
+        );
+        let (layout, rs) = reps(&world(&text), 1);
+        // 365 banned days × 60 M lost users × 36.525/365.25 per user-day × the margin.
+        let expected = 365.0 * 60e6 * 0.1 * share;
+        let got = total(&layout, &rs[0], "cost.revenue_loss");
+        assert!(
+            (got - expected).abs() < 1e-6 * expected,
+            "{got} vs {expected}"
+        );
+        // Revenue lost while banned is a recurring cost.
+        assert_eq!(total(&layout, &rs[0], "cost.recurring"), got);
+        assert_eq!(total(&layout, &rs[0], "cost.one_off"), 0.0);
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The floor for regsim's approval gate (`benches/floor/compare.sh`): a bare M/M/c loop with
-//! arrivals and departures in a `BinaryHeap`, one exponential draw per event, FIFO queue of
+//! arrivals and departures in a `BinaryHeap`, one exponential draw per event (regsim's own libm inversion), FIFO queue of
 //! arrival times, nothing else. Prints `customers seconds mean_wait_days`.
 //!
 //! Usage: cargo run --release --example mmc_heap -- LAMBDA MU C DAYS REPS
@@ -9,8 +9,8 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::time::Instant;
 
 use rand::SeedableRng;
-use rand_distr::{Distribution, Exp};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use regsim::model::samplers::std_exponential;
 
 /// A time that orders (no NaN here).
 #[derive(PartialEq, Clone, Copy)]
@@ -35,7 +35,6 @@ fn main() {
     let [lam, mu, c, days, reps] = args[..] else {
         panic!("usage: mmc_heap LAMBDA MU C DAYS REPS");
     };
-    let (arrive, serve) = (Exp::new(lam).unwrap(), Exp::new(mu).unwrap());
     let started = Instant::now();
     let (mut customers, mut wait_sum, mut waited) = (0u64, 0.0, 0u64);
     // (time, is departure): arrivals false, departures true.
@@ -46,7 +45,7 @@ fn main() {
         heap.clear();
         queue.clear();
         let mut busy = 0usize;
-        heap.push(Reverse((T(arrive.sample(&mut rng)), false)));
+        heap.push(Reverse((T(std_exponential(&mut rng) / lam), false)));
         while let Some(Reverse((T(t), departure))) = heap.pop() {
             if t >= days {
                 break;
@@ -56,17 +55,17 @@ fn main() {
                     Some(a) => {
                         wait_sum += t - a;
                         waited += 1;
-                        heap.push(Reverse((T(t + serve.sample(&mut rng)), true)));
+                        heap.push(Reverse((T(t + std_exponential(&mut rng) / mu), true)));
                     }
                     None => busy -= 1,
                 }
             } else {
                 customers += 1;
-                heap.push(Reverse((T(t + arrive.sample(&mut rng)), false)));
+                heap.push(Reverse((T(t + std_exponential(&mut rng) / lam), false)));
                 if busy < c as usize {
                     busy += 1;
                     waited += 1;
-                    heap.push(Reverse((T(t + serve.sample(&mut rng)), true)));
+                    heap.push(Reverse((T(t + std_exponential(&mut rng) / mu), true)));
                 } else {
                     queue.push_back(t);
                 }

@@ -49,19 +49,26 @@ fn run(dir: &Path, files: &[&str], reps: u32) -> Vec<BTreeMap<String, Vec<f64>>>
     files
         .iter()
         .map(|f| {
-            let name = f.trim_end_matches(".toml");
-            let text = std::fs::read_to_string(out.join(name).join("replications.csv")).unwrap();
-            let mut lines = text.lines();
-            let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
-            let mut cols: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-            for line in lines {
-                for (h, v) in header.iter().zip(line.split(',')) {
-                    cols.entry(h.clone()).or_default().push(v.parse().unwrap());
-                }
-            }
-            cols
+            columns(
+                &out.join(f.trim_end_matches(".toml"))
+                    .join("replications.csv"),
+            )
         })
         .collect()
+}
+
+/// A CSV of numbers by column.
+fn columns(path: &Path) -> BTreeMap<String, Vec<f64>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    let mut cols: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for line in lines {
+        for (h, v) in header.iter().zip(line.split(',')) {
+            cols.entry(h.clone()).or_default().push(v.parse().unwrap());
+        }
+    }
+    cols
 }
 
 fn correlation(a: &[f64], b: &[f64]) -> f64 {
@@ -167,4 +174,39 @@ review_days = { dist = "exponential", mean = 0.01 }
             .all(|(a, b)| a > b),
         "the new group's sessions are counted"
     );
+}
+
+#[test]
+fn an_uncertain_cost_in_one_block_leaves_every_other_draw_unchanged() {
+    let dir = scenarios();
+    // The migration's cost per PB becomes uncertain; the same block draws its rate, and every
+    // site draws its capex overrun.
+    let overrun = r#"extends = "clover.toml"
+[migration.eu_enclave]
+cost_per_pb = { dist = "lognormal", p5 = 1e6, p95 = 4e6 }
+"#;
+    std::fs::write(dir.path().join("clover_overrun.toml"), overrun).unwrap();
+    let r = run(dir.path(), &["clover.toml", "clover_overrun.toml"], 30);
+    let (before, after) = (&r[0], &r[1]);
+    let moved = [
+        "cost.migration",
+        "cost.one_off",
+        "cost.total",
+        "cost.total_npv",
+    ];
+    for (k, v) in before {
+        if moved.contains(&k.as_str()) {
+            assert_ne!(&after[k], v, "{k} did not change");
+        } else {
+            assert_eq!(&after[k], v, "{k} changed");
+        }
+    }
+    let inputs = |name: &str| columns(&dir.path().join("out").join(name).join("inputs.csv"));
+    let (before, after) = (inputs("clover"), inputs("clover_overrun"));
+    assert!(before.contains_key("site.kouvola.capex"));
+    for (k, v) in &before {
+        assert_eq!(&after[k], v, "input {k} changed");
+    }
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(after.contains_key("migration.eu_enclave.cost_per_pb"));
 }

@@ -74,10 +74,22 @@ impl<'a> Books<'a> {
         self.series[month * self.nm + metric] = v;
     }
 
-    /// Books a cost today in its component and in the discounted total.
-    pub fn cost(&mut self, metric: usize, amount: f64) {
+    /// Books a one-off cost today (a purchase, a fine, an outage) in its component, in
+    /// `cost.one_off` and in the discounted total.
+    pub fn one_off(&mut self, metric: usize, amount: f64) {
+        self.cost(metric, id::COST_ONE_OFF, amount);
+    }
+
+    /// Books today's share of a recurring cost (a running cost, a fee, a daily penalty or loss)
+    /// in its component, in `cost.recurring` and in the discounted total.
+    pub fn recurring(&mut self, metric: usize, amount: f64) {
+        self.cost(metric, id::COST_RECURRING, amount);
+    }
+
+    fn cost(&mut self, metric: usize, nature: usize, amount: f64) {
         if amount != 0.0 {
             self.add_now(metric, amount);
+            self.add_now(nature, amount);
             self.add_now(id::COST_TOTAL_NPV, amount * self.discount);
         }
     }

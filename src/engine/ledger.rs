@@ -183,7 +183,7 @@ impl Ledger {
             books.set(month, id::PER_ENTITY + p, u);
             let n_bar = self.users_sum[p] / (day + 1) as f64;
             if n_bar > 0.0 {
-                distinct -= n_bar * (-self.identifiable[p] / n_bar).exp_m1();
+                distinct -= n_bar * libm::expm1(-self.identifiable[p] / n_bar);
             }
         }
         books.set(month, id::USERS_ACTIVE, total);

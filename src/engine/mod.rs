@@ -13,6 +13,7 @@
 //! | gates | approval queues, reviewers, waits and abandonment | [`gates`] |
 //! | monitors | which misuse is detected, and when | [`monitors`] |
 //! | exposure ledger | records per route and day, rounding, re-identification, distinct users, the regulators' windows | [`ledger`] |
+//! | drawn amounts | money amounts and margins drawn once per replication | [`draws`] |
 //! | estate | data per site, migrations, flows, residency, site costs | [`storage`] |
 //! | regime | timeline, decisions, bans, ownership changes | [`regime`] |
 //! | regulators | enforcement states, fines, orders | [`regulators`] |
@@ -57,6 +58,7 @@
 //! and every 4,096 events.
 
 mod books;
+mod draws;
 mod estimate;
 mod gates;
 mod ledger;
@@ -75,6 +77,7 @@ use crate::model::time::DAYS_PER_YEAR;
 use crate::model::{Action, World};
 use crate::stop::Stop;
 use books::Books;
+use draws::Draws;
 use gates::{GateState, Gates};
 use ledger::Ledger;
 use monitors::Monitors;
@@ -127,6 +130,7 @@ struct Sim<'a> {
     layout: &'a Layout,
     rep: u64,
     books: Books<'a>,
+    draws: Draws,
     switches: Switches,
     sessions: Sessions,
     gates: Gates,
@@ -154,14 +158,18 @@ impl<'a> Sim<'a> {
         let routes = sessions.routes.len();
         let regulators = Regulators::new(world, layout, rep);
         regulators.init_milestones(world, &mut books);
-        let estate = Estate::new(world, rep);
-        let regime = Regime::new(world, rep);
-        record_inputs(world, layout, &sessions, &estate, &regime, &mut books);
+        let draws = Draws::new(world, rep);
+        let estate = Estate::new(world, rep, &draws);
+        let regime = Regime::new(world, rep, &draws);
+        record_inputs(
+            world, layout, &sessions, &estate, &regime, &draws, &mut books,
+        );
         Sim {
             world,
             layout,
             rep,
             books,
+            draws,
             switches: Switches {
                 controls_on: world.controls_on_at_start.clone(),
                 sites_online: world.sites_online_at_start.clone(),
@@ -197,7 +205,7 @@ impl<'a> Sim<'a> {
             }
             self.day = day;
             self.books.month = cal.day_month[day] as usize;
-            self.books.discount = growth.powf(-(day as f64) / DAYS_PER_YEAR);
+            self.books.discount = libm::pow(growth, -(day as f64) / DAYS_PER_YEAR);
             self.ledger.advance_window(day);
             if day == 0 {
                 for s in 0..world.sites.len() {
@@ -263,8 +271,8 @@ impl<'a> Sim<'a> {
                 } else {
                     id::COST_COMPLIANCE
                 };
-                let fee = control.annual_cost / DAYS_PER_YEAR;
-                self.books.cost(metric, fee);
+                let fee = self.draws.get(control.annual_cost) / DAYS_PER_YEAR;
+                self.books.recurring(metric, fee);
                 self.books
                     .add_entity(self.layout.breakdown.cost_by_control, c, fee);
             }
@@ -273,8 +281,8 @@ impl<'a> Sim<'a> {
 
     /// Site `s` goes live: its capex, in infrastructure and in the site's own breakdown.
     fn site_capex(&mut self, s: usize) {
-        let capex = self.world.sites[s].capex;
-        self.books.cost(id::COST_INFRASTRUCTURE, capex);
+        let capex = self.draws.get(self.world.sites[s].capex);
+        self.books.one_off(id::COST_INFRASTRUCTURE, capex);
         self.books
             .add_entity(self.layout.breakdown.infrastructure_by_site, s, capex);
     }
@@ -461,6 +469,9 @@ impl<'a> Sim<'a> {
 #[cfg(test)]
 #[path = "paths_tests.rs"]
 mod paths_tests;
+#[cfg(test)]
+#[path = "regime_tests.rs"]
+mod regime_tests;
 /// The quantities drawn at the start of a replication, into its input row.
 fn record_inputs(
     world: &World,
@@ -468,6 +479,7 @@ fn record_inputs(
     sessions: &Sessions,
     estate: &Estate,
     regime: &Regime,
+    draws: &Draws,
     books: &mut Books,
 ) {
     let at = &layout.inputs;
@@ -484,8 +496,10 @@ fn record_inputs(
         row[k + 1] = regime.residual[b];
         row[k + 2] = regime.returning[b];
     }
-    for (o, draws) in regime.ownership_draws.iter().enumerate() {
-        row[at.ownerships + 3 * o..at.ownerships + 3 * o + 3].copy_from_slice(draws);
+    row[at.ownerships..at.ownerships + world.ownerships.len()]
+        .copy_from_slice(&regime.transition_days);
+    for (j, &d) in at.drawn.iter().enumerate() {
+        row[at.drawn_first + j] = draws.get(d);
     }
 }
 

@@ -5,19 +5,22 @@
 //!   fire and queue its actions, or decide again after an extension.
 //! - A ban lowers a population's active share m at its churn hazard towards its residual share:
 //!   m ← r + (m − r)·e^(−h/365.25) per day; after the ban m returns towards 1 at the return
-//!   hazard. Revenue lost per day is users × (1 − m) × revenue per user-year / 365.25; an outage
-//!   loses a whole population's revenue for its hours.
-//! - An ownership change books its one-off costs and sale discount on the day, its recurring
-//!   cost daily, and after its transition scales its staff groups' sessions by the residual
-//!   access share.
+//!   hazard. Revenue lost per day is users × (1 − m) × revenue per user-year × margin / 365.25
+//!   (recurring; margin 1 when the population gives none); an outage loses a whole
+//!   population's revenue for its hours, times the margin (one-off).
+//! - An ownership change books its one-off costs and sale discount on the day (one-off), its
+//!   recurring cost daily, and after its transition scales its staff groups' sessions by the
+//!   residual access share.
 //!
 //! Streams: each timeline event draws from `("timeline", "<label>@<day>")` (`#k` added for the
 //! k-th repeat of the same label and day), each decision from `("decision", name)`, each ban
-//! from `("ban", name)`, each ownership change from `("ownership", name)`.
+//! from `("ban", name)`, each ownership change's transition from `("ownership", name)`; money
+//! amounts and margins come drawn ([`Draws`]).
 
 use rand::Rng as _;
 
 use super::books::Books;
+use super::draws::Draws;
 use super::queue::{Event, EventQueue};
 use super::rng::{Base, Rng};
 use crate::metrics::id;
@@ -34,10 +37,15 @@ pub(super) struct Regime {
     pub churn: Vec<f64>,
     pub residual: Vec<f64>,
     pub returning: Vec<f64>,
+    /// Revenue per user-year times margin: what each population's lost user costs.
+    lost_per_user_year: Vec<f64>,
     ownership_active: Vec<bool>,
-    /// One-off cost, sale discount and transition days of each ownership change, drawn at the
-    /// start (used if it happens).
-    pub ownership_draws: Vec<[f64; 3]>,
+    /// Transition days of each ownership change, drawn at the start (used if it happens).
+    pub transition_days: Vec<f64>,
+    /// One-off cost plus sale discount of each ownership change.
+    ownership_one_off: Vec<f64>,
+    /// Recurring cost per day of each ownership change once it happened.
+    ownership_per_day: Vec<f64>,
     decision_rng: Vec<Rng>,
     pub extensions: Vec<u32>,
     /// The outcome each decision drew last (−1 before it is taken).
@@ -45,8 +53,9 @@ pub(super) struct Regime {
 }
 
 impl Regime {
-    /// Draws the per-replication ban parameters and sets everything else to its start.
-    pub fn new(world: &World, rep: u64) -> Regime {
+    /// Draws the per-replication ban parameters and transitions, takes the drawn money amounts
+    /// and sets everything else to its start.
+    pub fn new(world: &World, rep: u64, draws: &Draws) -> Regime {
         let base = |kind: &str, name: &str| Base::new(world.seed, rep, kind, name);
         let (mut churn, mut residual, mut returning) = (Vec::new(), Vec::new(), Vec::new());
         for b in &world.bans {
@@ -63,16 +72,31 @@ impl Regime {
             churn,
             residual,
             returning,
+            lost_per_user_year: world
+                .populations
+                .iter()
+                .map(|p| {
+                    draws.get(p.revenue_per_user_year) * p.margin.map_or(1.0, |m| draws.get(m))
+                })
+                .collect(),
             ownership_active: vec![false; world.ownerships.len()],
-            ownership_draws: world
+            transition_days: world
                 .ownerships
                 .iter()
                 .map(|o| {
-                    let mut rng = base("ownership", &o.name).rng();
-                    let one_off = o.one_off_cost.sample(&mut rng);
-                    let discount = o.sale_discount.sample(&mut rng);
-                    [one_off, discount, o.transition_days.sample(&mut rng)]
+                    o.transition_days
+                        .sample(&mut base("ownership", &o.name).rng())
                 })
+                .collect(),
+            ownership_one_off: world
+                .ownerships
+                .iter()
+                .map(|o| draws.get(o.one_off_cost) + draws.get(o.sale_discount))
+                .collect(),
+            ownership_per_day: world
+                .ownerships
+                .iter()
+                .map(|o| draws.get(o.cost_per_year) / DAYS_PER_YEAR)
                 .collect(),
             decision_rng: world
                 .decisions
@@ -141,7 +165,7 @@ impl Regime {
         }
     }
 
-    /// An outage of `hours` for `population` today: its revenue for those hours is lost.
+    /// An outage of `hours` for `population` today: its revenue (margin) for those hours is lost.
     pub fn outage(
         &self,
         world: &World,
@@ -152,8 +176,8 @@ impl Regime {
     ) {
         let pop = &world.populations[population];
         let users = pop.users_by_day[day] * self.active_share[population];
-        let lost = users * pop.revenue_per_user_year * hours / (24.0 * DAYS_PER_YEAR);
-        books.cost(id::COST_REVENUE_LOSS, lost);
+        let lost = users * self.lost_per_user_year[population] * hours / (24.0 * DAYS_PER_YEAR);
+        books.one_off(id::COST_REVENUE_LOSS, lost);
     }
 
     /// Ownership change `o` today: one-off costs now, access cut after the transition.
@@ -162,9 +186,8 @@ impl Regime {
             return;
         }
         self.ownership_active[o] = true;
-        let [one_off, discount, transition] = self.ownership_draws[o];
-        books.cost(id::COST_DIVESTITURE, one_off + discount);
-        let after = transition.round().max(0.0);
+        books.one_off(id::COST_DIVESTITURE, self.ownership_one_off[o]);
+        let after = self.transition_days[o].round().max(0.0);
         queue.push(
             day as f64 + after,
             Event::AccessCut {
@@ -231,23 +254,23 @@ impl Regime {
             let next = match (self.banned[p], self.last_ban[p]) {
                 (Some(b), _) => {
                     let r = self.residual[b];
-                    r + (m - r) * (-self.churn[b] / DAYS_PER_YEAR).exp()
+                    r + (m - r) * libm::exp(-self.churn[b] / DAYS_PER_YEAR)
                 }
                 (None, Some(b)) if m < 1.0 => {
-                    1.0 - (1.0 - m) * (-self.returning[b] / DAYS_PER_YEAR).exp()
+                    1.0 - (1.0 - m) * libm::exp(-self.returning[b] / DAYS_PER_YEAR)
                 }
                 _ => m,
             };
             self.active_share[p] = next;
             if next < 1.0 {
-                let lost = pop.users_by_day[day] * (1.0 - next) * pop.revenue_per_user_year
+                let lost = pop.users_by_day[day] * (1.0 - next) * self.lost_per_user_year[p]
                     / DAYS_PER_YEAR;
-                books.cost(id::COST_REVENUE_LOSS, lost);
+                books.recurring(id::COST_REVENUE_LOSS, lost);
             }
         }
-        for (o, own) in world.ownerships.iter().enumerate() {
+        for (o, &per_day) in self.ownership_per_day.iter().enumerate() {
             if self.ownership_active[o] {
-                books.cost(id::COST_DIVESTITURE, own.cost_per_year / DAYS_PER_YEAR);
+                books.recurring(id::COST_DIVESTITURE, per_day);
             }
         }
     }

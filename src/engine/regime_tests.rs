@@ -99,10 +99,12 @@ ban = \"b\"
 }
 
 #[test]
-fn revenue_lost_to_a_ban_is_lost_user_days_times_revenue() {
+fn revenue_lost_to_a_ban_is_lost_user_days_times_revenue_times_margin() {
     // No churn dynamics to integrate: residual share 0.4 reached at once (huge hazard).
-    let text = format!(
-        "{BASE}
+    for (margin, share) in [("", 1.0), ("\nmargin = 0.25", 0.25)] {
+        let revenue = "revenue_per_user_year = 36.525";
+        let text = format!(
+            "{}
 [ban.b]
 population = \"us\"
 churn_per_year = 1e9
@@ -111,17 +113,21 @@ residual_share = 0.4
 date = \"2026-01-01\"
 kind = \"ban_start\"
 ban = \"b\"
-"
-    );
-    let w = world(&text);
-    let (layout, rs) = reps(&w, 1);
-    // 365 banned days × 60 M lost users × 36.525/365.25 per user-day.
-    let expected = 365.0 * 60e6 * 0.1;
-    let got = total(&layout, &rs[0], "cost.revenue_loss");
-    assert!(
-        (got - expected).abs() < 1e-6 * expected,
-        "{got} vs {expected}"
-    );
+",
+            BASE.replace(revenue, &format!("{revenue}{margin}"))
+        );
+        let (layout, rs) = reps(&world(&text), 1);
+        // 365 banned days × 60 M lost users × 36.525/365.25 per user-day × the margin.
+        let expected = 365.0 * 60e6 * 0.1 * share;
+        let got = total(&layout, &rs[0], "cost.revenue_loss");
+        assert!(
+            (got - expected).abs() < 1e-6 * expected,
+            "{got} vs {expected}"
+        );
+        // Revenue lost while banned is a recurring cost.
+        assert_eq!(total(&layout, &rs[0], "cost.recurring"), got);
+        assert_eq!(total(&layout, &rs[0], "cost.one_off"), 0.0);
+    }
 }
 
 #[test]
@@ -308,7 +314,7 @@ proptest! {
             seriousness: [low, (1.0 - low) / 2.0, (1.0 - low) / 2.0],
             factor: crate::model::Dist::Uniform { lo: 0.0, hi: factor_max },
         };
-        let mut rng = crate::engine::rng::stream(seed, 0);
+        let mut rng = crate::engine::rng::Base::new(seed, 0, "test", "fine").rng();
         let cap = fine.legal_max(turnover);
         for _ in 0..50 {
             let f = fine.draw(&mut rng, turnover);

@@ -103,7 +103,7 @@ impl Regulators {
             let penalty = reg.states[s].penalty_share_of_daily_turnover;
             if penalty > 0.0 {
                 let amount = penalty * world.turnover_by_day[day] / DAYS_PER_YEAR;
-                books.cost(id::COST_FINES, amount);
+                books.recurring(id::COST_FINES, amount);
                 books.add_entity(self.fines_by_regulator, r, amount);
             }
             if (day as u32) < reg.history_until_day || reg.transitions[s].is_empty() {
@@ -125,7 +125,7 @@ impl Regulators {
             let total: f64 = reg.transitions[s].iter().map(|(_, h)| h).sum::<f64>() * mult;
             let rng = self.steps[r].at(day as u32);
             let (leave, which): (f64, f64) = (rng.random(), rng.random());
-            if total <= 0.0 || leave >= -(-total / DAYS_PER_YEAR).exp_m1() {
+            if total <= 0.0 || leave >= -libm::expm1(-total / DAYS_PER_YEAR) {
                 continue;
             }
             let mut u = which * total;
@@ -167,7 +167,7 @@ impl Regulators {
         };
         if let Some(amount) = pinned.or(drawn) {
             books.add_now(id::FINES, 1.0);
-            books.cost(id::COST_FINES, amount);
+            books.one_off(id::COST_FINES, amount);
             books.add_entity(self.fines_by_regulator, r, amount);
             books.add_entity(self.fine_count_by_regulator, r, 1.0);
             let k = self.first_fine_metric[r];

@@ -22,15 +22,14 @@
 //! granularities (see the engine's module doc).
 
 use rand::Rng;
-use rand_distr::{Binomial, Distribution, Gamma, Normal, Poisson};
 
-use crate::model::Dist;
+use crate::model::{samplers, Dist};
 
 /// Largest skewness and excess kurtosis of a sum that a normal draw may stand in for.
 pub const SHAPE_TOLERANCE: f64 = 0.01;
 
 /// Above this mean a Poisson count is drawn as a rounded normal (the two are indistinguishable
-/// there, and rand_distr's Poisson refuses means near 2^64).
+/// there, and counts near 2^64 do not fit the u64 they are returned in).
 const POISSON_NORMAL_ABOVE: f64 = 1e12;
 
 /// A Poisson count with the given mean (≥ 0).
@@ -41,29 +40,25 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, mean: f64) -> u64 {
     } else if mean > POISSON_NORMAL_ABOVE {
         normal(rng, mean, mean).round() as u64
     } else {
-        Poisson::new(mean)
-            .map(|d| d.sample(rng) as u64)
-            .unwrap_or(0)
+        samplers::poisson(rng, mean) as u64
     }
 }
 
 /// A binomial count: successes in `n` trials of probability `p`.
 #[inline]
 pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
-    if n == 0 || p <= 0.0 {
+    if n == 0 || p.is_nan() || p <= 0.0 {
         0
     } else if p >= 1.0 {
         n
     } else {
-        Binomial::new(n, p).map(|d| d.sample(rng)).unwrap_or(0)
+        samplers::binomial(rng, n, p)
     }
 }
 
 /// A normal draw with the given mean and variance, clamped at zero.
 fn normal<R: Rng + ?Sized>(rng: &mut R, mean: f64, var: f64) -> f64 {
-    Normal::new(mean, var.max(0.0).sqrt())
-        .map_or(mean, |d| d.sample(rng))
-        .max(0.0)
+    (mean + var.max(0.0).sqrt() * samplers::std_normal(rng)).max(0.0)
 }
 
 /// How the sum of n draws of a distribution is drawn, decided once per distribution.
@@ -89,7 +84,7 @@ impl Compound {
             Dist::Scaled { inner, .. } => Compound::of(inner),
             _ => {
                 let (skew, kurt) = d.shape();
-                let by_skew = (skew / SHAPE_TOLERANCE).powi(2);
+                let by_skew = (skew / SHAPE_TOLERANCE) * (skew / SHAPE_TOLERANCE);
                 let by_kurt = kurt.abs() / SHAPE_TOLERANCE;
                 let n = by_skew.max(by_kurt).ceil().max(1.0);
                 Compound::Summed {
@@ -134,9 +129,7 @@ fn exact_sum<R: Rng + ?Sized>(rng: &mut R, n: u64, d: &Dist) -> f64 {
         Dist::Constant(v) => nf * v,
         Dist::Poisson { mean, .. } => poisson(rng, nf * mean) as f64,
         Dist::Bernoulli { p } => binomial(rng, n, *p) as f64,
-        Dist::Exponential { mean, .. } => {
-            Gamma::new(nf, *mean).map_or(nf * mean, |g| g.sample(rng))
-        }
+        Dist::Exponential { mean } => samplers::gamma(rng, nf, *mean),
         Dist::Normal { mean, sd, .. } => normal(rng, nf * mean, nf * sd * sd),
         Dist::Scaled { inner, k } => k * exact_sum(rng, n, inner),
         other => (0..n).map(|_| other.sample(rng)).sum::<f64>().max(0.0),

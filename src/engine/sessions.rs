@@ -281,7 +281,7 @@ impl Sessions {
         let rng = self.streams[g].at(day as u32);
         let v = 1.0 - rng.random::<f64>();
         let m = self.left[g] as f64;
-        let u = self.last[g] + (1.0 - self.last[g]) * -(v.ln() / m).exp_m1();
+        let u = self.last[g] + (1.0 - self.last[g]) * -libm::expm1(libm::log(v) / m);
         let u = u.min(1.0 - f64::EPSILON);
         self.last[g] = u;
         self.left[g] -= 1;

@@ -7,6 +7,7 @@
 //! (a property test checks it).
 
 use super::books::Books;
+use super::draws::Draws;
 use super::rng::Base;
 use super::switches::Switches;
 use crate::metrics::id;
@@ -115,19 +116,23 @@ impl Storage {
 }
 
 /// The estate of one replication: migration and flow rates (drawn once per replication, each
-/// from its own `("migration", name)` / `("flow", name)` stream), and what each day's storage
-/// step books: PB moved and its cost, PB-days outside the enclave, cross-border transfers and
-/// the sites' running costs.
+/// from its own `("migration", name)` / `("flow", name)` stream), its costs (drawn in
+/// [`Draws`]), and what each day's storage step books: PB moved and its cost, PB-days outside
+/// the enclave, cross-border transfers and the sites' running costs.
 #[derive(Debug)]
 pub(super) struct Estate {
     pub migration_rate: Vec<f64>,
     pub flow_pb: Vec<f64>,
+    /// Each migration's cost per PB moved (one-off).
+    cost_per_pb: Vec<f64>,
+    /// Each site's running cost per day while live (recurring).
+    opex_per_day: Vec<f64>,
     /// PB outside the enclave today, per population.
     pub outside_pb: Vec<f64>,
 }
 
 impl Estate {
-    pub fn new(world: &World, rep: u64) -> Estate {
+    pub fn new(world: &World, rep: u64, draws: &Draws) -> Estate {
         let draw = |kind: &str, name: &str, d: &crate::model::Dist| {
             d.sample(&mut Base::new(world.seed, rep, kind, name).rng())
         };
@@ -141,6 +146,16 @@ impl Estate {
                 .flows
                 .iter()
                 .map(|f| draw("flow", &f.name, &f.pb_per_day))
+                .collect(),
+            cost_per_pb: world
+                .migrations
+                .iter()
+                .map(|m| draws.get(m.cost_per_pb))
+                .collect(),
+            opex_per_day: world
+                .sites
+                .iter()
+                .map(|s| draws.get(s.opex_per_year) / DAYS_PER_YEAR)
                 .collect(),
             outside_pb: vec![0.0; world.populations.len()],
         }
@@ -161,7 +176,7 @@ impl Estate {
             if day >= m.start_day as usize {
                 let moved =
                     storage.migrate(world, m, self.migration_rate[i], &switches.sites_online);
-                books.cost(id::COST_MIGRATION, moved * m.cost_per_pb);
+                books.one_off(id::COST_MIGRATION, moved * self.cost_per_pb[i]);
             }
         }
         let mut outside = 0.0;
@@ -197,10 +212,9 @@ impl Estate {
             }
             books.add_now(id::PB_CROSS_BORDER, pb);
         }
-        for (s, site) in world.sites.iter().enumerate() {
+        for (s, &opex) in self.opex_per_day.iter().enumerate() {
             if switches.sites_online[s] {
-                let opex = site.opex_per_year / DAYS_PER_YEAR;
-                books.cost(id::COST_INFRASTRUCTURE, opex);
+                books.recurring(id::COST_INFRASTRUCTURE, opex);
                 books.add_entity(by_site, s, opex);
             }
         }

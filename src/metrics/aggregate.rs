@@ -53,7 +53,7 @@ impl Stats {
         }
         let mean = values.iter().sum::<f64>() / n as f64;
         let sd = if n > 1 {
-            (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0)).sqrt()
+            (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n as f64 - 1.0)).sqrt()
         } else {
             0.0
         };
@@ -178,8 +178,8 @@ pub fn t975(df: usize) -> f64 {
     // Cornish–Fisher expansion around the normal quantile; error < 1e-4 for df > 30.
     let z: f64 = 1.959_963_984_540_054;
     let d = df as f64;
-    z + (z.powi(3) + z) / (4.0 * d)
-        + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
+    let z3 = z * z * z;
+    z + (z3 + z) / (4.0 * d) + (5.0 * z3 * z * z + 16.0 * z3 + 3.0 * z) / (96.0 * d * d)
 }
 
 /// One month of one metric across replications.

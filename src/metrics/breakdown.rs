@@ -47,7 +47,7 @@ impl Breakdown {
         let costly_controls = world
             .controls
             .iter()
-            .filter(|c| c.annual_cost > 0.0)
+            .filter(|c| world.drawn[c.annual_cost].dist.mean() > 0.0)
             .count();
         Breakdown {
             visible_by_group: add("exposure.records_visible", groups.clone()),

@@ -1,12 +1,13 @@
 //! The quantities a replication draws once (`inputs.csv`): each staff group's sessions per
 //! person-day, each migration's and flow's rate, each ban's churn, residual share and return
-//! hazard, each ownership change's costs and transition, each uncertain timeline event's day,
-//! and each decision's outcome and number of extensions. Names are parameter paths of the
+//! hazard, each ownership change's transition, each uncertain money amount or margin (those
+//! written as distributions), each uncertain timeline event's day, and each decision's outcome
+//! and number of extensions. Names are parameter paths of the
 //! scenario (`staff.cn_engineering.sessions_per_person_day`); an uncertain event that does not
 //! happen gets the horizon's length in days (as milestone days do), a decision never taken the
 //! outcome −1.
 
-use crate::model::World;
+use crate::model::{DrawnId, World};
 
 /// Where each entity's inputs sit in a replication's input row.
 #[derive(Debug, Clone, Default)]
@@ -17,8 +18,11 @@ pub struct Inputs {
     pub flows: usize,
     /// Three per ban: churn, residual share, return hazard.
     pub bans: usize,
-    /// Three per ownership change: one-off cost, sale discount, transition days.
+    /// One per ownership change: its transition days.
     pub ownerships: usize,
+    /// The uncertain drawn quantities (money amounts, margins), from `drawn_first` on.
+    pub drawn: Vec<DrawnId>,
+    pub drawn_first: usize,
     /// The input of each timeline event that is drawn (uncertain or delayed).
     pub timeline: Vec<Option<usize>>,
     /// Two per decision: the outcome drawn last (its index) and the number of extensions.
@@ -48,8 +52,14 @@ impl Inputs {
         }
         let ownerships = names.len();
         for o in &world.ownerships {
-            for field in ["one_off_cost", "sale_discount", "transition_days"] {
-                names.push(format!("ownership.{}.{field}", o.name));
+            names.push(format!("ownership.{}.transition_days", o.name));
+        }
+        let drawn_first = names.len();
+        let mut drawn = Vec::new();
+        for (i, d) in world.drawn.iter().enumerate() {
+            if d.is_uncertain() {
+                drawn.push(i);
+                names.push(d.path.clone());
             }
         }
         let mut timeline = Vec::with_capacity(world.timeline.len());
@@ -80,6 +90,8 @@ impl Inputs {
             flows,
             bans,
             ownerships,
+            drawn,
+            drawn_first,
             timeline,
             decisions,
         }

@@ -60,13 +60,15 @@ pub mod id {
     pub const COST_DIVESTITURE: usize = 24;
     pub const COST_TOTAL: usize = 25;
     pub const COST_TOTAL_NPV: usize = 26;
+    pub const COST_ONE_OFF: usize = 27;
+    pub const COST_RECURRING: usize = 28;
     /// `users.active.<population>` start here, one per population in name order; then per
     /// regulator its `first_fine` and one `first_day` per milestone state.
-    pub const PER_ENTITY: usize = 27;
+    pub const PER_ENTITY: usize = 29;
 }
 
 /// The fixed metrics, in output order.
-pub const FIXED: [(&str, Kind); 27] = [
+pub const FIXED: [(&str, Kind); 29] = [
     ("exposure.records_visible", Kind::Sum),
     ("exposure.records_masked", Kind::Sum),
     ("exposure.records_reidentifiable", Kind::Sum),
@@ -94,9 +96,13 @@ pub const FIXED: [(&str, Kind); 27] = [
     ("cost.divestiture", Kind::Sum),
     ("cost.total", Kind::Sum),
     ("cost.total_npv", Kind::Sum),
+    ("cost.one_off", Kind::Sum),
+    ("cost.recurring", Kind::Sum),
 ];
 
-/// Cost components that add up to `cost.total`.
+/// Cost components that add up to `cost.total`. The same total splits another way into
+/// `cost.one_off` (capex, data moved, fines, outages, a sale's one-off costs) and
+/// `cost.recurring` (running costs, control fees, periodic penalties, revenue lost while banned).
 pub const COST_COMPONENTS: [usize; 7] = [
     id::COST_INFRASTRUCTURE,
     id::COST_MIGRATION,

@@ -55,7 +55,10 @@ pub fn stats(metric: &str, pairs: &[(f64, f64)]) -> PairedStats {
     let changed_mean = pairs.iter().map(|p| p.1).sum::<f64>() / nf;
     let diff_mean = changed_mean - base_mean;
     let diff_sd = if n > 1 {
-        let ss: f64 = pairs.iter().map(|(b, c)| (c - b - diff_mean).powi(2)).sum();
+        let ss: f64 = pairs
+            .iter()
+            .map(|(b, c)| (c - b - diff_mean) * (c - b - diff_mean))
+            .sum();
         (ss / (nf - 1.0)).sqrt()
     } else {
         0.0

@@ -1,13 +1,16 @@
 //! Distributions ready to sample: small immutable values built once at validation time.
 //!
 //! Each variant documents its parameters; [`Dist::mean`], [`Dist::variance`] and
-//! [`Dist::shape`] are exact and are what the engine's bulk path uses. The scenario turns what
+//! [`Dist::shape`] are exact and are what the engine's bulk path uses. Draws go through
+//! [`super::samplers`] and every transcendental function here is `libm`'s, so a distribution
+//! draws, and reports, the same bits on every platform. The scenario turns what
 //! was written into these values and checks it (`scenario::dist`); quantities that cannot be
 //! negative (times, counts, volumes) get no support below zero there, except the normal, which
 //! is clamped (censored) at zero; its moments then are those of `max(X, 0)`.
 
 use rand::Rng;
-use rand_distr::{Beta, Distribution, Exp, LogNormal, Normal, Poisson};
+
+use super::samplers;
 
 /// A distribution over f64.
 #[derive(Debug, Clone)]
@@ -17,29 +20,21 @@ pub enum Dist {
     /// Uniform on [lo, hi).
     Uniform { lo: f64, hi: f64 },
     /// Normal(mean, sd); with `clamp`, draws below zero become zero.
-    Normal {
-        d: Normal<f64>,
-        mean: f64,
-        sd: f64,
-        clamp: bool,
-    },
+    Normal { mean: f64, sd: f64, clamp: bool },
     /// exp(N(mu, sigma²)).
-    LogNormal {
-        d: LogNormal<f64>,
-        mu: f64,
-        sigma: f64,
-    },
+    LogNormal { mu: f64, sigma: f64 },
     /// Exponential with the mean (rate 1/mean).
-    Exponential { d: Exp<f64>, mean: f64 },
+    Exponential { mean: f64 },
     /// min + (max − min)·Beta(α, β) with α = 1 + 4(mode − min)/(max − min), β = 1 + 4(max − mode)/(max − min).
     Pert {
-        d: Beta<f64>,
         min: f64,
         max: f64,
         mode: f64,
+        alpha: f64,
+        beta: f64,
     },
     /// Poisson counts with the mean (> 0).
-    Poisson { d: Poisson<f64>, mean: f64 },
+    Poisson { mean: f64 },
     /// 1 with probability p.
     Bernoulli { p: f64 },
     /// Another distribution times a constant (e.g. an amount in another currency).
@@ -54,29 +49,47 @@ impl Dist {
 
     /// Normal(mean, sd); with `clamp`, draws below zero become zero.
     pub fn normal(mean: f64, sd: f64, clamp: bool) -> Result<Dist, String> {
-        let d = Normal::new(mean, sd).map_err(|e| format!("normal: {e}"))?;
-        Ok(Dist::Normal { d, mean, sd, clamp })
+        if !(mean.is_finite() && sd.is_finite() && sd >= 0.0) {
+            return Err(format!(
+                "normal: needs a finite mean and sd ≥ 0, got {mean}, {sd}"
+            ));
+        }
+        Ok(Dist::Normal { mean, sd, clamp })
     }
 
     /// exp(N(mu, sigma²)).
     pub fn lognormal(mu: f64, sigma: f64) -> Result<Dist, String> {
-        let d = LogNormal::new(mu, sigma).map_err(|e| format!("lognormal: {e}"))?;
-        Ok(Dist::LogNormal { d, mu, sigma })
+        if !(mu.is_finite() && sigma.is_finite() && sigma >= 0.0) {
+            return Err(format!(
+                "lognormal: needs a finite mu and sigma ≥ 0, got {mu}, {sigma}"
+            ));
+        }
+        Ok(Dist::LogNormal { mu, sigma })
     }
 
     /// Exponential with the mean (> 0).
     pub fn exponential(mean: f64) -> Result<Dist, String> {
-        let d = Exp::new(1.0 / mean).map_err(|e| format!("exponential: {e}"))?;
-        Ok(Dist::Exponential { d, mean })
+        if !(mean.is_finite() && mean > 0.0) {
+            return Err(format!("exponential: needs a finite mean > 0, got {mean}"));
+        }
+        Ok(Dist::Exponential { mean })
     }
 
     /// PERT on [min, max] with the mode (min ≤ mode ≤ max, min < max).
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
         let range = max - min;
-        let a = 1.0 + 4.0 * (mode - min) / range;
-        let b = 1.0 + 4.0 * (max - mode) / range;
-        let d = Beta::new(a, b).map_err(|e| format!("pert: {e}"))?;
-        Ok(Dist::Pert { d, min, max, mode })
+        let alpha = 1.0 + 4.0 * (mode - min) / range;
+        let beta = 1.0 + 4.0 * (max - mode) / range;
+        if !(alpha.is_finite() && beta.is_finite() && alpha > 0.0 && beta > 0.0) {
+            return Err(format!("pert: no beta shape from {min}, {mode}, {max}"));
+        }
+        Ok(Dist::Pert {
+            min,
+            max,
+            mode,
+            alpha,
+            beta,
+        })
     }
 
     /// Poisson counts with the mean (≥ 0; 0 is the constant 0).
@@ -84,8 +97,10 @@ impl Dist {
         if mean == 0.0 {
             return Ok(Dist::Constant(0.0));
         }
-        let d = Poisson::new(mean).map_err(|e| format!("poisson: {e}"))?;
-        Ok(Dist::Poisson { d, mean })
+        if !(mean.is_finite() && mean > 0.0) {
+            return Err(format!("poisson: needs a finite mean ≥ 0, got {mean}"));
+        }
+        Ok(Dist::Poisson { mean })
     }
 
     /// This distribution times `k` (k > 0).
@@ -117,18 +132,24 @@ impl Dist {
         match self {
             Dist::Constant(v) => *v,
             Dist::Uniform { lo, hi } => lo + (hi - lo) * rng.random::<f64>(),
-            Dist::Normal { d, clamp, .. } => {
-                let x = d.sample(rng);
+            Dist::Normal { mean, sd, clamp } => {
+                let x = mean + sd * samplers::std_normal(rng);
                 if *clamp {
                     x.max(0.0)
                 } else {
                     x
                 }
             }
-            Dist::LogNormal { d, .. } => d.sample(rng),
-            Dist::Exponential { d, .. } => d.sample(rng),
-            Dist::Pert { d, min, max, .. } => min + (max - min) * d.sample(rng),
-            Dist::Poisson { d, .. } => d.sample(rng),
+            Dist::LogNormal { mu, sigma } => libm::exp(mu + sigma * samplers::std_normal(rng)),
+            Dist::Exponential { mean } => mean * samplers::std_exponential(rng),
+            Dist::Pert {
+                min,
+                max,
+                alpha,
+                beta,
+                ..
+            } => min + (max - min) * samplers::beta(rng, *alpha, *beta),
+            Dist::Poisson { mean } => samplers::poisson(rng, *mean),
             Dist::Bernoulli { p } => {
                 if rng.random::<f64>() < *p {
                     1.0
@@ -154,7 +175,7 @@ impl Dist {
                     *mean
                 }
             }
-            Dist::LogNormal { mu, sigma, .. } => (mu + sigma * sigma / 2.0).exp(),
+            Dist::LogNormal { mu, sigma } => libm::exp(mu + sigma * sigma / 2.0),
             Dist::Exponential { mean, .. } => *mean,
             Dist::Pert { min, max, mode, .. } => (min + 4.0 * mode + max) / 6.0,
             Dist::Poisson { mean, .. } => *mean,
@@ -167,7 +188,7 @@ impl Dist {
     pub fn variance(&self) -> f64 {
         match self {
             Dist::Constant(_) => 0.0,
-            Dist::Uniform { lo, hi } => (hi - lo).powi(2) / 12.0,
+            Dist::Uniform { lo, hi } => (hi - lo) * (hi - lo) / 12.0,
             Dist::Normal {
                 mean, sd, clamp, ..
             } => {
@@ -178,9 +199,9 @@ impl Dist {
                     sd * sd
                 }
             }
-            Dist::LogNormal { mu, sigma, .. } => {
+            Dist::LogNormal { mu, sigma } => {
                 let s2 = sigma * sigma;
-                (s2.exp() - 1.0) * (2.0 * mu + s2).exp()
+                libm::expm1(s2) * libm::exp(2.0 * mu + s2)
             }
             Dist::Exponential { mean, .. } => mean * mean,
             Dist::Pert { min, max, mode, .. } => {
@@ -210,19 +231,20 @@ impl Dist {
                 }
             }
             Dist::LogNormal { sigma, .. } => {
-                let w = (sigma * sigma).exp();
+                let w = libm::exp(sigma * sigma);
+                let w2 = w * w;
                 (
                     (w + 2.0) * (w - 1.0).sqrt(),
-                    w.powi(4) + 2.0 * w.powi(3) + 3.0 * w * w - 6.0,
+                    w2 * w2 + 2.0 * w2 * w + 3.0 * w2 - 6.0,
                 )
             }
             Dist::Exponential { .. } => (2.0, 6.0),
-            Dist::Pert { min, max, mode, .. } => {
-                let range = max - min;
-                let a = 1.0 + 4.0 * (mode - min) / range;
-                let b = 1.0 + 4.0 * (max - mode) / range;
+            Dist::Pert {
+                alpha: a, beta: b, ..
+            } => {
+                let (a, b) = (*a, *b);
                 let skew = 2.0 * (b - a) * (a + b + 1.0).sqrt() / ((a + b + 2.0) * (a * b).sqrt());
-                let kurt = 6.0 * ((a - b).powi(2) * (a + b + 1.0) - a * b * (a + b + 2.0))
+                let kurt = 6.0 * ((a - b) * (a - b) * (a + b + 1.0) - a * b * (a + b + 2.0))
                     / (a * b * (a + b + 2.0) * (a + b + 3.0));
                 (skew, kurt)
             }
@@ -253,12 +275,12 @@ fn censored_normal_moments(m: f64, s: f64) -> (f64, f64) {
 fn censored_normal_raw(m: f64, s: f64) -> [f64; 5] {
     if s == 0.0 {
         let v = m.max(0.0);
-        return [1.0, v, v * v, v.powi(3), v.powi(4)];
+        return [1.0, v, v * v, v * v * v, v * v * v * v];
     }
     let z = m / s;
     let mut r = [0.0; 5];
     r[0] = normal_cdf(z);
-    r[1] = m * r[0] + s * (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    r[1] = m * r[0] + s * libm::exp(-0.5 * z * z) / (2.0 * std::f64::consts::PI).sqrt();
     for k in 2..5 {
         r[k] = m * r[k - 1] + (k - 1) as f64 * s * s * r[k - 2];
     }
@@ -273,36 +295,15 @@ fn shape_from_raw(r: &[f64; 5]) -> (f64, f64) {
     if var <= 0.0 {
         return (0.0, 0.0);
     }
-    let mu3 = m3 - 3.0 * m1 * m2 + 2.0 * m1.powi(3);
-    let mu4 = m4 - 4.0 * m1 * m3 + 6.0 * m1 * m1 * m2 - 3.0 * m1.powi(4);
-    (mu3 / var.powf(1.5), mu4 / (var * var) - 3.0)
+    let m1_2 = m1 * m1;
+    let mu3 = m3 - 3.0 * m1 * m2 + 2.0 * m1_2 * m1;
+    let mu4 = m4 - 4.0 * m1 * m3 + 6.0 * m1_2 * m2 - 3.0 * m1_2 * m1_2;
+    (mu3 / (var * var.sqrt()), mu4 / (var * var) - 3.0)
 }
 
-/// Standard normal CDF via the complementary error function.
+/// Standard normal CDF via the complementary error function (`libm`'s).
 pub fn normal_cdf(z: f64) -> f64 {
-    0.5 * erfc(-z / std::f64::consts::SQRT_2)
-}
-
-/// Complementary error function (Numerical Recipes `erfcc`, relative error < 1.2e-7).
-fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let r = t
-        * (-z * z - 1.265_512_23
-            + t * (1.000_023_68
-                + t * (0.374_091_96
-                    + t * (0.096_784_18
-                        + t * (-0.186_288_06
-                            + t * (0.278_868_07
-                                + t * (-1.135_203_98
-                                    + t * (1.488_515_87
-                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-            .exp();
-    if x >= 0.0 {
-        r
-    } else {
-        2.0 - r
-    }
+    0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
 }
 
 #[cfg(test)]

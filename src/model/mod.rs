@@ -5,8 +5,13 @@
 //! for output labels. Dated changes (site go-live, control on/off, headcount) are all
 //! [`TimelineEvent`]s sorted by day, so later kinds of event (regulators, bans, ownership
 //! changes) slot into the same list.
+//!
+//! Money amounts (and margins) are [`Drawn`] quantities: each entity holds the index of its
+//! amount in [`World::drawn`], and the engine draws every one once per replication from a stream
+//! keyed by its parameter path, so an overrun written on one site leaves every other draw as it was.
 
 pub mod dist;
+pub mod samplers;
 pub mod time;
 
 pub use dist::Dist;
@@ -68,12 +73,34 @@ pub struct World {
     pub bans: Vec<Ban>,
     pub ownerships: Vec<Ownership>,
     pub decisions: Vec<Decision>,
+    /// Quantities drawn once per replication, each from its own stream keyed by its path:
+    /// every money amount of the entities above (in their currency-converted form) and margins.
+    pub drawn: Vec<Drawn>,
     /// Worldwide annual group turnover on each day (0 when not given).
     pub turnover_by_day: Vec<f64>,
     /// Which controls are on at day 0 (before the first timeline event runs).
     pub controls_on_at_start: Vec<bool>,
     /// Which sites are live at day 0.
     pub sites_online_at_start: Vec<bool>,
+}
+
+/// Index of a quantity in [`World::drawn`].
+pub type DrawnId = usize;
+
+/// A quantity drawn once per replication: a money amount (a number or a distribution — an
+/// overrun) or a share. `path` is its parameter path (`site.kouvola.capex`), which keys its
+/// random stream and names its column in `inputs.csv` when it is uncertain.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    pub path: String,
+    pub dist: Dist,
+}
+
+impl Drawn {
+    /// Whether a replication's draw can differ from another's.
+    pub fn is_uncertain(&self) -> bool {
+        !matches!(self.dist, Dist::Constant(_))
+    }
 }
 
 /// Users whose data a regime protects.
@@ -89,7 +116,9 @@ pub struct Population {
     /// Initial share of data per site, indexed by site.
     pub placement: Vec<f64>,
     /// Revenue per active user per year.
-    pub revenue_per_user_year: f64,
+    pub revenue_per_user_year: DrawnId,
+    /// Share of lost revenue that is lost margin; `None`: the whole revenue is lost.
+    pub margin: Option<DrawnId>,
 }
 
 impl Population {
@@ -106,8 +135,10 @@ pub struct Site {
     pub name: String,
     pub jurisdiction: Jur,
     pub capacity_pb: f64,
-    pub capex: f64,
-    pub opex_per_year: f64,
+    /// One-off cost on going live.
+    pub capex: DrawnId,
+    /// Recurring cost per year while live.
+    pub opex_per_year: DrawnId,
 }
 
 /// A move of one population's data.
@@ -122,7 +153,8 @@ pub struct Migration {
     pub to: Vec<usize>,
     /// PB per day, drawn once per replication.
     pub rate_pb_per_day: Dist,
-    pub cost_per_pb: f64,
+    /// One-off cost per PB moved.
+    pub cost_per_pb: DrawnId,
 }
 
 /// A recurring transfer.
@@ -192,7 +224,8 @@ pub struct Control {
     pub staff: Vec<bool>,
     /// Applies to these populations (indexed by population).
     pub populations: Vec<bool>,
-    pub annual_cost: f64,
+    /// Recurring cost per year while on.
+    pub annual_cost: DrawnId,
 }
 
 impl Control {
@@ -279,9 +312,9 @@ pub struct Ownership {
     pub staff: Vec<usize>,
     pub transition_days: Dist,
     pub residual_access: f64,
-    pub one_off_cost: Dist,
-    pub cost_per_year: f64,
-    pub sale_discount: Dist,
+    pub one_off_cost: DrawnId,
+    pub cost_per_year: DrawnId,
+    pub sale_discount: DrawnId,
 }
 
 /// A regulator: a Markov chain over states with hazards per year, stepped daily.

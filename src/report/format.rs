@@ -158,8 +158,8 @@ fn round_sig(v: f64, digits: i32) -> f64 {
     if v == 0.0 {
         return 0.0;
     }
-    let e = v.abs().log10().floor() as i32;
-    let f = 10f64.powi(digits - 1 - e);
+    let e = libm::log10(v.abs()).floor() as i32;
+    let f = libm::pow(10.0, f64::from(digits - 1 - e));
     (v * f).round() / f
 }
 
@@ -169,7 +169,7 @@ fn sig3(v: f64) -> String {
         return "0".to_string();
     }
     let r = round_sig(v, 3);
-    let e = r.abs().log10().floor() as i32;
+    let e = libm::log10(r.abs()).floor() as i32;
     let d = (2 - e).clamp(0, 12) as usize;
     trim_zeros(format!("{r:.d$}"))
 }

@@ -251,7 +251,7 @@ fn build(raw: &RawDist, nonneg: bool) -> Result<Dist, String> {
                             "lognormal needs 0 < `median` ≤ `p90`, got median {m}, p90 {p}"
                         ));
                     }
-                    (m.ln(), (p.ln() - m.ln()) / Z90)
+                    (libm::log(m), (libm::log(p) - libm::log(m)) / Z90)
                 }
                 (None, None, Some(a), Some(b)) => {
                     finite("p5", a)?;
@@ -261,7 +261,8 @@ fn build(raw: &RawDist, nonneg: bool) -> Result<Dist, String> {
                             "lognormal needs 0 < `p5` ≤ `p95`, got p5 {a}, p95 {b}"
                         ));
                     }
-                    ((a.ln() + b.ln()) / 2.0, (b.ln() - a.ln()) / (2.0 * Z95))
+                    let (la, lb) = (libm::log(a), libm::log(b));
+                    ((la + lb) / 2.0, (lb - la) / (2.0 * Z95))
                 }
                 _ => {
                     return Err(

@@ -58,7 +58,8 @@ impl Axis {
             Axis::Values(v) => v[((u * v.len() as f64) as usize).min(v.len() - 1)],
             Axis::Range { min, max, log, .. } => {
                 if *log {
-                    (min.ln() + u * (max.ln() - min.ln())).exp()
+                    let (lo, hi) = (libm::log(*min), libm::log(*max));
+                    libm::exp(lo + u * (hi - lo))
                 } else {
                     min + u * (max - min)
                 }

@@ -103,7 +103,7 @@ pub fn morris(
                 let sigma = if rows.len() > 1 {
                     (rows
                         .iter()
-                        .map(|&t| (effects[t][i] - mu).powi(2))
+                        .map(|&t| (effects[t][i] - mu) * (effects[t][i] - mu))
                         .sum::<f64>()
                         / (n - 1.0))
                         .sqrt()
@@ -167,7 +167,10 @@ pub fn sobol(y: &[f64], n: usize, k: usize, resamples: usize, seed: u64) -> Vec<
         let mean = rows.iter().map(|&j| at(j, 0) + at(j, 1)).sum::<f64>() / (2.0 * m);
         let var = rows
             .iter()
-            .map(|&j| (at(j, 0) - mean).powi(2) + (at(j, 1) - mean).powi(2))
+            .map(|&j| {
+                let (a, b) = (at(j, 0) - mean, at(j, 1) - mean);
+                a * a + b * b
+            })
             .sum::<f64>()
             / (2.0 * m);
         (0..k)
@@ -182,7 +185,10 @@ pub fn sobol(y: &[f64], n: usize, k: usize, resamples: usize, seed: u64) -> Vec<
                     / m;
                 let d_a = rows
                     .iter()
-                    .map(|&j| (at(j, 0) - at(j, 2 + i)).powi(2))
+                    .map(|&j| {
+                        let d = at(j, 0) - at(j, 2 + i);
+                        d * d
+                    })
                     .sum::<f64>()
                     / m;
                 (s1 / var, d_a / (2.0 * var))

@@ -271,6 +271,12 @@ pub fn check(spec: &Spec, world: &World) -> Result<(), TestCaseError> {
         for m in 0..months {
             let parts: f64 = COST_COMPONENTS.iter().map(|&c| s(m, c)).sum();
             prop_assert!(close(s(m, id::COST_TOTAL), parts), "cost.total month {}", m);
+            let split = s(m, id::COST_ONE_OFF) + s(m, id::COST_RECURRING);
+            prop_assert!(
+                close(s(m, id::COST_TOTAL), split),
+                "one-off + recurring month {}",
+                m
+            );
         }
         let (total, npv) = (t(id::COST_TOTAL), t(id::COST_TOTAL_NPV));
         prop_assert!(

@@ -29,16 +29,18 @@ fn mean_var(xs: &[f64]) -> (f64, f64) {
     )
 }
 
-/// Two samples agree in mean (within 3 SE of the difference) and in distribution at the 50th,
+/// Two samples agree in mean (within 4 SE of the difference) and in distribution at the 50th,
 /// 90th and 99th percentiles of the first: the shares of each sample at or below that value
-/// agree within 3 SE of a difference of two shares (distribution-free, and exact for ties).
+/// agree within 4 SE of a difference of two shares (distribution-free, and exact for ties).
+/// 4 SE, not 3: the tests below make over a hundred such comparisons, and at 3 SE one of them
+/// fails by chance about one time in four (P(|Z| > 3) = 0.27% each); at 4 SE, under 1%.
 fn assert_same_distribution(what: &str, a: &mut [f64], b: &mut [f64]) {
     let (ma, va) = mean_var(a);
     let (mb, vb) = mean_var(b);
     let (na, nb) = (a.len() as f64, b.len() as f64);
     let se = (va / na + vb / nb).sqrt();
     assert!(
-        (ma - mb).abs() <= 3.0 * se,
+        (ma - mb).abs() <= 4.0 * se,
         "{what}: means {ma} vs {mb} (SE {se})"
     );
     a.sort_by(f64::total_cmp);
@@ -49,7 +51,7 @@ fn assert_same_distribution(what: &str, a: &mut [f64], b: &mut [f64]) {
         let pooled = (sa * na + sb * nb) / (na + nb);
         let se = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
         assert!(
-            (sa - sb).abs() <= 3.0 * se,
+            (sa - sb).abs() <= 4.0 * se,
             "{what}: at {q} (p{}): {sa} of the bulk draws and {sb} of the exact sums (SE {se})",
             p * 100.0
         );

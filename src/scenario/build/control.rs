@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use super::codes::{categories, Jurisdictions};
 use super::ctx::{lookup, seg_name, Ctx, MAX_CONTROLS};
+use super::drawn::Draws;
 use super::finance::money_rate;
 use super::horizon::Horizon;
 use super::names::Names;
@@ -21,7 +22,8 @@ pub(super) struct Controls {
     pub off_day: Vec<Option<u32>>,
 }
 
-/// Every control, in name order; `n_pops` populations and `n_staff` staff groups are built.
+/// Every control, in name order; `n_pops` populations and `n_staff` staff groups are built;
+/// their running costs go to `draws`.
 pub(super) fn controls(
     cx: &mut Ctx,
     raw: &RawScenario,
@@ -29,6 +31,7 @@ pub(super) fn controls(
     jur: &Jurisdictions,
     names: &Names,
     (n_pops, n_staff): (usize, usize),
+    draws: &mut Draws,
 ) -> Controls {
     let root = FieldPath::root();
     let staff_jurs: BTreeSet<&str> = raw
@@ -115,7 +118,7 @@ pub(super) fn controls(
             staff_jurisdictions,
             staff: groups,
             populations: pops,
-            annual_cost: cx.non_negative(&cp.key("annual_cost"), c.annual_cost) * money,
+            annual_cost: draws.money(cx, &cp.key("annual_cost"), &c.annual_cost, money),
         });
     }
     Controls {

@@ -43,7 +43,7 @@ pub(super) fn interpolate(points: &[(i64, f64)], growth: f64, days: u32) -> Vec<
             if d < first_day {
                 first
             } else if d >= last_day {
-                last * (1.0 + growth).powf((d - last_day) as f64 / DAYS_PER_YEAR)
+                last * libm::pow(1.0 + growth, (d - last_day) as f64 / DAYS_PER_YEAR)
             } else {
                 let k = points.partition_point(|&(pd, _)| pd <= d);
                 let (d0, u0) = points[k - 1];

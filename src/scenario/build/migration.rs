@@ -2,6 +2,7 @@
 //! starting on a day of the horizon, at a rate and a cost per petabyte.
 
 use super::ctx::{lookup, Ctx};
+use super::drawn::Draws;
 use super::finance::money_rate;
 use super::horizon::Horizon;
 use super::names::Names;
@@ -9,12 +10,14 @@ use crate::model::Migration;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::source::FieldPath;
 
-/// Every migration, in name order (those whose population or start is wrong left out).
+/// Every migration, in name order (those whose population or start is wrong left out); their
+/// costs go to `draws`.
 pub(super) fn migrations(
     cx: &mut Ctx,
     raw: &RawScenario,
     h: &Horizon,
     names: &Names,
+    draws: &mut Draws,
 ) -> Vec<Migration> {
     let mut migrations = Vec::new();
     for (mn, m) in &raw.migration {
@@ -59,7 +62,7 @@ pub(super) fn migrations(
         }
         let rate = cx.dist(&mp.key("rate_pb_per_day"), &m.rate_pb_per_day, true);
         let money = money_rate(cx, &mp.key("currency"), &m.currency, &raw.finance);
-        let cost_per_pb = cx.non_negative(&mp.key("cost_per_pb"), m.cost_per_pb) * money;
+        let cost_per_pb = draws.money(cx, &mp.key("cost_per_pb"), &m.cost_per_pb, money);
         if let (Some(population), Some(start_day)) = (population, start_day) {
             migrations.push(Migration {
                 name: mn.clone(),

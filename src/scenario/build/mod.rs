@@ -17,6 +17,7 @@ mod codes;
 mod control;
 mod ctx;
 mod decision;
+mod drawn;
 mod finance;
 mod flow;
 mod growth;
@@ -39,6 +40,7 @@ use crate::error::Diagnostic;
 use crate::model::World;
 use codes::Jurisdictions;
 use ctx::Ctx;
+use drawn::Draws;
 use horizon::Horizon;
 use names::Names;
 use timeline::Scheduled;
@@ -58,33 +60,26 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
     let jur = Jurisdictions::collect(&mut cx, raw);
     names::check_required(&mut cx, raw);
 
-    let (sites, site_online_day) = site::sites(&mut cx, raw, &h, &jur);
+    let mut draws = Draws::default();
+    let (sites, site_online) = site::sites(&mut cx, raw, &h, &jur, &mut draws);
     let (populations, placed_pb) =
-        population::populations(&mut cx, raw, &h, &jur, &names, sites.len());
+        population::populations(&mut cx, raw, &h, &jur, &names, sites.len(), &mut draws);
     site::check_capacity(&mut cx, &sites, &placed_pb);
-    let migrations = migration::migrations(&mut cx, raw, &h, &names);
+    let migrations = migration::migrations(&mut cx, raw, &h, &names, &mut draws);
     let staff = staff::staff(&mut cx, raw, &jur, &names);
     let counts = (populations.len(), staff.len());
-    let controls = control::controls(&mut cx, raw, &h, &jur, &names, counts);
+    let controls = control::controls(&mut cx, raw, &h, &jur, &names, counts, &mut draws);
     let flows = flow::flows(&mut cx, raw, &h, &jur, &names, &controls.controls);
 
     let bans = ban::bans(&mut cx, raw, &names);
-    let ownerships = ownership::ownerships(&mut cx, raw, &names);
+    let ownerships = ownership::ownerships(&mut cx, raw, &names, &mut draws);
     let regulators = regulator::regulators(&mut cx, raw, &names, &h.calendar);
     let decisions = decision::decisions(&mut cx, raw, &names);
     let turnover_by_day = finance::turnover_by_day(&mut cx, &raw.finance, &h.calendar);
 
-    let timeline = timeline::timeline(
-        &mut cx,
-        raw,
-        &h,
-        &names,
-        &sites,
-        &site_online_day,
-        &controls,
-    );
+    let timeline = timeline::timeline(&mut cx, raw, &h, &names, &sites, &site_online, &controls);
     let scheduled = Scheduled::of(
-        &site_online_day,
+        &site_online,
         controls.controls.len(),
         &timeline,
         &decisions,
@@ -120,6 +115,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         bans,
         ownerships,
         decisions,
+        drawn: draws.0,
         turnover_by_day,
         controls_on_at_start: scheduled.controls.iter().map(|s| !s).collect(),
         sites_online_at_start: scheduled.sites.iter().map(|s| !s).collect(),

@@ -2,6 +2,7 @@
 //! with their costs in any currency.
 
 use super::ctx::{lookup, Ctx};
+use super::drawn::Draws;
 use super::finance::money_rate;
 use super::names::Names;
 use crate::model::{Dist, Ownership};
@@ -9,8 +10,13 @@ use crate::scenario::dist::RawDist;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::source::FieldPath;
 
-/// Every ownership change, in name order.
-pub(super) fn ownerships(cx: &mut Ctx, raw: &RawScenario, names: &Names) -> Vec<Ownership> {
+/// Every ownership change, in name order; its money fields go to `draws`.
+pub(super) fn ownerships(
+    cx: &mut Ctx,
+    raw: &RawScenario,
+    names: &Names,
+    draws: &mut Draws,
+) -> Vec<Ownership> {
     let mut out = Vec::new();
     for (on, o) in &raw.ownership {
         let op = FieldPath::root().key("ownership").key(on);
@@ -36,18 +42,23 @@ pub(super) fn ownerships(cx: &mut Ctx, raw: &RawScenario, names: &Names) -> Vec<
                 ),
             );
         }
-        let opt = |cx: &mut Ctx, f: &str, d: &Option<RawDist>| {
-            d.as_ref()
-                .map_or(Dist::Constant(0.0), |d| cx.dist(&op.key(f), d, true))
+        let none = RawDist::Number(0.0);
+        let mut money = |cx: &mut Ctx, f: &str, d: Option<&RawDist>| {
+            draws.money(cx, &op.key(f), d.unwrap_or(&none), rate)
         };
+        let one_off_cost = money(cx, "one_off_cost", o.one_off_cost.as_ref());
+        let cost_per_year = money(cx, "cost_per_year", Some(&o.cost_per_year));
+        let sale_discount = money(cx, "sale_discount", o.sale_discount.as_ref());
         out.push(Ownership {
             name: on.clone(),
             staff,
-            transition_days: opt(cx, "transition_days", &o.transition_days),
+            transition_days: o.transition_days.as_ref().map_or(Dist::Constant(0.0), |d| {
+                cx.dist(&op.key("transition_days"), d, true)
+            }),
             residual_access: cx.probability(&op.key("residual_access"), o.residual_access),
-            one_off_cost: opt(cx, "one_off_cost", &o.one_off_cost).scaled(rate),
-            cost_per_year: cx.non_negative(&op.key("cost_per_year"), o.cost_per_year) * rate,
-            sale_discount: opt(cx, "sale_discount", &o.sale_discount).scaled(rate),
+            one_off_cost,
+            cost_per_year,
+            sale_discount,
         });
     }
     out

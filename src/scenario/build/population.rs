@@ -4,6 +4,7 @@
 
 use super::codes::Jurisdictions;
 use super::ctx::{lookup, seg_name, Ctx, MAX_USERS, SHARE_TOLERANCE};
+use super::drawn::Draws;
 use super::finance::money_rate;
 use super::growth::grown_at_most;
 use super::horizon::Horizon;
@@ -13,7 +14,7 @@ use crate::scenario::raw::{RawPopulation, RawScenario};
 use crate::scenario::source::FieldPath;
 
 /// Every population in name order, and the petabytes placed on each of `n_sites` sites at
-/// `start`.
+/// `start`; revenues and margins go to `draws`.
 pub(super) fn populations(
     cx: &mut Ctx,
     raw: &RawScenario,
@@ -21,6 +22,7 @@ pub(super) fn populations(
     jur: &Jurisdictions,
     names: &Names,
     n_sites: usize,
+    draws: &mut Draws,
 ) -> (Vec<Population>, Vec<f64>) {
     let mut populations = Vec::new();
     let mut placed_pb = vec![0.0; n_sites];
@@ -64,7 +66,13 @@ pub(super) fn populations(
             placed_pb[i] += share * volume0;
         }
         let money = money_rate(cx, &pp.key("currency"), &p.currency, &raw.finance);
-        let revenue = cx.non_negative(&pp.key("revenue_per_user_year"), p.revenue_per_user_year);
+        let revenue = &p.revenue_per_user_year;
+        let revenue_per_user_year =
+            draws.money(cx, &pp.key("revenue_per_user_year"), revenue, money);
+        let margin = p
+            .margin
+            .as_ref()
+            .map(|m| draws.share(cx, &pp.key("margin"), m));
         populations.push(Population {
             name: pn.clone(),
             enclave: jur.set(&p.enclave),
@@ -72,7 +80,8 @@ pub(super) fn populations(
             users_by_day,
             pb_per_user,
             placement,
-            revenue_per_user_year: revenue * money,
+            revenue_per_user_year,
+            margin,
         });
     }
     (populations, placed_pb)

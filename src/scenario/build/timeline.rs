@@ -7,19 +7,20 @@ use super::control::Controls;
 use super::ctx::Ctx;
 use super::horizon::Horizon;
 use super::names::Names;
+use super::site::Online;
 use crate::model::{Action, Decision, Regulator, Site, TimelineEvent};
 use crate::scenario::raw::RawScenario;
 use crate::scenario::source::FieldPath;
 
 /// Every timeline event, sorted by day: fields that schedule things first, then the written
-/// events. `site_online_day` holds the day of each site's `online` field.
+/// events. `site_online` holds each site's `online` field (its day and delay).
 pub(super) fn timeline(
     cx: &mut Ctx,
     raw: &RawScenario,
     h: &Horizon,
     names: &Names,
     sites: &[Site],
-    site_online_day: &[Option<u32>],
+    site_online: &[Option<Online>],
     controls: &Controls,
 ) -> Vec<TimelineEvent> {
     let fixed = |day: u32, action: Action, label: String| TimelineEvent {
@@ -30,13 +31,16 @@ pub(super) fn timeline(
         delay_days: None,
     };
     let mut timeline = Vec::new();
-    for (i, day) in site_online_day.iter().enumerate() {
-        if let Some(day) = day {
-            timeline.push(fixed(
-                *day,
-                Action::SiteOnline(i),
-                format!("{} online", sites[i].name),
-            ));
+    for (i, online) in site_online.iter().enumerate() {
+        if let Some(online) = online {
+            timeline.push(TimelineEvent {
+                delay_days: online.delay_days.clone(),
+                ..fixed(
+                    online.day,
+                    Action::SiteOnline(i),
+                    format!("{} online", sites[i].name),
+                )
+            });
         }
     }
     for (i, c) in controls.controls.iter().enumerate() {
@@ -74,7 +78,7 @@ pub(super) fn timeline(
         let action = action(cx, &ep, &ActionFields::from(e), names, raw);
         if let (Some(day), Some(action)) = (day, action) {
             if let Action::SiteOnline(s) = action {
-                if site_online_day[s].is_some() {
+                if site_online[s].is_some() {
                     cx.err(
                         &ep.key("site"),
                         format!("field `{}`: site `{}` already has an `online` date; use one or the other", ep.key("site"), names.sites[s]),
@@ -106,15 +110,15 @@ pub(super) struct Scheduled {
 }
 
 impl Scheduled {
-    /// `site_online_day` holds the day of each site's `online` field; `n_controls` controls.
+    /// `site_online` holds each site's `online` field; `n_controls` controls.
     pub fn of(
-        site_online_day: &[Option<u32>],
+        site_online: &[Option<Online>],
         n_controls: usize,
         timeline: &[TimelineEvent],
         decisions: &[Decision],
         regulators: &[Regulator],
     ) -> Scheduled {
-        let mut site_scheduled: Vec<bool> = site_online_day.iter().map(Option::is_some).collect();
+        let mut site_scheduled: Vec<bool> = site_online.iter().map(Option::is_some).collect();
         let mut control_scheduled = vec![false; n_controls];
         let mut starts_off = |a: &Action| match *a {
             Action::SiteOnline(s) => site_scheduled[s] = true,

@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::dist::{RawDate, RawDist};
 
+/// The default of a money field: nothing.
+pub(super) fn zero() -> RawDist {
+    RawDist::Number(0.0)
+}
+
 /// A known user count on a date.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,9 +45,14 @@ pub struct RawPopulation {
     pub data_per_user_mb: f64,
     /// Share of the data held at each site at `start`; shares sum to 1.
     pub placement: BTreeMap<String, f64>,
-    /// Revenue per active user per year (lost for users a ban drives away, and during outages).
-    #[serde(default)]
-    pub revenue_per_user_year: f64,
+    /// Revenue per active user per year (lost for users a ban drives away, and during outages);
+    /// a number or a distribution, drawn once per replication.
+    #[serde(default = "zero")]
+    pub revenue_per_user_year: RawDist,
+    /// Share of lost revenue that is lost margin (costs saved with the users are not a loss);
+    /// without it the whole revenue counts. A share in [0, 1] or a distribution within it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<RawDist>,
     /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -59,13 +69,17 @@ pub struct RawSite {
     pub online: Option<RawDate>,
     /// Storage capacity in PB available to protected data.
     pub capacity_pb: f64,
+    /// A random delay in days added to `online` (rounded to whole days; past `end` = never live).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_days: Option<RawDist>,
     /// One-off cost booked on the day the site goes live (on `start` for a site live from the
-    /// beginning: leave it 0 for sites already built).
-    #[serde(default)]
-    pub capex: f64,
-    /// Running cost per year while live.
-    #[serde(default)]
-    pub opex_per_year: f64,
+    /// beginning: leave it 0 for sites already built); a number or a distribution (an overrun),
+    /// drawn once per replication.
+    #[serde(default = "zero")]
+    pub capex: RawDist,
+    /// Recurring cost per year while live; a number or a distribution, drawn once per replication.
+    #[serde(default = "zero")]
+    pub opex_per_year: RawDist,
     /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -86,9 +100,9 @@ pub struct RawMigration {
     pub to: Vec<String>,
     /// PB moved per day; drawn once per replication.
     pub rate_pb_per_day: RawDist,
-    /// Cost per PB moved.
-    #[serde(default)]
-    pub cost_per_pb: f64,
+    /// One-off cost per PB moved; a number or a distribution, drawn once per replication.
+    #[serde(default = "zero")]
+    pub cost_per_pb: RawDist,
     /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -174,9 +188,10 @@ pub struct RawControl {
     /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// Running cost per year while active (`cost.monitoring` for monitors, else `cost.compliance`).
-    #[serde(default)]
-    pub annual_cost: f64,
+    /// Running cost per year while active (`cost.monitoring` for monitors, else
+    /// `cost.compliance`); a number or a distribution, drawn once per replication.
+    #[serde(default = "zero")]
+    pub annual_cost: RawDist,
     /// gateway: categories pseudonymised.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masks: Vec<String>,

@@ -168,9 +168,10 @@ pub struct RawOwnership {
     /// One-off cost on the day of the change (separation engineering, algorithm licensing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_off_cost: Option<RawDist>,
-    /// Recurring cost per year from the change (oversight fees).
-    #[serde(default)]
-    pub cost_per_year: f64,
+    /// Recurring cost per year from the change (oversight fees); a number or a distribution,
+    /// drawn once per replication.
+    #[serde(default = "super::entities::zero")]
+    pub cost_per_year: RawDist,
     /// Discount on the sale price against fair value, booked as a cost on the day of the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sale_discount: Option<RawDist>,

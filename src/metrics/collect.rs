@@ -76,6 +76,8 @@ pub struct Collected {
     /// `cost.total` summed to each month end.
     cumulative: Vec<Quantiles>,
     metrics: usize,
+    /// One replication's yearly sums of one metric (kept to allocate nothing per replication).
+    year_sums: Vec<f64>,
 }
 
 impl Collected {
@@ -112,6 +114,7 @@ impl Collected {
             month_year,
             cumulative,
             metrics: layout.len(),
+            year_sums: Vec::new(),
         }
     }
 
@@ -134,11 +137,16 @@ impl Collected {
         }
         for (k, years) in &mut self.annual {
             // Summed from -0.0 in month order, as `Iterator::sum` does.
-            let mut sums = vec![-0.0; years.len()];
+            let sums = &mut self.year_sums;
+            sums.clear();
+            sums.resize(years.len(), -0.0);
             for (month, &y) in self.month_year.iter().enumerate() {
                 sums[y] += rep.series[month * m + *k];
             }
-            years.iter_mut().zip(sums).for_each(|(q, s)| q.push(s));
+            years
+                .iter_mut()
+                .zip(sums.iter())
+                .for_each(|(q, &s)| q.push(s));
         }
         let mut running = 0.0;
         for (month, q) in self.cumulative.iter_mut().enumerate() {

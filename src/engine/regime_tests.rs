@@ -292,27 +292,34 @@ state = \"watch\"
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// Whatever the turnover, seriousness, factor and floor, no fine exceeds the legal maximum.
+    /// Whatever the turnover, seriousness, factor, floor and gravity, no fine exceeds the legal
+    /// maximum, and on the same draws a graver infringement never gets a smaller fine.
     #[test]
-    fn fines_never_exceed_the_legal_cap(
+    fn fines_never_exceed_the_legal_cap_and_grow_with_gravity(
         turnover in 0.0f64..1e12,
         share in 0.0f64..0.1,
         floor in 0.0f64..1e8,
         low in 0.0f64..1.0,
         factor_max in 1.0f64..5.0,
         seed in 0u64..1000,
+        gravity in 0.0f64..10.0,
+        more in 0.0f64..10.0,
     ) {
         let fine = crate::model::FineModel {
             max_share_of_turnover: share,
             max_floor: floor,
             seriousness: [low, (1.0 - low) / 2.0, (1.0 - low) / 2.0],
             factor: crate::model::Dist::Uniform { lo: 0.0, hi: factor_max },
+            gravity: [0.0; 6],
         };
         let mut rng = crate::engine::rng::stream(seed, 0);
         let cap = fine.legal_max(turnover);
         for _ in 0..50 {
-            let f = fine.draw(&mut rng, turnover);
+            let mut graver = rng.clone();
+            let f = fine.draw(&mut rng, turnover, gravity);
             prop_assert!((0.0..=cap).contains(&f), "{} > cap {}", f, cap);
+            let g = fine.draw(&mut graver, turnover, gravity + more);
+            prop_assert!(g >= f, "gravity {} gives {}, {} more gives {}", gravity, f, more, g);
         }
     }
 }

@@ -140,15 +140,6 @@ fn states(
                 .refuse_state
                 .as_ref()
                 .and_then(|st| lookup(cx, &op.key("refuse_state"), "state", state_names, st));
-            if comply_probability < 1.0 && o.refuse_state.is_none() {
-                cx.err(
-                    &op.key("comply_probability"),
-                    format!(
-                        "field `{}`: an order that can be refused needs a `refuse_state`",
-                        op.key("comply_probability")
-                    ),
-                );
-            }
             orders.push(Order {
                 control,
                 after_days: cx.non_negative(&op.key("after_days"), o.after_days),

@@ -247,7 +247,8 @@ pub struct RawOrder {
     /// One-off cost of complying, in the regulator's fine currency (`cost.compliance`).
     #[serde(default)]
     pub compliance_cost: f64,
-    /// State the regulator enters on a refusal (needed when `comply_probability` < 1).
+    /// State the regulator enters on a refusal (none: a refusal changes nothing, as an order
+    /// stayed on appeal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refuse_state: Option<String>,
 }

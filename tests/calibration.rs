@@ -1,6 +1,7 @@
 //! Calibration of the EU enforcement model against what happened. With the pinned history
 //! removed (regulators move at random from 2023-01-01), the simulated distribution of each
-//! milestone date and of GDPR fine amounts must cover the real ones inside its p5–p95.
+//! milestone date and of GDPR fine amounts must cover the real ones inside its p5–p95, and the
+//! simulated first DSA fine must cover the scale of the Commission's first one (EUR 120 M on X).
 //! The figures this prints are quoted in README.md ("Calibration").
 
 use std::path::{Path, PathBuf};
@@ -126,4 +127,24 @@ history_until = "2023-01-01"
         );
         assert!(lo <= real && real <= hi, "{what} outside p5–p95 {lo}–{hi}");
     }
+
+    let dsa: Vec<f64> = column(&csv, "regulatory.dsa_commission.first_fine")
+        .into_iter()
+        .filter(|f| *f > 0.0)
+        .collect();
+    assert!(
+        dsa.len() > 50,
+        "too few replications with a DSA fine: {}",
+        dsa.len()
+    );
+    let (lo, hi) = p5_p95(dsa);
+    eprintln!(
+        "first DSA fine (EUR 120 M on X): simulated p5–p95 EUR {:.0} M – {:.0} M",
+        lo / 1e6,
+        hi / 1e6
+    );
+    assert!(
+        lo <= 120e6 && 120e6 <= hi,
+        "EUR 120 M outside p5–p95 {lo}–{hi}"
+    );
 }

@@ -1,6 +1,7 @@
 //! The exposure ledger: records read through each route, rounded and booked once a day, the
-//! identifiable records and distinct users per population, and the trailing windows of
-//! records and detections that drive the regulators.
+//! identifiable records and distinct users per population, the days with identifiable reads,
+//! and the trailing windows of records (per population) and detections (per population and
+//! staff group) that drive the regulators.
 //!
 //! **One rounding rule.** Sessions add the real-valued records they read to their route's
 //! account for the day, one by one (event mode) or as a compound sum (aggregated); at the end
@@ -38,14 +39,18 @@ pub(super) struct Ledger {
     identifiable: Vec<f64>,
     users_sum: Vec<f64>,
     ring_records: Vec<f64>,
+    /// Detections per (population, group, day of the window).
     ring_detected: Vec<f64>,
-    /// Detections per (population, day) booked ahead, entering the window on their day.
+    /// Detections per (population, group, day) booked ahead, entering the window on their day.
     detected_on: Vec<f64>,
     days: usize,
     /// Identifiable records per population in the trailing window.
     pub sum_records: Vec<f64>,
-    /// Detected incidents per population in the trailing window.
+    /// Detected incidents per (population, staff group) in the trailing window:
+    /// `sum_detected[p * groups + g]`.
     pub sum_detected: Vec<f64>,
+    /// Days with identifiable records per population so far.
+    pub exposed_days: Vec<f64>,
 }
 
 impl Ledger {
@@ -70,11 +75,12 @@ impl Ledger {
             identifiable: vec![0.0; pops],
             users_sum: vec![0.0; pops],
             ring_records: vec![0.0; pops * WINDOW],
-            ring_detected: vec![0.0; pops * WINDOW],
-            detected_on: vec![0.0; pops * world.calendar.days as usize],
+            ring_detected: vec![0.0; pops * groups * WINDOW],
+            detected_on: vec![0.0; pops * groups * world.calendar.days as usize],
             days: world.calendar.days as usize,
             sum_records: vec![0.0; pops],
-            sum_detected: vec![0.0; pops],
+            sum_detected: vec![0.0; pops * groups],
+            exposed_days: vec![0.0; pops],
         }
     }
 
@@ -137,6 +143,11 @@ impl Ledger {
             self.sum_records[pop] += identifiable;
         }
         self.touched.clear();
+        for (p, days) in self.exposed_days.iter_mut().enumerate() {
+            if self.ring_records[p * WINDOW + day % WINDOW] > 0.0 {
+                *days += 1.0;
+            }
+        }
     }
 
     /// Moves the trailing windows to `day`.
@@ -145,22 +156,37 @@ impl Ledger {
         for p in 0..self.sum_records.len() {
             let i = p * WINDOW + slot;
             self.sum_records[p] -= self.ring_records[i];
-            self.sum_detected[p] -= self.ring_detected[i];
             self.ring_records[i] = 0.0;
-            let today = self.detected_on[p * self.days + day];
+        }
+        for pg in 0..self.sum_detected.len() {
+            let i = pg * WINDOW + slot;
+            self.sum_detected[pg] -= self.ring_detected[i];
+            let today = self.detected_on[pg * self.days + day];
             self.ring_detected[i] = today;
-            self.sum_detected[p] += today;
+            self.sum_detected[pg] += today;
         }
     }
 
-    /// An incident of `pop` that will be detected on `day` (within the horizon), seen `today`.
+    /// An incident of staff group `group` reading `pop` that will be detected on `day` (within
+    /// the horizon), seen `today`.
     #[inline]
-    pub fn detect_on(&mut self, pop: usize, day: usize, today: usize) {
+    pub fn detect_on(&mut self, pop: usize, group: usize, day: usize, today: usize) {
+        let pg = pop * self.groups + group;
         if day <= today {
-            self.ring_detected[pop * WINDOW + today % WINDOW] += 1.0;
-            self.sum_detected[pop] += 1.0;
+            self.ring_detected[pg * WINDOW + today % WINDOW] += 1.0;
+            self.sum_detected[pg] += 1.0;
         } else {
-            self.detected_on[pop * self.days + day] += 1.0;
+            self.detected_on[pg * self.days + day] += 1.0;
+        }
+    }
+
+    /// Expected distinct users of population `p` read identifiably by the end of `day`.
+    pub fn distinct_users(&self, p: usize, day: usize) -> f64 {
+        let n_bar = self.users_sum[p] / (day + 1) as f64;
+        if n_bar > 0.0 {
+            -n_bar * libm::expm1(-self.identifiable[p] / n_bar)
+        } else {
+            0.0
         }
     }
 
@@ -181,10 +207,7 @@ impl Ledger {
             let u = pop.users_by_day[day] * active[p];
             total += u;
             books.set(month, id::PER_ENTITY + p, u);
-            let n_bar = self.users_sum[p] / (day + 1) as f64;
-            if n_bar > 0.0 {
-                distinct -= n_bar * libm::expm1(-self.identifiable[p] / n_bar);
-            }
+            distinct += self.distinct_users(p, day);
         }
         books.set(month, id::USERS_ACTIVE, total);
         books.set(month, id::USERS_DISTINCT, distinct);

@@ -83,7 +83,7 @@ use ledger::Ledger;
 use monitors::Monitors;
 use queue::{Event, EventQueue};
 use regime::Regime;
-use regulators::Regulators;
+use regulators::{Regulators, Seen};
 use sessions::{Arrival, Request, Route, Sessions};
 use storage::{Estate, Storage};
 use switches::Switches;
@@ -231,14 +231,13 @@ impl<'a> Sim<'a> {
             self.regime.day(world, day, &mut self.books);
             self.ledger
                 .count_users(world, day, &self.regime.active_share);
-            self.regulators.day(
-                world,
-                day,
-                &self.ledger,
-                &self.estate.outside_pb,
-                &mut self.ws.queue,
-                &mut self.books,
-            );
+            let seen = Seen {
+                ledger: &self.ledger,
+                outside_pb: &self.estate.outside_pb,
+                sessions: &self.sessions,
+            };
+            self.regulators
+                .day(world, day, &seen, &mut self.ws.queue, &mut self.books);
             self.staff_day();
             if !self.run_events_before((day + 1) as f64, stop) {
                 return false;
@@ -362,9 +361,19 @@ impl<'a> Sim<'a> {
                     self.sessions.set_access(g, own.residual_access);
                 }
             }
-            Event::Order { control } => {
-                self.switches.controls_on[control as usize] = true;
-                self.recompute_routes();
+            Event::Order {
+                regulator,
+                state,
+                order,
+            } => {
+                let due = (regulator as usize, state as usize, order as usize);
+                let world = self.world;
+                let (queue, books) = (&mut self.ws.queue, &mut self.books);
+                let (day, draws) = (self.day, &self.draws);
+                if let Some(a) = self.regulators.order(world, due, day, draws, queue, books) {
+                    self.act(a);
+                    self.recompute_routes();
+                }
             }
         }
     }

@@ -119,7 +119,12 @@ fn book(
         let at = t + d;
         if at < end {
             books.detection(cal.month_of_time(at), d);
-            ledger.detect_on(route.population as usize, at as usize, day);
+            ledger.detect_on(
+                route.population as usize,
+                route.group as usize,
+                at as usize,
+                day,
+            );
         }
     }
 }

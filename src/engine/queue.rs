@@ -24,8 +24,12 @@ pub enum Event {
     Decide { decision: u32 },
     /// An ownership change's transition ends: its staff lose access.
     AccessCut { ownership: u32 },
-    /// A compliance order takes effect: a control switches on.
-    Order { control: u32 },
+    /// Order `order` of a regulator's state falls due: complied with or refused.
+    Order {
+        regulator: u32,
+        state: u32,
+        order: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]

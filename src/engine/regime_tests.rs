@@ -295,30 +295,91 @@ state = \"watch\"
     }
 }
 
+#[test]
+fn an_order_is_complied_with_at_its_probability_or_refused_into_its_state_and_ban() {
+    let text = format!(
+        "{BASE}
+[finance]
+turnover = [{{ date = \"2024-01-01\", amount = 100e9 }}]
+[control.deny_cn]
+kind = \"deny\"
+staff_jurisdictions = [\"CN\"]
+[ban.app]
+population = \"us\"
+churn_per_year = 2
+residual_share = 0.2
+[regulator.r]
+initial = \"watch\"
+[regulator.r.state.watch]
+[regulator.r.state.decision]
+orders = [{{ control = \"deny_cn\", after_days = 30, comply_probability = 0.3, compliance_cost = 10e6, refuse_state = \"penalty\", refuse_ban = \"app\" }}]
+[regulator.r.state.penalty]
+penalty_share_of_daily_turnover = 0.01
+[[timeline]]
+date = \"2024-06-01\"
+kind = \"regulator_state\"
+regulator = \"r\"
+state = \"decision\"
+"
+    );
+    let w = world(&text);
+    let (layout, rs) = reps(&w, 400);
+    let complied = |r: &RepResult| total(&layout, r, "cost.compliance") > 0.0;
+    let (p, se) = share(&rs, complied);
+    assert!((p - 0.3).abs() <= 3.0 * se, "complied {p} ± {se}");
+    // The deadline is 2024-07-01 (month 6); from August on each path shows its consequences.
+    for r in &rs {
+        let read = series(&layout, r, "exposure.records_visible");
+        let users = series(&layout, r, "users.active");
+        let penalties: f64 = series(&layout, r, "cost.fines").iter().sum();
+        assert!(read[..5].iter().all(|x| *x > 0.0), "read before the deadline");
+        if complied(r) {
+            assert_eq!(total(&layout, r, "cost.compliance"), 10e6);
+            assert!(read[7..].iter().all(|x| *x == 0.0), "denied after complying");
+            assert_eq!(users[35], users[0], "no ban after complying");
+            assert_eq!(penalties, 0.0);
+        } else {
+            assert!(read[7..].iter().all(|x| *x > 0.0), "refusing keeps access");
+            assert!(users[35] < 0.5 * users[0], "the ban loses users: {}", users[35]);
+            // A periodic penalty of 1% of daily turnover from the deadline to the end.
+            let days = (w.calendar.days - 182) as f64;
+            let want = 0.01 * 100e9 / 365.25 * days;
+            assert!((penalties - want).abs() <= 1e-6 * want, "{penalties} vs {want}");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// Whatever the turnover, seriousness, factor and floor, no fine exceeds the legal maximum.
+    /// Whatever the turnover, seriousness, factor, floor and gravity, no fine exceeds the legal
+    /// maximum, and on the same draws a graver infringement never gets a smaller fine.
     #[test]
-    fn fines_never_exceed_the_legal_cap(
+    fn fines_never_exceed_the_legal_cap_and_grow_with_gravity(
         turnover in 0.0f64..1e12,
         share in 0.0f64..0.1,
         floor in 0.0f64..1e8,
         low in 0.0f64..1.0,
         factor_max in 1.0f64..5.0,
         seed in 0u64..1000,
+        gravity in 0.0f64..10.0,
+        more in 0.0f64..10.0,
     ) {
         let fine = crate::model::FineModel {
             max_share_of_turnover: share,
             max_floor: floor,
             seriousness: [low, (1.0 - low) / 2.0, (1.0 - low) / 2.0],
             factor: crate::model::Dist::Uniform { lo: 0.0, hi: factor_max },
+            gravity: [0.0; 6],
         };
         let mut rng = crate::engine::rng::Base::new(seed, 0, "test", "fine").rng();
         let cap = fine.legal_max(turnover);
         for _ in 0..50 {
-            let f = fine.draw(&mut rng, turnover);
+            let mut graver = rng.clone();
+            let f = fine.draw(&mut rng, turnover, gravity);
             prop_assert!((0.0..=cap).contains(&f), "{} > cap {}", f, cap);
+            let g = fine.draw(&mut graver, turnover, gravity + more);
+            prop_assert!(g >= f, "gravity {} gives {}, {} more gives {}", gravity, f, more, g);
         }
     }
 }

@@ -1,25 +1,43 @@
 //! Regulators: Markov chains over enforcement states, stepped daily.
 //!
-//! With hazards hᵢ per year out of its state (each multiplied by 1 + Σ coefficient × driver), a
-//! regulator leaves its state on a day with probability 1 − e^(−Σh/365.25) and goes to target i
-//! with probability hᵢ/Σh. Before `history_until` only timeline events move it. Entering a
-//! state opens proceedings, imposes a fine (EDPB method, capped at the legal maximum) and issues
-//! compliance orders as the state says; a state with a periodic penalty accrues it daily.
+//! Each day a regulator sees its drivers x (detections of its staff groups' misuse and
+//! identifiable records in the last 365 days, PB outside the enclave and PB readable from a
+//! restricted jurisdiction today, distinct users read and years of reads so far, over its
+//! populations). Out of its state, transition i has hazard hᵢ = baseᵢ · (1 + c·x) · (1 + cᵢ·x)
+//! per year, with c the regulator's coefficients and cᵢ the transition's own: the first
+//! changes how fast proceedings move, the second which exit they take. The regulator leaves
+//! on a day with probability 1 − e^(−Σh/365.25) and goes to target i with probability hᵢ/Σh.
+//! Before `history_until` only timeline events move it. Entering a state opens proceedings,
+//! imposes a fine (EDPB method at gravity g = c_fine·x, capped at the legal maximum) and issues
+//! orders as the state says; a state with a periodic penalty accrues it daily. At an order's
+//! deadline it is complied with (its control on, its cost booked) or refused (the regulator
+//! enters the order's refusal state).
 //!
 //! Streams: each day's step draws two uniforms from `("regulator", name)`'s stream of that day
 //! (whether to leave, and where to), so two scenarios whose drivers differ still step their
-//! regulators on the same numbers, and the k-th drawn fine of a regulator is always the k-th
-//! draw of `("fine", name)`, whenever it falls.
+//! regulators on the same numbers; the k-th drawn fine of a regulator is always the k-th
+//! draw of `("fine", name)`, and its k-th order deadline the k-th uniform of
+//! `("order", name)`, whenever they fall.
 
 use rand::Rng as _;
 
 use super::books::Books;
+use super::draws::Draws;
 use super::ledger::Ledger;
 use super::queue::{Event, EventQueue};
 use super::rng::{Base, DayStream, Rng};
+use super::sessions::Sessions;
 use crate::metrics::{id, Layout};
 use crate::model::time::DAYS_PER_YEAR;
-use crate::model::World;
+use crate::model::{weigh, Action, Drivers, World};
+
+/// What the regulators see of the rest of the replication.
+pub(super) struct Seen<'a> {
+    pub ledger: &'a Ledger,
+    /// PB outside the enclave today, per population.
+    pub outside_pb: &'a [f64],
+    pub sessions: &'a Sessions,
+}
 
 /// The regulators of one replication.
 #[derive(Debug)]
@@ -27,6 +45,9 @@ pub(super) struct Regulators {
     state: Vec<usize>,
     steps: Vec<DayStream>,
     fines: Vec<Rng>,
+    orders: Vec<Rng>,
+    /// Today's driver values per regulator.
+    values: Vec<Drivers>,
     /// Metric index of `first_fine` per regulator, and of `first_day` per (regulator, state).
     first_fine_metric: Vec<usize>,
     milestone_metric: Vec<Vec<Option<usize>>>,
@@ -65,6 +86,12 @@ impl Regulators {
                 .iter()
                 .map(|r| base("fine", &r.name).rng())
                 .collect(),
+            orders: world
+                .regulators
+                .iter()
+                .map(|r| base("order", &r.name).rng())
+                .collect(),
+            values: vec![[0.0; 6]; world.regulators.len()],
             first_fine_metric: layout.regulator_offsets.clone(),
             milestone_metric,
             fines_by_regulator: layout.breakdown.fines_by_regulator,
@@ -93,8 +120,7 @@ impl Regulators {
         &mut self,
         world: &World,
         day: usize,
-        ledger: &Ledger,
-        outside_pb: &[f64],
+        seen: &Seen,
         queue: &mut EventQueue,
         books: &mut Books,
     ) {
@@ -106,39 +132,55 @@ impl Regulators {
                 books.recurring(id::COST_FINES, amount);
                 books.add_entity(self.fines_by_regulator, r, amount);
             }
+            self.values[r] = values(world, r, day, seen);
             if (day as u32) < reg.history_until_day || reg.transitions[s].is_empty() {
                 continue;
             }
-            let (mut detected, mut records, mut outside) = (0.0, 0.0, 0.0);
-            for (p, covered) in reg.populations.iter().enumerate() {
-                if *covered {
-                    detected += ledger.sum_detected[p];
-                    records += ledger.sum_records[p];
-                    outside += outside_pb[p];
-                }
-            }
-            let d = &reg.drivers;
-            let mult = 1.0
-                + d.detected_incidents * detected
-                + d.records_millions * records / 1e6
-                + d.pb_outside * outside;
-            let total: f64 = reg.transitions[s].iter().map(|(_, h)| h).sum::<f64>() * mult;
+            let x = &self.values[r];
+            let mult = 1.0 + weigh(&reg.drivers, x);
+            let hazard =
+                |t: &crate::model::Transition| t.per_year * mult * (1.0 + weigh(&t.drivers, x));
+            let total: f64 = reg.transitions[s].iter().map(hazard).sum();
             let rng = self.steps[r].at(day as u32);
             let (leave, which): (f64, f64) = (rng.random(), rng.random());
             if total <= 0.0 || leave >= -libm::expm1(-total / DAYS_PER_YEAR) {
                 continue;
             }
             let mut u = which * total;
-            let mut to = reg.transitions[s][0].0;
-            for &(target, h) in &reg.transitions[s] {
-                to = target;
-                u -= h * mult;
+            let mut to = reg.transitions[s][0].to;
+            for t in &reg.transitions[s] {
+                to = t.to;
+                u -= hazard(t);
                 if u < 0.0 {
                     break;
                 }
             }
             self.enter(world, r, to, None, day, queue, books);
         }
+    }
+
+    /// The deadline of order `o` of state `s` of regulator `r`: complied with (its cost booked;
+    /// returned: its control to switch on) or refused (the refusal state entered; returned: its
+    /// ban to start).
+    #[allow(clippy::too_many_arguments)]
+    pub fn order(
+        &mut self,
+        world: &World,
+        (r, s, o): (usize, usize, usize),
+        day: usize,
+        draws: &Draws,
+        queue: &mut EventQueue,
+        books: &mut Books,
+    ) -> Option<Action> {
+        let order = &world.regulators[r].states[s].orders[o];
+        if self.orders[r].random::<f64>() < order.comply_probability {
+            books.one_off(id::COST_COMPLIANCE, draws.get(order.compliance_cost));
+            return order.control.map(Action::ControlOn);
+        }
+        if let Some(refuse) = order.refuse_state {
+            self.enter(world, r, refuse, None, day, queue, books);
+        }
+        order.refuse_ban.map(Action::BanStart)
     }
 
     /// Regulator `r` enters state `s` today; `pinned` is a known fine that replaces the draw.
@@ -161,7 +203,8 @@ impl Regulators {
         }
         let drawn = match (&reg.fine, st.fine) {
             (Some(model), true) if pinned.is_none() => {
-                Some(model.draw(&mut self.fines[r], world.turnover_by_day[day]))
+                let g = weigh(&model.gravity, &self.values[r]);
+                Some(model.draw(&mut self.fines[r], world.turnover_by_day[day], g))
             }
             _ => None,
         };
@@ -180,15 +223,39 @@ impl Regulators {
                 books.per_rep[k] = day as f64;
             }
         }
-        for &(control, after) in &st.orders {
-            // Orders take effect at the start of a later day.
-            let t = day as f64 + after.ceil().max(1.0);
+        for (o, order) in st.orders.iter().enumerate() {
+            // Orders fall due at the start of a later day.
+            let t = day as f64 + order.after_days.ceil().max(1.0);
             queue.push(
                 t,
                 Event::Order {
-                    control: control as u32,
+                    regulator: r as u32,
+                    state: s as u32,
+                    order: o as u32,
                 },
             );
         }
     }
+}
+
+/// Regulator `r`'s driver values on `day`, indexed like [`crate::model::DRIVER_NAMES`].
+fn values(world: &World, r: usize, day: usize, seen: &Seen) -> Drivers {
+    let reg = &world.regulators[r];
+    let groups = world.staff.len();
+    let mut x = [0.0; 6];
+    for (p, pop) in world.populations.iter().enumerate() {
+        if !reg.populations[p] {
+            continue;
+        }
+        x[0] += (0..groups)
+            .filter(|&g| reg.staff[g])
+            .map(|g| seen.ledger.sum_detected[p * groups + g])
+            .sum::<f64>();
+        x[1] += seen.ledger.sum_records[p] / 1e6;
+        x[2] += seen.outside_pb[p];
+        x[3] += pop.volume_pb(day) * seen.sessions.accessible_share(p);
+        x[4] += seen.ledger.distinct_users(p, day) / 1e6;
+        x[5] = f64::max(x[5], seen.ledger.exposed_days[p] / DAYS_PER_YEAR);
+    }
+    x
 }

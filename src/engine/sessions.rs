@@ -144,6 +144,26 @@ impl Sessions {
         self.access[g] = factor;
     }
 
+    /// Share of population `p`'s data readable identifiably from a restricted jurisdiction
+    /// today: 1 when a staff group there with access reads direct identifiers in clear, its
+    /// gateway's re-identification probability when they are masked, 0 when every such
+    /// route is denied (the largest over groups).
+    pub fn accessible_share(&self, p: usize) -> f64 {
+        let mut share: f64 = 0.0;
+        for r in &self.routes {
+            let g = r.group as usize;
+            if r.population as usize != p || r.deny || self.headcount[g] * self.access[g] <= 0.0 {
+                continue;
+            }
+            share = share.max(match r.class {
+                RecordClass::NotExposure => 0.0,
+                RecordClass::Visible => 1.0,
+                RecordClass::Masked => r.reid_probability,
+            });
+        }
+        share
+    }
+
     /// Routes every (group, population) through the controls that are on.
     pub fn recompute_routes(&mut self, world: &World, controls_on: &[bool]) {
         for (g, group) in world.staff.iter().enumerate() {

@@ -323,13 +323,27 @@ pub struct Regulator {
     pub name: String,
     /// Populations whose exposure and residency drive it.
     pub populations: Vec<bool>,
+    /// Staff groups whose detected misuse drives it.
+    pub staff: Vec<bool>,
     pub initial: usize,
     pub states: Vec<RegState>,
-    /// Outgoing transitions per state: (target state, base hazard per year).
-    pub transitions: Vec<Vec<(usize, f64)>>,
+    /// Outgoing transitions per state.
+    pub transitions: Vec<Vec<Transition>>,
     /// Before this day only timeline events move the regulator.
     pub history_until_day: u32,
     pub fine: Option<FineModel>,
+    /// Multiplies every hazard by 1 + Σ coefficient × driver.
+    pub drivers: Drivers,
+}
+
+/// A transition out of a regulator state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub to: usize,
+    /// Base hazard per year.
+    pub per_year: f64,
+    /// Multiplies this hazard alone by 1 + Σ coefficient × driver: drivers that favour one exit
+    /// over another change where a state leads, not only how fast.
     pub drivers: Drivers,
 }
 
@@ -340,9 +354,24 @@ pub struct RegState {
     pub proceedings: bool,
     pub fine: bool,
     pub penalty_share_of_daily_turnover: f64,
-    /// (control, days after entering).
-    pub orders: Vec<(usize, f64)>,
+    pub orders: Vec<Order>,
     pub milestone: bool,
+}
+
+/// An order issued on entering a state: complied with (its control on, its cost booked) or
+/// refused (the regulator enters `refuse_state`, `refuse_ban` starts), drawn at the deadline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    /// The control compliance switches on, if any.
+    pub control: Option<usize>,
+    /// Days to comply.
+    pub after_days: f64,
+    pub comply_probability: f64,
+    /// One-off cost of complying (`cost.compliance`).
+    pub compliance_cost: DrawnId,
+    pub refuse_state: Option<usize>,
+    /// The ban a refusal starts, if any (e.g. a court-ordered restriction of access).
+    pub refuse_ban: Option<usize>,
 }
 
 /// The EDPB fine method.
@@ -350,9 +379,11 @@ pub struct RegState {
 pub struct FineModel {
     pub max_share_of_turnover: f64,
     pub max_floor: f64,
-    /// P(low), P(medium), P(high seriousness).
+    /// P(low), P(medium), P(high seriousness) when the gravity is 0.
     pub seriousness: [f64; 3],
     pub factor: Dist,
+    /// Gravity g = Σ coefficient × driver when the fine is set.
+    pub gravity: Drivers,
 }
 
 impl FineModel {
@@ -361,14 +392,22 @@ impl FineModel {
         (self.max_share_of_turnover * turnover).max(self.max_floor)
     }
 
-    /// A fine: starting amount uniform in the seriousness band (low 0–10%, medium 10–20%, high
-    /// 20–100% of the legal maximum), times the factor, capped at the legal maximum.
-    pub fn draw<R: rand::Rng + ?Sized>(&self, rng: &mut R, turnover: f64) -> f64 {
+    /// A fine of gravity `g` ≥ 0: with u uniform, the point q = u^(1/(1+g)) on the seriousness
+    /// scale picks the band (low 0–10%, medium 10–20%, high 20–100% of the legal maximum, with
+    /// the `seriousness` probabilities at g = 0); the starting amount is uniform in the band,
+    /// times the factor, capped at the legal maximum. On the same draws a graver infringement
+    /// never gets a smaller fine.
+    pub fn draw<R: rand::Rng + ?Sized>(&self, rng: &mut R, turnover: f64, g: f64) -> f64 {
         let max = self.legal_max(turnover);
         let u: f64 = rng.random();
-        let band = if u < self.seriousness[0] {
+        let q = if g > 0.0 {
+            libm::pow(u, 1.0 / (1.0 + g))
+        } else {
+            u
+        };
+        let band = if q < self.seriousness[0] {
             (0.0, 0.1)
-        } else if u < self.seriousness[0] + self.seriousness[1] {
+        } else if q < self.seriousness[0] + self.seriousness[1] {
             (0.1, 0.2)
         } else {
             (0.2, 1.0)
@@ -378,10 +417,26 @@ impl FineModel {
     }
 }
 
-/// Coefficients of a regulator's hazard multiplier 1 + Σ coefficient × driver.
-#[derive(Debug, Clone, Default)]
-pub struct Drivers {
-    pub detected_incidents: f64,
-    pub records_millions: f64,
-    pub pb_outside: f64,
+/// What drives a regulator, in the order of [`Drivers`]' coefficients.
+pub const DRIVER_NAMES: [&str; 6] = [
+    "detected_incidents",
+    "records_millions",
+    "pb_outside",
+    "pb_accessible",
+    "users_millions",
+    "exposure_years",
+];
+
+/// Coefficients per driver, indexed like [`DRIVER_NAMES`]:
+/// incidents of the regulator's staff groups detected in the last 365 days; millions of records
+/// read identifiably from a restricted jurisdiction in the last 365 days; PB stored outside the
+/// enclave today; PB readable from a restricted jurisdiction today (masked data counted at its
+/// re-identification probability); millions of distinct users read identifiably so far; years
+/// with identifiable reads so far.
+pub type Drivers = [f64; 6];
+
+/// Σ coefficient × driver.
+#[inline]
+pub fn weigh(coefficients: &Drivers, values: &Drivers) -> f64 {
+    coefficients.iter().zip(values).map(|(c, v)| c * v).sum()
 }

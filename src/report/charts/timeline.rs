@@ -215,7 +215,11 @@ impl Rows {
         let ordered: Vec<usize> = world
             .regulators
             .iter()
-            .flat_map(|r| r.states.iter().flat_map(|s| s.orders.iter().map(|o| o.0)))
+            .flat_map(|r| {
+                r.states
+                    .iter()
+                    .flat_map(|s| s.orders.iter().filter_map(|o| o.control))
+            })
             .collect();
         for (c, r) in self.controls.iter_mut().enumerate() {
             if r.spans.is_empty() {

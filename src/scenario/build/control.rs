@@ -22,6 +22,31 @@ pub(super) struct Controls {
     pub off_day: Vec<Option<u32>>,
 }
 
+/// Reports each jurisdiction of `list` (at `path`) that no staff group works from.
+pub(super) fn check_staff_jurisdictions(
+    cx: &mut Ctx,
+    path: &FieldPath,
+    list: &[String],
+    raw: &RawScenario,
+) {
+    let staff_jurs: BTreeSet<&str> = raw
+        .staff
+        .values()
+        .map(|g| g.jurisdiction.as_str())
+        .collect();
+    for (i, j) in list.iter().enumerate() {
+        if !staff_jurs.contains(j.as_str()) {
+            cx.err(
+                &path.index(i),
+                format!(
+                    "field `{path}`: no staff group works from `{j}`{}",
+                    suggestion(j, staff_jurs.iter().copied())
+                ),
+            );
+        }
+    }
+}
+
 /// Every control, in name order; `n_pops` populations and `n_staff` staff groups are built;
 /// their running costs go to `draws`.
 pub(super) fn controls(
@@ -34,11 +59,6 @@ pub(super) fn controls(
     draws: &mut Draws,
 ) -> Controls {
     let root = FieldPath::root();
-    let staff_jurs: BTreeSet<&str> = raw
-        .staff
-        .values()
-        .map(|g| g.jurisdiction.as_str())
-        .collect();
     if raw.control.len() > MAX_CONTROLS {
         cx.err(
             &root.key("control"),
@@ -68,19 +88,12 @@ pub(super) fn controls(
         }
         control_on_day.push(on);
         control_off_day.push(off);
-        for (i, j) in c.staff_jurisdictions.iter().enumerate() {
-            if !staff_jurs.contains(j.as_str()) {
-                let path = cp.key("staff_jurisdictions").index(i);
-                cx.err(
-                    &path,
-                    format!(
-                        "field `{}`: no staff group works from `{j}`{}",
-                        cp.key("staff_jurisdictions"),
-                        suggestion(j, staff_jurs.iter().copied())
-                    ),
-                );
-            }
-        }
+        check_staff_jurisdictions(
+            cx,
+            &cp.key("staff_jurisdictions"),
+            &c.staff_jurisdictions,
+            raw,
+        );
         let staff_jurisdictions = if c.staff_jurisdictions.is_empty() {
             vec![true; jur.0.len()]
         } else {

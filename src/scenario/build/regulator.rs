@@ -1,11 +1,13 @@
 //! The `[regulator.NAME]` blocks: regulators as Markov chains over named states, with their
-//! transitions, compliance orders, fine model and hazard drivers.
+//! transitions, orders, fine model and drivers.
 
+use super::control::check_staff_jurisdictions;
 use super::ctx::{lookup, Ctx};
+use super::drawn::Draws;
 use super::finance::money_rate;
 use super::names::Names;
-use crate::model::{Calendar, Dist, Drivers, FineModel, RegState, Regulator};
-use crate::scenario::raw::RawScenario;
+use crate::model::{Calendar, Dist, Drivers, FineModel, Order, RegState, Regulator, Transition};
+use crate::scenario::raw::{RawDrivers, RawFine, RawRegulator, RawScenario};
 use crate::scenario::source::FieldPath;
 
 /// Every regulator, in name order.
@@ -14,6 +16,7 @@ pub(super) fn regulators(
     raw: &RawScenario,
     names: &Names,
     cal: &Calendar,
+    draws: &mut Draws,
 ) -> Vec<Regulator> {
     let mut out = Vec::new();
     for (rn, r) in &raw.regulator {
@@ -40,39 +43,29 @@ pub(super) fn regulators(
                 populations[x] = true;
             }
         }
-        let mut states = Vec::new();
-        for (sn, s) in &r.state {
-            let sp = rp.key("state").key(sn);
-            let mut orders = Vec::new();
-            for (i, o) in s.orders.iter().enumerate() {
-                let op = sp.key("orders").index(i);
-                if let Some(c) = lookup(
-                    cx,
-                    &op.key("control"),
-                    "control",
-                    &names.controls,
-                    &o.control,
-                ) {
-                    orders.push((c, cx.non_negative(&op.key("after_days"), o.after_days)));
-                }
-            }
-            let penalty = s.penalty_share_of_daily_turnover;
-            let penalty = cx.probability(&sp.key("penalty_share_of_daily_turnover"), penalty);
-            states.push(RegState {
-                name: sn.clone(),
-                proceedings: s.proceedings,
-                fine: s.fine,
-                penalty_share_of_daily_turnover: penalty,
-                orders,
-                milestone: s.milestone,
-            });
-        }
+        let sj = &r.staff_jurisdictions;
+        check_staff_jurisdictions(cx, &rp.key("staff_jurisdictions"), sj, raw);
+        let staff = raw
+            .staff
+            .values()
+            .map(|g| sj.is_empty() || sj.contains(&g.jurisdiction))
+            .collect();
+        let fine_rate = r.fine.as_ref().map_or(1.0, |f| {
+            money_rate(
+                cx,
+                &rp.key("fine").key("currency"),
+                &f.currency,
+                &raw.finance,
+            )
+        });
+        let states = states(cx, r, &rp, names, (&state_names, fine_rate), draws);
         let mut transitions = vec![Vec::new(); states.len()];
         for (i, t) in r.transition.iter().enumerate() {
             let tp = rp.key("transition").index(i);
             let from = lookup(cx, &tp.key("from"), &what, &state_names, &t.from);
             let to = lookup(cx, &tp.key("to"), &what, &state_names, &t.to);
-            let rate = cx.non_negative(&tp.key("per_year"), t.per_year);
+            let per_year = cx.non_negative(&tp.key("per_year"), t.per_year);
+            let drivers = drivers(cx, &tp.key("drivers"), &t.drivers);
             if let (Some(from), Some(to)) = (from, to) {
                 if from == to {
                     cx.err(
@@ -80,7 +73,11 @@ pub(super) fn regulators(
                         format!("field `{}`: a transition must change state", tp.key("to")),
                     );
                 }
-                transitions[from].push((to, rate));
+                transitions[from].push(Transition {
+                    to,
+                    per_year,
+                    drivers,
+                });
             }
         }
         let history_until_day = match &r.history_until {
@@ -90,34 +87,10 @@ pub(super) fn regulators(
             },
             None => 0,
         };
-        let fine = r.fine.as_ref().map(|f| {
-            let fp = rp.key("fine");
-            let rate = money_rate(cx, &fp.key("currency"), &f.currency, &raw.finance);
-            let seriousness = f.seriousness.unwrap_or([0.4, 0.4, 0.2]);
-            for (i, p) in seriousness.iter().enumerate() {
-                cx.probability(&fp.key("seriousness").index(i), *p);
-            }
-            let sum: f64 = seriousness.iter().sum();
-            if (sum - 1.0).abs() > 1e-6 {
-                cx.err(
-                    &fp.key("seriousness"),
-                    format!(
-                        "field `{}`: probabilities sum to {sum}, not 1",
-                        fp.key("seriousness")
-                    ),
-                );
-            }
-            FineModel {
-                max_share_of_turnover: cx
-                    .probability(&fp.key("max_share_of_turnover"), f.max_share_of_turnover),
-                max_floor: cx.non_negative(&fp.key("max_floor"), f.max_floor) * rate,
-                seriousness,
-                factor: f
-                    .factor
-                    .as_ref()
-                    .map_or(Dist::Constant(1.0), |d| cx.dist(&fp.key("factor"), d, true)),
-            }
-        });
+        let fine = r
+            .fine
+            .as_ref()
+            .map(|f| fine_model(cx, f, &rp.key("fine"), fine_rate));
         if fine.is_none() {
             for (sn, s) in &r.state {
                 if s.fine {
@@ -129,23 +102,117 @@ pub(super) fn regulators(
                 }
             }
         }
-        let d = &r.drivers;
-        let dp = rp.key("drivers");
         out.push(Regulator {
             name: rn.clone(),
             populations,
+            staff,
             initial,
             states,
             transitions,
             history_until_day,
             fine,
-            drivers: Drivers {
-                detected_incidents: cx
-                    .non_negative(&dp.key("detected_incidents"), d.detected_incidents),
-                records_millions: cx.non_negative(&dp.key("records_millions"), d.records_millions),
-                pb_outside: cx.non_negative(&dp.key("pb_outside"), d.pb_outside),
-            },
+            drivers: drivers(cx, &rp.key("drivers"), &r.drivers),
         });
     }
     out
+}
+
+/// A regulator's states, in name order; `money` converts order costs into the scenario's
+/// currency.
+fn states(
+    cx: &mut Ctx,
+    r: &RawRegulator,
+    rp: &FieldPath,
+    names: &Names,
+    (state_names, money): (&[&str], f64),
+    draws: &mut Draws,
+) -> Vec<RegState> {
+    let mut states = Vec::new();
+    for (sn, s) in &r.state {
+        let sp = rp.key("state").key(sn);
+        let mut orders = Vec::new();
+        for (i, o) in s.orders.iter().enumerate() {
+            let op = sp.key("orders").index(i);
+            let control = o
+                .control
+                .as_ref()
+                .and_then(|c| lookup(cx, &op.key("control"), "control", &names.controls, c));
+            let comply_probability =
+                cx.probability(&op.key("comply_probability"), o.comply_probability);
+            let refuse_state = o
+                .refuse_state
+                .as_ref()
+                .and_then(|st| lookup(cx, &op.key("refuse_state"), "state", state_names, st));
+            let refuse_ban = o
+                .refuse_ban
+                .as_ref()
+                .and_then(|b| lookup(cx, &op.key("refuse_ban"), "ban", &names.bans, b));
+            orders.push(Order {
+                control,
+                after_days: cx.non_negative(&op.key("after_days"), o.after_days),
+                comply_probability,
+                compliance_cost: draws.money(
+                    cx,
+                    &op.key("compliance_cost"),
+                    &o.compliance_cost,
+                    money,
+                ),
+                refuse_state,
+                refuse_ban,
+            });
+        }
+        let penalty = s.penalty_share_of_daily_turnover;
+        let penalty = cx.probability(&sp.key("penalty_share_of_daily_turnover"), penalty);
+        states.push(RegState {
+            name: sn.clone(),
+            proceedings: s.proceedings,
+            fine: s.fine,
+            penalty_share_of_daily_turnover: penalty,
+            orders,
+            milestone: s.milestone,
+        });
+    }
+    states
+}
+
+/// The fine table; `rate` converts its money into the scenario's currency.
+fn fine_model(cx: &mut Ctx, f: &RawFine, fp: &FieldPath, rate: f64) -> FineModel {
+    let seriousness = f.seriousness.unwrap_or([0.4, 0.4, 0.2]);
+    for (i, p) in seriousness.iter().enumerate() {
+        cx.probability(&fp.key("seriousness").index(i), *p);
+    }
+    let sum: f64 = seriousness.iter().sum();
+    if (sum - 1.0).abs() > 1e-6 {
+        cx.err(
+            &fp.key("seriousness"),
+            format!(
+                "field `{}`: probabilities sum to {sum}, not 1",
+                fp.key("seriousness")
+            ),
+        );
+    }
+    FineModel {
+        max_share_of_turnover: cx
+            .probability(&fp.key("max_share_of_turnover"), f.max_share_of_turnover),
+        max_floor: cx.non_negative(&fp.key("max_floor"), f.max_floor) * rate,
+        seriousness,
+        factor: f
+            .factor
+            .as_ref()
+            .map_or(Dist::Constant(1.0), |d| cx.dist(&fp.key("factor"), d, true)),
+        gravity: drivers(cx, &fp.key("gravity"), &f.gravity),
+    }
+}
+
+/// Driver coefficients, each non-negative, in the order of [`crate::model::DRIVER_NAMES`].
+fn drivers(cx: &mut Ctx, dp: &FieldPath, d: &RawDrivers) -> Drivers {
+    [
+        ("detected_incidents", d.detected_incidents),
+        ("records_millions", d.records_millions),
+        ("pb_outside", d.pb_outside),
+        ("pb_accessible", d.pb_accessible),
+        ("users_millions", d.users_millions),
+        ("exposure_years", d.exposure_years),
+    ]
+    .map(|(k, v)| cx.non_negative(&dp.key(k), v))
 }

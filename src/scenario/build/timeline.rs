@@ -133,8 +133,8 @@ impl Scheduled {
             .for_each(|(_, a)| starts_off(a));
         for r in regulators {
             for st in &r.states {
-                for (c, _) in &st.orders {
-                    control_scheduled[*c] = true;
+                for c in st.orders.iter().filter_map(|o| o.control) {
+                    control_scheduled[c] = true;
                 }
             }
         }

@@ -187,6 +187,9 @@ pub struct RawRegulator {
     /// Populations whose exposure and residency drive this regulator (empty = all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub populations: Vec<String>,
+    /// Jurisdictions of the staff whose detected misuse drives this regulator (empty = all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff_jurisdictions: Vec<String>,
     /// State at `start`.
     pub initial: String,
     /// States, by name.
@@ -227,14 +230,37 @@ pub struct RawRegState {
     pub milestone: bool,
 }
 
-/// A compliance order: switch a control on some days after a decision.
+/// An order: at its deadline it is complied with (the control switches on, the compliance
+/// cost is booked) with `comply_probability`, else refused (the regulator enters
+/// `refuse_state`, `refuse_ban` starts).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOrder {
-    pub control: String,
+    /// The control compliance switches on (none: compliance changes no control).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
     /// Days to comply (default 0).
     #[serde(default)]
     pub after_days: f64,
+    /// Probability of complying (default 1); 0 or 1 chooses the path.
+    #[serde(default = "one")]
+    pub comply_probability: f64,
+    /// One-off cost of complying, in the regulator's fine currency (`cost.compliance`); a
+    /// number or a distribution, drawn once per replication.
+    #[serde(default = "super::entities::zero")]
+    pub compliance_cost: RawDist,
+    /// State the regulator enters on a refusal (none: a refusal changes nothing, as an order
+    /// stayed on appeal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refuse_state: Option<String>,
+    /// Ban a refusal starts (none: no ban), e.g. a temporary restriction of access (DSA Art. 82)
+    /// or an app ban.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refuse_ban: Option<String>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// A transition between regulator states.
@@ -245,6 +271,10 @@ pub struct RawTransition {
     pub to: String,
     /// Base hazard per year.
     pub per_year: f64,
+    /// Multiplies this transition's hazard alone by 1 + Σ coefficient × driver (shifts the
+    /// choice between exits).
+    #[serde(default, skip_serializing_if = "RawDrivers::is_zero")]
+    pub drivers: RawDrivers,
 }
 
 /// How a regulator sets fines: EDPB method by default.
@@ -263,16 +293,20 @@ pub struct RawFine {
     /// Aggravating / mitigating factor on the starting amount (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<RawDist>,
+    /// Gravity g = Σ coefficient × driver when the fine is set: it shifts the seriousness draw
+    /// up (nature, gravity and duration: EDPB Guidelines 04/2022, DSA Art. 74).
+    #[serde(default, skip_serializing_if = "RawDrivers::is_zero")]
+    pub gravity: RawDrivers,
     /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 
-/// What raises a regulator's hazards.
+/// Coefficients on what the simulation produces (all default 0).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDrivers {
-    /// Per incident detected in the last 365 days.
+    /// Per incident of the regulator's `staff_jurisdictions` detected in the last 365 days.
     #[serde(default)]
     pub detected_incidents: f64,
     /// Per million records read visibly or re-identifiably in the last 365 days.
@@ -281,4 +315,20 @@ pub struct RawDrivers {
     /// Per PB of protected data outside its enclave today.
     #[serde(default)]
     pub pb_outside: f64,
+    /// Per PB of protected data readable from a restricted jurisdiction today (masked data at
+    /// its re-identification probability; denied access: none).
+    #[serde(default)]
+    pub pb_accessible: f64,
+    /// Per million distinct users read visibly or re-identifiably so far.
+    #[serde(default)]
+    pub users_millions: f64,
+    /// Per year with records read visibly or re-identifiably so far (duration).
+    #[serde(default)]
+    pub exposure_years: f64,
+}
+
+impl RawDrivers {
+    fn is_zero(&self) -> bool {
+        *self == RawDrivers::default()
+    }
 }

@@ -332,19 +332,32 @@ state = \"decision\"
         let read = series(&layout, r, "exposure.records_visible");
         let users = series(&layout, r, "users.active");
         let penalties: f64 = series(&layout, r, "cost.fines").iter().sum();
-        assert!(read[..5].iter().all(|x| *x > 0.0), "read before the deadline");
+        assert!(
+            read[..5].iter().all(|x| *x > 0.0),
+            "read before the deadline"
+        );
         if complied(r) {
             assert_eq!(total(&layout, r, "cost.compliance"), 10e6);
-            assert!(read[7..].iter().all(|x| *x == 0.0), "denied after complying");
+            assert!(
+                read[7..].iter().all(|x| *x == 0.0),
+                "denied after complying"
+            );
             assert_eq!(users[35], users[0], "no ban after complying");
             assert_eq!(penalties, 0.0);
         } else {
             assert!(read[7..].iter().all(|x| *x > 0.0), "refusing keeps access");
-            assert!(users[35] < 0.5 * users[0], "the ban loses users: {}", users[35]);
+            assert!(
+                users[35] < 0.5 * users[0],
+                "the ban loses users: {}",
+                users[35]
+            );
             // A periodic penalty of 1% of daily turnover from the deadline to the end.
             let days = (w.calendar.days - 182) as f64;
             let want = 0.01 * 100e9 / 365.25 * days;
-            assert!((penalties - want).abs() <= 1e-6 * want, "{penalties} vs {want}");
+            assert!(
+                (penalties - want).abs() <= 1e-6 * want,
+                "{penalties} vs {want}"
+            );
         }
     }
 }

@@ -1,40 +1,85 @@
 //! Parameter paths: a dotted path such as `staff.cn_engineering.headcount` or
 //! `staff.cn_engineering.sessions_per_person_day.median` names a number in the resolved scenario
-//! (the merged `extends` chain, as `regsim explain` shows it before defaults).
+//! (the merged `extends` chain, as `regsim explain` shows it before defaults). A segment may
+//! index arrays, counting from 0: `regulator.irish_dpc.transition[3].per_year`,
+//! `regulator.dsa_commission.state.decision.orders[0].comply_probability`.
 //!
 //! A path must end at a number that is written in the scenario or one of its bases; setting it
 //! keeps the number's kind (an integer stays an integer, rounded). Unknown paths are reported with
 //! the closest numeric paths that do exist.
 
-/// Every path to a number in `table`, sorted (tables recursed; arrays are not addressable).
+/// Every path to a number in `table`, sorted (tables and arrays recursed).
 pub fn numeric_paths(table: &toml::Table) -> Vec<String> {
-    fn walk(prefix: &str, t: &toml::Table, out: &mut Vec<String>) {
-        for (k, v) in t {
-            let p = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            match v {
-                toml::Value::Integer(_) | toml::Value::Float(_) => out.push(p),
-                toml::Value::Table(inner) => walk(&p, inner, out),
-                _ => {}
+    fn walk(p: String, v: &toml::Value, out: &mut Vec<String>) {
+        match v {
+            toml::Value::Integer(_) | toml::Value::Float(_) => out.push(p),
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let key = if p.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{p}.{k}")
+                    };
+                    walk(key, v, out);
+                }
             }
+            toml::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(format!("{p}[{i}]"), v, out);
+                }
+            }
+            _ => {}
         }
     }
     let mut out = Vec::new();
-    walk("", table, &mut out);
+    for (k, v) in table {
+        walk(k.clone(), v, &mut out);
+    }
     out.sort();
     out
 }
 
+/// One step down a path: a table's key or an array's index.
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The steps of `path` (`a.b[2].c` → a, b, 2, c); none if a bracket is malformed.
+fn steps(path: &str) -> Option<Vec<Step<'_>>> {
+    let mut out = Vec::new();
+    for seg in path.split('.') {
+        let open = seg.find('[').unwrap_or(seg.len());
+        let (key, mut rest) = seg.split_at(open);
+        out.push(Step::Key(key));
+        while let Some(inner) = rest.strip_prefix('[') {
+            let close = inner.find(']')?;
+            let digits = &inner[..close];
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            out.push(Step::Index(digits.parse().ok()?));
+            rest = &inner[close + 1..];
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
 /// The number at `path`, if there is one.
 pub fn get(table: &toml::Table, path: &str) -> Option<f64> {
-    let mut segs = path.split('.');
-    let first = segs.next()?;
-    let mut v = table.get(first)?;
-    for s in segs {
-        v = v.as_table()?.get(s)?;
+    let steps = steps(path)?;
+    let Some((Step::Key(first), rest)) = steps.split_first() else {
+        return None;
+    };
+    let mut v = table.get(*first)?;
+    for step in rest {
+        v = match step {
+            Step::Key(k) => v.as_table()?.get(*k)?,
+            Step::Index(i) => v.as_array()?.get(*i)?,
+        };
     }
     match v {
         toml::Value::Integer(i) => Some(*i as f64),
@@ -46,13 +91,17 @@ pub fn get(table: &toml::Table, path: &str) -> Option<f64> {
 /// Sets the number at `path` (which [`get`] found) to `value`; an integer field is rounded.
 /// Returns the value actually set.
 pub fn set(table: &mut toml::Table, path: &str, value: f64) -> Option<f64> {
-    let segs: Vec<&str> = path.split('.').collect();
-    let (last, parents) = segs.split_last()?;
-    let mut t = table;
-    for s in parents {
-        t = t.get_mut(*s)?.as_table_mut()?;
+    let steps = steps(path)?;
+    let Some((Step::Key(first), rest)) = steps.split_first() else {
+        return None;
+    };
+    let mut slot = table.get_mut(*first)?;
+    for step in rest {
+        slot = match step {
+            Step::Key(k) => slot.as_table_mut()?.get_mut(*k)?,
+            Step::Index(i) => slot.as_array_mut()?.get_mut(*i)?,
+        };
     }
-    let slot = t.get_mut(*last)?;
     match slot {
         toml::Value::Integer(_) => {
             // Saturates outside the i64 range (and NaN becomes 0): report what was stored.
@@ -119,6 +168,40 @@ mod tests {
         );
         assert_eq!(t["staff"]["cn"]["headcount"].as_integer(), Some(i64::MAX));
         assert_eq!(t["staff"]["cn"]["sessions"]["p90"].as_float(), Some(0.5));
+    }
+
+    #[test]
+    fn paths_index_arrays_of_tables_and_of_numbers() {
+        let mut t: toml::Table = toml::from_str(
+            "[r]\nseriousness = [0.8, 0.2]\n[[r.transition]]\nper_year = 1\n[[r.transition]]\nper_year = 0.5\n",
+        )
+        .unwrap();
+        assert_eq!(
+            numeric_paths(&t),
+            [
+                "r.seriousness[0]",
+                "r.seriousness[1]",
+                "r.transition[0].per_year",
+                "r.transition[1].per_year"
+            ]
+        );
+        assert_eq!(get(&t, "r.transition[1].per_year"), Some(0.5));
+        assert_eq!(set(&mut t, "r.transition[1].per_year", 2.0), Some(2.0));
+        assert_eq!(t["r"]["transition"][1]["per_year"].as_float(), Some(2.0));
+        assert_eq!(set(&mut t, "r.seriousness[1]", 0.3), Some(0.3));
+        assert_eq!(get(&t, "r.seriousness[1]"), Some(0.3));
+        for bad in [
+            "r.transition[2].per_year",
+            "r.transition[].per_year",
+            "r.transition[x].per_year",
+            "r.transition[1.per_year",
+            "r.transition[1]x.per_year",
+            "r.transition.per_year",
+            "r[0].seriousness",
+        ] {
+            assert_eq!(get(&t, bad), None, "{bad}");
+            assert_eq!(set(&mut t, bad, 1.0), None, "{bad}");
+        }
     }
 
     #[test]

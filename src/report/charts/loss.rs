@@ -229,20 +229,25 @@ impl Plot for LossChart {
                         5,
                         palette::MUTED.stroke_width(2),
                     ))?;
-                    let right_room = (lx1 - lv) / (lx1 - lx0) > 0.3;
                     let text = format!(
                         "p{} {}",
                         (q * 100.0) as u32,
                         distinct_money(v, c, &self.currency)
                     );
-                    let (anchor, dx) = if right_room {
-                        (HPos::Left, 12)
+                    // A falling curve leaves the quadrants above right and below left of its
+                    // points empty: the label goes above right if it fits (about 9 px a
+                    // character at 16 px), else below left.
+                    let width_px = f64::from(chart.plotting_area().dim_in_pixel().0);
+                    let need_px = text.chars().count() as f64 * 9.0 + 16.0;
+                    let right_room = (lx1 - lv) / (lx1 - lx0) * width_px > need_px;
+                    let (pos, offset) = if right_room {
+                        (Pos::new(HPos::Left, VPos::Bottom), (12, -8))
                     } else {
-                        (HPos::Right, -12)
+                        (Pos::new(HPos::Right, VPos::Top), (-12, 8))
                     };
-                    let style = font(16.0).pos(Pos::new(anchor, VPos::Bottom));
+                    let style = font(16.0).pos(pos);
                     chart.draw_series(std::iter::once(
-                        EmptyElement::at((lv, share)) + Text::new(text, (dx, -8), style),
+                        EmptyElement::at((lv, share)) + Text::new(text, offset, style),
                     ))?;
                 }
                 chart.draw_series(std::iter::once(Circle::new(

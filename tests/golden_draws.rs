@@ -84,23 +84,23 @@ fn draws() -> Vec<(&'static str, [f64; 3])> {
 const PINNED: &[(&str, [u64; 3])] = &[
     (
         "std_normal",
-        [0xbff3b5bcb46ba2a1, 0x3fda941e29b30343, 0x3ff4e1befdf9ef53],
+        [0xbfc9cef4eac910b2, 0x3fd297c615efa953, 0x3fdc45f414920493],
     ),
     (
         "std_exponential",
-        [0x3fe1d1e3db7ca360, 0x3fee7801992e2d57, 0x3ff47ad63260a850],
+        [0x3fe315609b0106d2, 0x3fe7f22d840582ff, 0x3fe2b65411f889b8],
     ),
     (
         "gamma(0.4, 2)",
-        [0x3ff068ed287289f5, 0x3ffdea9e9c736233, 0x3f3dbab1aa2819d2],
+        [0x3fe6335425d12294, 0x3f66270ec12d35dd, 0x3fb3914c5ff5edd5],
     ),
     (
         "gamma(7.5, 1)",
-        [0x40116537e74237e1, 0x401c10f3d0221d1c, 0x4019d283c9dc3598],
+        [0x401a8fb36b332625, 0x4020d4c4068f9817, 0x4010a91321f039b6],
     ),
     (
         "beta(1.5, 3.5)",
-        [0x3fb5433225eb2393, 0x3fcaeb971cc459da, 0x3fb9a8070cd92a26],
+        [0x3fc8b899f5c375bf, 0x3fa59f44b7eccee5, 0x3fd18607fbec4ce8],
     ),
     (
         "poisson(4.2)",
@@ -112,7 +112,7 @@ const PINNED: &[(&str, [u64; 3])] = &[
     ),
     (
         "poisson(2e13)",
-        [0x42b2309c91302000, 0x42b2309d0196d300, 0x42b2309d3e4f6600],
+        [0x42b2309cd77db300, 0x42b2309cf9131000, 0x42b2309d03656600],
     ),
     (
         "binomial(30, 0.1)",
@@ -128,23 +128,23 @@ const PINNED: &[(&str, [u64; 3])] = &[
     ),
     (
         "lognormal",
-        [0x40125230cd09ff8d, 0x404087c87e16d610, 0x40580aff593e8b68],
+        [0x402f89ba6eebec25, 0x403c769c24cd1a23, 0x40411068526166b8],
     ),
     (
         "pert",
-        [0x3ff836624ee7e4f0, 0x4002d71fb6ebab02, 0x3ffa670309a87718],
+        [0x4002197014c556f8, 0x3ff46a3c3449343f, 0x400724b1055855ba],
     ),
     (
         "clamped normal",
-        [0x0000000000000000, 0x3fed4a0f14d981a2, 0x3ffce1befdf9ef53],
+        [0x3fd318858a9b77a7, 0x3fe94be30af7d4aa, 0x3fee22fa0a49024a],
     ),
     (
         "exponential",
-        [0x3ff6465cd25bcc38, 0x40030b00ffbcdc56, 0x4009998bbef8d264],
+        [0x3ff7dab8c1c14886, 0x3ffdeeb8e506e3bf, 0x3ff763e91676ac26],
     ),
     (
         "compound exponential",
-        [0x40a2c61bbdb4252f, 0x40a37d695b0f8cd1, 0x40a35aff33f18149],
+        [0x40a36686afc59bcd, 0x40a3cc7f53d42c2f, 0x40a2b72a098099e4],
     ),
     (
         "compound uniform, summed",
@@ -152,7 +152,7 @@ const PINNED: &[(&str, [u64; 3])] = &[
     ),
     (
         "compound uniform, normal",
-        [0x4146e098c7a4f968, 0x4146e44fc49d0754, 0x4146e65181fedacd],
+        [0x4146e2eb96ff8863, 0x4146e407ba62acb9, 0x4146e45f0e49771c],
     ),
 ];
 

@@ -7,8 +7,9 @@
 //! IEEE 754 everywhere, and uniforms are rand's 53-bit `[0, 1)` draws (a multiplication by
 //! 2⁻⁵³). Every method is exact in distribution:
 //!
-//! - standard normal: Marsaglia's polar method (one of the pair is used);
-//! - exponential: inversion, −ln(1 − U);
+//! - standard normal and exponential: the ziggurat (Marsaglia & Tsang 2000, 256 layers in
+//!   Doornik's floating-point form), with tables computed once through `libm`; about 99% of
+//!   draws take one 64-bit uniform and no transcendental function;
 //! - gamma(k, θ): Marsaglia & Tsang (2000), with U^(1/k) boosting for k < 1;
 //! - beta(a, b): X / (X + Y) of two gammas;
 //! - Poisson(λ): inversion below λ = 10, Hörmann's PTRS (1993) from there;
@@ -26,22 +27,128 @@ fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     rng.random::<f64>()
 }
 
-/// A standard normal draw.
-pub fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    loop {
-        let u = 2.0 * uniform(rng) - 1.0;
-        let v = 2.0 * uniform(rng) - 1.0;
-        let s = u * u + v * v;
-        if s > 0.0 && s < 1.0 {
-            return u * (-2.0 * libm::log(s) / s).sqrt();
+/// Ziggurat tables for a decreasing density f on [0, ∞) cut into 256 layers of equal area v:
+/// `x[0] = v / f(r)` (the base layer, whose tail beyond `r` is drawn separately), `x[1] = r`,
+/// `x[i + 1] = f⁻¹(f(x[i]) + v / x[i])`, `x[256] = 0`; `f[i] = f(x[i])`. Computed once with
+/// `libm`, so the same bits on every platform (`tests/golden_draws.rs` pins draws).
+struct Ziggurat {
+    x: [f64; 257],
+    f: [f64; 257],
+}
+
+impl Ziggurat {
+    fn new(r: f64, v: f64, pdf: fn(f64) -> f64, inverse: fn(f64) -> f64) -> Ziggurat {
+        let mut x = [0.0; 257];
+        let mut f = [0.0; 257];
+        x[0] = v / pdf(r);
+        x[1] = r;
+        for i in 1..256 {
+            let next = pdf(x[i]) + v / x[i];
+            x[i + 1] = if next >= 1.0 { 0.0 } else { inverse(next) };
+        }
+        x[256] = 0.0;
+        for i in 0..257 {
+            f[i] = pdf(x[i]);
+        }
+        Ziggurat { x, f }
+    }
+
+    /// Marsaglia & Tsang's ziggurat (2000) in Doornik's floating-point form (2005): a layer
+    /// i and a point x = u·x[i] from one 64-bit draw; accepted at once inside the layer's
+    /// rectangle (≈ 99% of draws), else by a uniform under the density, or from the tail.
+    /// `symmetric` draws u in (−1, 1) for a density symmetric about 0.
+    #[inline]
+    fn draw<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        symmetric: bool,
+        pdf: fn(f64) -> f64,
+        tail: fn(&mut R, f64) -> f64,
+    ) -> f64 {
+        loop {
+            let bits = rng.next_u64();
+            let i = (bits & 0xff) as usize;
+            // 53 high bits: u in [0, 1), or (−1, 1) symmetric.
+            let u01 = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+            let u = if symmetric { 2.0 * u01 - 1.0 } else { u01 };
+            let x = u * self.x[i];
+            if x.abs() < self.x[i + 1] {
+                return x;
+            }
+            if i == 0 {
+                let t = tail(rng, self.x[1]);
+                return if u < 0.0 { -t } else { t };
+            }
+            if self.f[i + 1] + (self.f[i] - self.f[i + 1]) * uniform(rng) < pdf(x) {
+                return x;
+            }
         }
     }
+}
+
+fn normal_pdf(x: f64) -> f64 {
+    libm::exp(-0.5 * x * x)
+}
+
+fn normal_inverse(y: f64) -> f64 {
+    (-2.0 * libm::log(y)).sqrt()
+}
+
+fn exponential_pdf(x: f64) -> f64 {
+    libm::exp(-x)
+}
+
+fn exponential_inverse(y: f64) -> f64 {
+    -libm::log(y)
+}
+
+/// The normal's tail beyond `r` (Marsaglia 1964): x = −ln(U₁)/r, y = −ln(U₂) until 2y ≥ x².
+fn normal_tail<R: Rng + ?Sized>(rng: &mut R, r: f64) -> f64 {
+    loop {
+        let x = -libm::log1p(-uniform(rng)) / r;
+        let y = -libm::log1p(-uniform(rng));
+        if 2.0 * y >= x * x {
+            return r + x;
+        }
+    }
+}
+
+/// The exponential's tail beyond `r`: r plus a fresh exponential (memorylessness).
+fn exponential_tail<R: Rng + ?Sized>(rng: &mut R, r: f64) -> f64 {
+    r - libm::log1p(-uniform(rng))
+}
+
+/// 256 layers of the unnormalised normal density e^(−x²/2): r and the layer area v as in
+/// Doornik (2005) and rand_distr.
+static NORMAL: std::sync::LazyLock<Ziggurat> = std::sync::LazyLock::new(|| {
+    Ziggurat::new(
+        3.654_152_885_361_009,
+        0.004_928_673_233_99,
+        normal_pdf,
+        normal_inverse,
+    )
+});
+
+/// 256 layers of e^(−x).
+static EXPONENTIAL: std::sync::LazyLock<Ziggurat> = std::sync::LazyLock::new(|| {
+    Ziggurat::new(
+        7.697_117_470_131_05,
+        0.003_949_659_822_581_557,
+        exponential_pdf,
+        exponential_inverse,
+    )
+});
+
+/// A standard normal draw.
+#[inline]
+pub fn std_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    NORMAL.draw(rng, true, normal_pdf, normal_tail::<R>)
 }
 
 /// An exponential draw with mean 1.
 #[inline]
 pub fn std_exponential<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    -libm::log1p(-uniform(rng))
+    EXPONENTIAL.draw(rng, false, exponential_pdf, exponential_tail::<R>)
 }
 
 /// A gamma draw with `shape` k > 0 and `scale` θ (mean kθ).
@@ -132,7 +239,8 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
         // Inversion (BINV): walk the CDF from 0.
         let s = p / q;
         let a = (nf + 1.0) * s;
-        let mut r = libm::pow(q, nf);
+        // qⁿ as e^(n·ln(1 − p)): a log1p and an exp cost half a pow.
+        let mut r = libm::exp(nf * libm::log1p(-p));
         let mut u = uniform(rng);
         let mut x = 0u64;
         while u > r && x < n {

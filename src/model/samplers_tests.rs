@@ -92,3 +92,75 @@ fn counts_have_their_moments_and_point_probabilities() {
         check_point(&format!("binomial({n}, {p})"), &xs, k, libm::exp(lp));
     }
 }
+
+#[test]
+fn the_ziggurat_tables_close_at_the_top() {
+    // Layers of equal area stack exactly up to the density's peak only if r and v belong
+    // together: the last recursion step lands on f(0) = 1.
+    for (name, z, pdf) in [
+        ("normal", &*NORMAL, normal_pdf as fn(f64) -> f64),
+        ("exponential", &*EXPONENTIAL, exponential_pdf),
+    ] {
+        let v = z.x[0] * pdf(z.x[1]);
+        let top = pdf(z.x[255]) + v / z.x[255];
+        assert!((top - 1.0).abs() < 1e-9, "{name}: top {top}");
+        assert!(
+            z.x.windows(2).all(|w| w[0] > w[1]),
+            "{name}: x not decreasing"
+        );
+    }
+}
+
+/// Share of `n` draws above each threshold against the exact tail probability, within 4
+/// binomial SEs; the thresholds straddle the ziggurat's tail start r, its worst case.
+fn check_tail(
+    what: &str,
+    n: usize,
+    draw: impl Fn(&mut Xoshiro256PlusPlus) -> f64,
+    tails: &[(f64, f64)],
+) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+    let mut above = vec![0usize; tails.len()];
+    for _ in 0..n {
+        let x = draw(&mut rng);
+        for (k, (t, _)) in tails.iter().enumerate() {
+            above[k] += usize::from(x > *t);
+        }
+    }
+    for ((t, p), a) in tails.iter().zip(above) {
+        let share = a as f64 / n as f64;
+        let se = (p * (1.0 - p) / n as f64).sqrt();
+        assert!(
+            (share - p).abs() <= 4.0 * se,
+            "{what}: P(X > {t}) {share} vs {p} (SE {se})"
+        );
+    }
+}
+
+#[test]
+fn ziggurat_draws_have_the_exact_cdf_into_the_tails() {
+    let n = 4_000_000;
+    let normal_tail = |t: f64| 0.5 * libm::erfc(t / std::f64::consts::SQRT_2);
+    let ts = [-2.0, -0.3, 0.0, 0.7, 2.5, 3.6, 3.7, 4.2];
+    let tails: Vec<(f64, f64)> = ts.iter().map(|&t| (t, normal_tail(t))).collect();
+    check_tail("normal", n, std_normal, &tails);
+    let ts = [0.01, 0.5, 1.0, 3.0, 7.6, 7.8, 9.0];
+    let tails: Vec<(f64, f64)> = ts.iter().map(|&t| (t, libm::exp(-t))).collect();
+    check_tail("exponential", n, std_exponential, &tails);
+}
+
+#[test]
+fn ziggurat_tails_have_their_conditional_means() {
+    // Draws beyond r are rare in the full samplers (0.03% of normals), so the tail samplers are
+    // checked on their own: E[X | X > r] is r + 1 for the exponential and φ(r)/Q(r) for the
+    // normal, whose conditional variance is 1 + r·m − m² (m the conditional mean).
+    let r = NORMAL.x[1];
+    let q = 0.5 * libm::erfc(r / std::f64::consts::SQRT_2);
+    let phi = libm::exp(-0.5 * r * r) / (2.0 * std::f64::consts::PI).sqrt();
+    let m = phi / q;
+    let xs = draws(12, |g| normal_tail(g, r));
+    check("normal tail", &xs, m, 1.0 + r * m - m * m);
+    let r = EXPONENTIAL.x[1];
+    let xs = draws(13, |g| exponential_tail(g, r));
+    check("exponential tail", &xs, r + 1.0, 1.0);
+}

@@ -11,7 +11,7 @@
 //! imposes a fine (EDPB method at gravity g = c_fine·x, capped at the legal maximum) and issues
 //! orders as the state says; a state with a periodic penalty accrues it daily. At an order's
 //! deadline it is complied with (its control on, its cost booked) or refused (the regulator
-//! enters the order's refusal state).
+//! enters the order's refusal state, and the order's ban starts).
 //!
 //! Streams: each day's step draws two uniforms from `("regulator", name)`'s stream of that day
 //! (whether to leave, and where to), so two scenarios whose drivers differ still step their

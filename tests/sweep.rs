@@ -697,3 +697,124 @@ fn progress_shows_on_a_terminal_only_and_changes_no_output() {
         assert!(tree(&s.path(&format!("pty{c}"))) == tree(&s.path(&format!("pipe{c}"))));
     }
 }
+
+/// Column `name` of a CSV as numbers, by header.
+fn csv_column(text: &str, name: &str) -> Vec<f64> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let k = header
+        .iter()
+        .position(|h| *h == name)
+        .unwrap_or_else(|| panic!("no {name}"));
+    lines
+        .map(|l| l.split(',').nth(k).unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_versus_sweep_reports_the_paired_differences_that_diff_does() {
+    let tmp = TempDir::new().unwrap();
+    let scen = tmp.path().join("scenarios");
+    fs::create_dir_all(scen.join("sweeps")).unwrap();
+    fs::write(scen.join("tiny.toml"), SCENARIO).unwrap();
+    // The same world without the gateway: the versus scenario has no `control.gw`.
+    let bare = &SCENARIO[..SCENARIO.find("[control.gw]").unwrap()];
+    fs::write(scen.join("bare.toml"), bare).unwrap();
+    let sweep = scen.join("sweeps/paired.toml");
+    fs::write(
+        &sweep,
+        r#"base = "../tiny.toml"
+versus = "../bare.toml"
+design = "grid"
+replications = 30
+seed = 7
+
+[[parameter]]
+path = "control.gw.reid_probability"
+values = [0.05, 0.5]
+
+[[parameter]]
+path = "staff.ops.headcount"
+values = [10, 20]
+"#,
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    regsim()
+        .args(["sweep"])
+        .arg(&sweep)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let points = fs::read_to_string(out.join("paired/points.csv")).unwrap();
+    let json = fs::read_to_string(out.join("paired/sweep.json")).unwrap();
+    assert!(json.contains("\"versus\": \"../bare.toml\""), "{json}");
+    assert!(
+        json.contains("control.gw.reid_probability"),
+        "unset listed: {json}"
+    );
+    let report = fs::read_to_string(out.join("paired/report.html")).unwrap();
+    assert!(
+        report.contains("paired difference"),
+        "the report says what it shows"
+    );
+    // Point 0 is exactly tiny.toml against bare.toml: its differences are those of
+    // `regsim diff`, and the headcount is set in both, so only the gateway differs.
+    regsim()
+        .args(["diff"])
+        .arg(scen.join("bare.toml"))
+        .arg(scen.join("tiny.toml"))
+        .args([
+            "--replications",
+            "30",
+            "--seed",
+            "7",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(tmp.path().join("diff"))
+        .assert()
+        .success();
+    let diff = fs::read_to_string(tmp.path().join("diff/diff_tiny_vs_bare/diff.csv")).unwrap();
+    let row = |metric: &str| -> Vec<f64> {
+        let line = diff
+            .lines()
+            .find(|l| l.starts_with(&format!("{metric},")))
+            .unwrap_or_else(|| panic!("no {metric} in diff.csv"));
+        line.split(',')
+            .skip(1)
+            .map(|x| x.parse().unwrap_or(f64::NAN))
+            .collect()
+    };
+    for metric in [
+        "exposure.records_visible",
+        "exposure.records_masked",
+        "access.sessions",
+    ] {
+        let swept = csv_column(&points, &format!("{metric}.mean"));
+        let d = row(metric); // base_mean, changed_mean, diff_mean, diff_sd, ci95_lo, ci95_hi, …
+        let want = d[2];
+        assert!(
+            (swept[0] - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{metric}: point 0 {} vs diff {want}",
+            swept[0]
+        );
+        let lo = csv_column(&points, &format!("{metric}.ci95_lo"))[0];
+        assert!(
+            (lo - d[4]).abs() <= 1e-6 * d[4].abs().max(1.0),
+            "{metric}: ci {lo} vs {}",
+            d[4]
+        );
+    }
+    // Staff sessions are the same in both scenarios at every point: their difference is 0.
+    assert!(csv_column(&points, "access.sessions.mean")
+        .iter()
+        .all(|x| *x == 0.0));
+    // The gateway lives only in the base: masking more strongly changes the difference.
+    let masked = csv_column(&points, "exposure.records_reidentifiable.mean");
+    assert!(
+        masked[0] != masked[2] || masked[1] != masked[3],
+        "{masked:?}"
+    );
+}

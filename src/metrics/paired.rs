@@ -6,7 +6,7 @@
 //! d̄ ± t(0.975, n − 1)·sd/√n, the relative change d̄ / base mean (empty when the base mean is
 //! 0), and the share of replications where changed > base.
 
-use super::aggregate::{t975, Summary};
+use super::aggregate::{t975, Stats, Summary};
 use super::collect::Table;
 use super::Layout;
 
@@ -45,6 +45,27 @@ pub fn paired(base: &Totals, changed: &Totals) -> Vec<PairedStats> {
         out.push(stats(name, &pairs));
     }
     out
+}
+
+/// Statistics of `changed − base`, replication by replication, for every metric of
+/// `changed`'s layout, in its order: a metric `base` does not have counts as 0 there. The
+/// statistics of one sweep point compared with its `versus` scenario.
+pub fn differences(changed: &Totals, base: &Totals) -> Vec<Stats> {
+    let n = base.totals.len().min(changed.totals.len());
+    let mut d = vec![0.0; n];
+    changed
+        .layout
+        .names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let j = base.layout.index(name);
+            for (r, x) in d.iter_mut().enumerate() {
+                *x = changed.totals.row(r)[k] - j.map_or(0.0, |j| base.totals.row(r)[j]);
+            }
+            Stats::of(&mut d)
+        })
+        .collect()
 }
 
 /// Paired statistics of (base, changed) values.

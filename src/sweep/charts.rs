@@ -308,12 +308,15 @@ pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<R
     let header = |title: String| Header {
         title,
         subtitle: format!(
-            "sweep {} · {} design · {} points × {} replications · seed {}",
+            "sweep {} · {} design · {} points × {} replications · seed {}{}",
             m.name,
             m.design,
             results.len(),
             m.replications,
-            m.seed
+            m.seed,
+            m.versus
+                .as_ref()
+                .map_or(String::new(), |v| format!(" · paired differences from {v}"))
         ),
         ..Header::default()
     };
@@ -323,6 +326,12 @@ pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<R
         };
         let unit = Unit::of_metric(metric, &m.currency);
         let name = format!("chart_{metric}");
+        // A `versus` sweep shows differences: its titles say so (files keep the metric's name).
+        let shown = if m.versus.is_some() {
+            format!("Δ {metric}")
+        } else {
+            metric.clone()
+        };
         if m.parameters.len() == 1 && results.len() > 1 {
             let rows: Vec<(f64, f64, f64, f64)> = results
                 .iter()
@@ -331,9 +340,9 @@ pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<R
                     (m.points[r.point][0], s[0], s[2], s[4])
                 })
                 .collect();
-            let title = format!("{metric} against {}", m.parameters[0]);
+            let title = format!("{shown} against {}", m.parameters[0]);
             let chart =
-                BandChart::new(header(title), &m.parameters[0], metric, unit.clone(), &rows);
+                BandChart::new(header(title), &m.parameters[0], &shown, unit.clone(), &rows);
             out.push(render(&name, &chart)?);
         }
         let (xs, ys) = (distinct(m, 0), distinct(m, m.parameters.len().min(2) - 1));
@@ -346,7 +355,7 @@ pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<R
                 })
                 .collect();
             let chart = HeatmapChart {
-                header: header(format!("{metric}: mean at each grid point")),
+                header: header(format!("{shown}: mean at each grid point")),
                 params: (m.parameters[0].clone(), m.parameters[1].clone()),
                 unit: unit.clone(),
                 xs,
@@ -382,7 +391,7 @@ pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<R
             ),
             None => continue,
         };
-        let title = format!("{metric}: which parameters matter most");
+        let title = format!("{shown}: which parameters matter most");
         let chart = TornadoChart::new(header(title), labels, &rows);
         out.push(render(&format!("tornado_{metric}"), &chart)?);
     }

@@ -43,47 +43,52 @@ fn base_root(file: &Path) -> PathBuf {
 }
 
 /// Checks the `base` field and returns the scenario file it names.
-fn base_file(file: &Path, raw: &RawSweep, sources: &Sources) -> Result<PathBuf, Diagnostic> {
+fn base_file(
+    file: &Path,
+    (field, written): (&str, &str),
+    sources: &Sources,
+) -> Result<PathBuf, Diagnostic> {
     let err = |message: String| {
         sources.diag(
-            &FieldPath::root().key("base"),
+            &FieldPath::root().key(field),
             false,
-            format!("field `base`: {message}"),
+            format!("field `{field}`: {message}"),
         )
     };
-    let written = Path::new(&raw.base);
+    let shown = written;
+    let written = Path::new(written);
     let path = folder_of(file).join(written);
     let root = base_root(file);
     if written.is_absolute() {
         return Err(err(format!(
             "`{}` is an absolute path; name the scenario relative to this sweep file",
-            raw.base
+            shown
         )));
     }
     if written.extension().is_none_or(|x| x != "toml") {
         return Err(err(format!(
             "`{}` is not a scenario file (a `.toml` file, e.g. \"../clover.toml\")",
-            raw.base
+            shown
         )));
     }
     if !path.is_file() {
         return Err(err(format!(
             "scenario `{}` not found (looked for {})",
-            raw.base,
+            shown,
             path.display()
         )));
     }
     if !path.canonicalize().is_ok_and(|p| p.starts_with(&root)) {
         return Err(err(format!(
-            "`{}` is outside {}; the base scenario must be in the sweep file's folder or the one above it, or below either",
-            raw.base,
+            "`{}` is outside {}; a sweep's scenarios must be in the sweep file's folder or the one above it, or below either",
+            shown,
             root.display()
         )));
     }
     if looks_like_sweep(&path) {
         return Err(err(format!(
             "`{}` is a sweep file (it has `base` or `design`), not a scenario",
-            raw.base
+            shown
         )));
     }
     Ok(path)
@@ -120,8 +125,21 @@ pub struct Sweep {
     pub values: Vec<Vec<f64>>,
     pub worlds: Vec<World>,
     pub layout: Layout,
+    /// The scenario every point is compared with, if the sweep has `versus`.
+    pub versus: Option<Versus>,
     /// Metrics of `sensitivity.csv`.
     pub sensitivity_metrics: Vec<String>,
+}
+
+/// A sweep's `versus` scenario, built at every point.
+#[derive(Debug)]
+pub struct Versus {
+    /// Its scenario name.
+    pub name: String,
+    /// Whether parameter i exists in it (and so is set in it at every point).
+    pub applies: Vec<bool>,
+    pub worlds: Vec<World>,
+    pub layout: Layout,
 }
 
 /// Reads and validates the sweep at `file`: every problem found, located.
@@ -140,9 +158,16 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         scenario::deserialize_located(&sources, toml::Value::Table(sources.main().table.clone()))?;
     let root = FieldPath::root();
     let mut diags = Vec::new();
-    let base_path = base_file(file, &raw, &sources).map_err(|d| vec![d])?;
+    let base_path = base_file(file, ("base", &raw.base), &sources).map_err(|d| vec![d])?;
     let base = scenario::load(&base_path)?;
     let merged = base.sources.merged();
+    let versus = match &raw.versus {
+        Some(v) => {
+            let path = base_file(file, ("versus", v), &sources).map_err(|d| vec![d])?;
+            Some(scenario::load(&path)?)
+        }
+        None => None,
+    };
     let name = match &raw.name {
         Some(n) if !safe_name(n, true, 100) => {
             diags.push(sources.diag(
@@ -185,15 +210,39 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
     let seed = raw.seed.unwrap_or(base.raw.seed);
     let plan = design::plan(design, &axes, seed);
     let parameters: Vec<String> = raw.parameter.iter().map(|p| p.path.clone()).collect();
-    let (values, worlds) = worlds(
+    let every = vec![true; parameters.len()];
+    let (values, base_worlds) = worlds(
         file,
-        &base.sources,
-        &merged,
-        &parameters,
+        (&base.sources, &merged),
+        (&parameters, &every),
         &plan,
         seed,
         replications,
     )?;
+    let versus = match versus {
+        Some(v) => {
+            let merged = v.sources.merged();
+            let applies: Vec<bool> = parameters
+                .iter()
+                .map(|p| path::get(&merged, p).is_some())
+                .collect();
+            let (_, versus_worlds) = worlds(
+                file,
+                (&v.sources, &merged),
+                (&parameters, &applies),
+                &plan,
+                seed,
+                replications,
+            )?;
+            Some(Versus {
+                name: v.world.name.clone(),
+                applies,
+                layout: Layout::of(&v.world),
+                worlds: versus_worlds,
+            })
+        }
+        None => None,
+    };
     let sensitivity_metrics = if raw.metrics.is_empty() {
         layout.names.clone()
     } else {
@@ -207,8 +256,9 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         parameters,
         plan,
         values,
-        worlds,
+        worlds: base_worlds,
         layout,
+        versus,
         sensitivity_metrics,
         raw,
     })
@@ -427,14 +477,13 @@ fn check_outputs(raw: &RawSweep, layout: &Layout, sources: &Sources, diags: &mut
 /// `values[p]` (the parameters set at point p) and `worlds[p]` (the world built there).
 type PointWorlds = (Vec<Vec<f64>>, Vec<World>);
 
-/// The values set and the world built at each point of `plan`: `parameters` set in a copy of
-/// the base's `merged` table, built against its `sources`. A point that is no valid scenario
-/// is refused with its values.
+/// The values set and the world built at each point of `plan`: the `parameters` that `apply`
+/// set in a copy of a scenario's `merged` table, built against its `sources`. A point that is
+/// no valid scenario is refused with its values.
 fn worlds(
     file: &Path,
-    sources: &Sources,
-    merged: &toml::Table,
-    parameters: &[String],
+    (sources, merged): (&Sources, &toml::Table),
+    (parameters, apply): (&[String], &[bool]),
     plan: &Plan,
     seed: u64,
     replications: u64,
@@ -446,7 +495,14 @@ fn worlds(
         let set: Vec<f64> = parameters
             .iter()
             .zip(point)
-            .map(|(path, v)| path::set(&mut table, path, *v).expect("path checked"))
+            .zip(apply)
+            .map(|((path, v), apply)| {
+                if *apply {
+                    path::set(&mut table, path, *v).expect("path checked")
+                } else {
+                    f64::NAN
+                }
+            })
             .collect();
         match scenario::build_merged(sources, table) {
             Ok((_, mut world)) => {

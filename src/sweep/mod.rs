@@ -33,6 +33,7 @@ use crate::error::{Diagnostic, Error};
 use crate::expect::Check;
 use crate::limits::{self, Limits};
 use crate::metrics::aggregate::Summary;
+use crate::metrics::paired::{differences, Totals};
 use crate::progress::Progress;
 use crate::replicate::{simulate, thread_pool};
 use crate::report::atomic_write;
@@ -106,6 +107,15 @@ fn manifest(s: &file::Sweep) -> Manifest {
         sobol_rows,
         morris_steps,
         expect: s.raw.expect.clone(),
+        versus: s.raw.versus.clone(),
+        versus_unset: s.versus.as_ref().map_or(Vec::new(), |v| {
+            s.parameters
+                .iter()
+                .zip(&v.applies)
+                .filter(|(_, a)| !**a)
+                .map(|(p, _)| p.clone())
+                .collect()
+        }),
         currency: s
             .worlds
             .first()
@@ -118,10 +128,15 @@ fn manifest(s: &file::Sweep) -> Manifest {
 pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
     let sweep = file::load(file).map_err(Error::Invalid)?;
     // Every point, since parameters can raise headcounts and rates; the first too large is named.
+    let versus_worlds = sweep
+        .versus
+        .iter()
+        .flat_map(|v| v.worlds.iter().enumerate());
     if let Some(d) = sweep
         .worlds
         .iter()
         .enumerate()
+        .chain(versus_worlds)
         .find_map(|(p, w)| limits::check_events(w, file, opts.limits.events).map(|d| (p, d)))
         .map(|(p, mut d)| {
             let at: Vec<String> = sweep
@@ -143,7 +158,12 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         .min(sweep.worlds.len()) as u64;
     let need = limits::Need {
         file,
-        memory: side_by_side * limits::memory(&sweep.layout, sweep.replications as u64),
+        memory: side_by_side
+            * (limits::memory(&sweep.layout, sweep.replications as u64)
+                + sweep
+                    .versus
+                    .as_ref()
+                    .map_or(0, |v| limits::memory(&v.layout, sweep.replications as u64))),
         output: 64 * 1024 * sweep.worlds.len() as u64,
     };
     let refused = limits::check(&[need], 0, &opts.out, &opts.limits);
@@ -192,8 +212,30 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
             ) else {
                 return Ok(());
             };
-            let summary = Summary::of(&sweep.layout, &reps);
-            output::write_point(&points_dir, &PointResult::of(p, &print, &summary))?;
+            let result = match &sweep.versus {
+                None => PointResult::of(p, &print, &Summary::of(&sweep.layout, &reps).totals),
+                Some(v) => {
+                    let Some(other) = simulate(
+                        &v.worlds[p],
+                        &v.layout,
+                        sweep.replications,
+                        &progress,
+                        &opts.stop,
+                    ) else {
+                        return Ok(());
+                    };
+                    let point = Totals {
+                        layout: &sweep.layout,
+                        totals: &reps.totals,
+                    };
+                    let versus = Totals {
+                        layout: &v.layout,
+                        totals: &other.totals,
+                    };
+                    PointResult::of(p, &print, &differences(&point, &versus))
+                }
+            };
+            output::write_point(&points_dir, &result)?;
             let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
             progress.point_done(done, todo.len());
             Ok(())

@@ -14,7 +14,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::expect::{self, Check};
-use crate::metrics::aggregate::{Stats, Summary};
+use crate::metrics::aggregate::Stats;
 use crate::report::{atomic_write, num};
 use crate::scenario::raw::RawExpect;
 
@@ -43,6 +43,12 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub morris_steps: Option<Vec<Vec<(usize, f64)>>>,
     pub expect: Vec<RawExpect>,
+    /// The `versus` scenario (as written) whose paired difference every statistic is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versus: Option<String>,
+    /// Parameters with no path in the `versus` scenario, set in the base only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versus_unset: Vec<String>,
     /// The base scenario's currency, for money on the charts' axes.
     #[serde(default)]
     pub currency: String,
@@ -78,12 +84,12 @@ pub struct PointResult {
 }
 
 impl PointResult {
-    pub fn of(point: usize, sweep: &str, s: &Summary) -> PointResult {
+    /// The result of point `point` from its statistics per metric (in the sweep's layout).
+    pub fn of(point: usize, sweep: &str, totals: &[Stats]) -> PointResult {
         PointResult {
             point,
             sweep: sweep.to_string(),
-            stats: s
-                .totals
+            stats: totals
                 .iter()
                 .map(|t| {
                     [

@@ -13,6 +13,11 @@ use crate::scenario::raw::RawExpect;
 pub struct RawSweep {
     /// The scenario every point starts from, relative to this file.
     pub base: String,
+    /// A second scenario, relative to this file, that every point also runs: each parameter is
+    /// set in it too where its path exists there, on the same random numbers, and every
+    /// statistic is of the paired difference base − versus, replication by replication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versus: Option<String>,
     /// Output folder name (default: the file name without `.toml`).
     #[serde(default)]
     pub name: Option<String>,

@@ -58,6 +58,23 @@ fn head(b: &mut String, m: &Manifest, points: usize) {
         m.seed,
         esc(&m.regsim_version)
     );
+    if let Some(v) = &m.versus {
+        let unset = if m.versus_unset.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = m
+                .versus_unset
+                .iter()
+                .map(|p| format!("<code>{}</code>", esc(p)))
+                .collect();
+            format!(" Not in it, so set in the base only: {}.", names.join(", "))
+        };
+        let _ = writeln!(
+            b,
+            "<p><b>Every statistic is a paired difference</b>: base − <code>{}</code>, replication              by replication on the same random numbers, with each parameter set in both              scenarios.{unset}</p>",
+            esc(v)
+        );
+    }
     b.push_str("<p>Contents: <a href=\"#parameters\">parameters</a> · <a href=\"#charts\">charts</a> · \
                 <a href=\"#sensitivity\">sensitivity</a> · <a href=\"#expectations\">expectations</a> · \
                 <a href=\"#points\">points</a> · <a href=\"#reproduce\">reproduce</a></p>\n");

@@ -67,11 +67,16 @@ fn head(b: &mut String, m: &Manifest, points: usize) {
                 .iter()
                 .map(|p| format!("<code>{}</code>", esc(p)))
                 .collect();
-            format!(" Not in it, so set in the base only: {}.", names.join(", "))
+            format!(
+                " Parameters the versus scenario does not have, set in the base only: {}.",
+                names.join(", ")
+            )
         };
         let _ = writeln!(
             b,
-            "<p><b>Every statistic is a paired difference</b>: base − <code>{}</code>, replication              by replication on the same random numbers, with each parameter set in both              scenarios.{unset}</p>",
+            "<p><b>Every statistic is a paired difference</b>: base − <code>{}</code>, \
+             replication by replication on the same random numbers, with each parameter set in \
+             both scenarios where it exists.{unset}</p>",
             esc(v)
         );
     }

@@ -33,7 +33,7 @@ pub fn looks_like_sweep(path: &Path) -> bool {
         .is_some_and(|t| t.contains_key("base") || t.contains_key("design"))
 }
 
-/// Where a sweep's `base` may be: the sweep file's folder or the one above it (shipped sweeps in
+/// Where a sweep's scenarios (`base`, `versus`) may be: the sweep file's folder or the one above it (shipped sweeps in
 /// `scenarios/sweeps/` use `../clover.toml`), or below either, after following symlinks.
 fn base_root(file: &Path) -> PathBuf {
     let folder = folder_of(file)
@@ -42,7 +42,8 @@ fn base_root(file: &Path) -> PathBuf {
     folder.parent().map(Path::to_path_buf).unwrap_or(folder)
 }
 
-/// Checks the `base` field and returns the scenario file it names.
+/// Checks a scenario field (`base` or `versus`, written as `written`) and returns the file it
+/// names.
 fn base_file(
     file: &Path,
     (field, written): (&str, &str),

@@ -198,7 +198,9 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         .filter(|&p| shard.owns(p))
         .filter(|&p| !opts.resume || output::read_point(&points_dir, p, &m, &print).is_none())
         .collect();
-    let progress = Progress::sweep(&sweep.name, todo.len() as u64, sweep.replications as u64);
+    // A `versus` sweep runs two scenarios' replications at every point.
+    let per_point = sweep.replications as u64 * if sweep.versus.is_some() { 2 } else { 1 };
+    let progress = Progress::sweep(&sweep.name, todo.len() as u64, per_point);
     let finished = AtomicUsize::new(0);
     pool.install(|| {
         todo.par_iter().try_for_each(|&p| -> anyhow::Result<()> {

@@ -135,8 +135,6 @@ pub struct Sweep {
 /// A sweep's `versus` scenario, built at every point.
 #[derive(Debug)]
 pub struct Versus {
-    /// Its scenario name.
-    pub name: String,
     /// Whether parameter i exists in it (and so is set in it at every point).
     pub applies: Vec<bool>,
     pub worlds: Vec<World>,
@@ -211,15 +209,17 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
     let seed = raw.seed.unwrap_or(base.raw.seed);
     let plan = design::plan(design, &axes, seed);
     let parameters: Vec<String> = raw.parameter.iter().map(|p| p.path.clone()).collect();
-    let every = vec![true; parameters.len()];
-    let (values, base_worlds) = worlds(
-        file,
-        (&base.sources, &merged),
-        (&parameters, &every),
-        &plan,
-        seed,
-        replications,
-    )?;
+    // Each scenario gets the parameters that `apply` to it, at every point of the plan.
+    let build = |sources: &Sources, merged: &toml::Table, apply: &[bool]| {
+        worlds(
+            file,
+            (sources, merged),
+            (&parameters, apply),
+            &plan,
+            (seed, replications),
+        )
+    };
+    let (values, base_worlds) = build(&base.sources, &merged, &vec![true; parameters.len()])?;
     let versus = match versus {
         Some(v) => {
             let merged = v.sources.merged();
@@ -227,19 +227,11 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
                 .iter()
                 .map(|p| path::get(&merged, p).is_some())
                 .collect();
-            let (_, versus_worlds) = worlds(
-                file,
-                (&v.sources, &merged),
-                (&parameters, &applies),
-                &plan,
-                seed,
-                replications,
-            )?;
+            let (_, worlds) = build(&v.sources, &merged, &applies)?;
             Some(Versus {
-                name: v.world.name.clone(),
                 applies,
                 layout: Layout::of(&v.world),
-                worlds: versus_worlds,
+                worlds,
             })
         }
         None => None,
@@ -486,8 +478,7 @@ fn worlds(
     (sources, merged): (&Sources, &toml::Table),
     (parameters, apply): (&[String], &[bool]),
     plan: &Plan,
-    seed: u64,
-    replications: u64,
+    (seed, replications): (u64, u64),
 ) -> Result<PointWorlds, Vec<Diagnostic>> {
     let mut values = Vec::with_capacity(plan.points.len());
     let mut worlds = Vec::with_capacity(plan.points.len());

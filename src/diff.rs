@@ -8,8 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
+
 use crate::error::Error;
 use crate::metrics::paired::{self, Totals};
+use crate::metrics::table::READ_BACK;
 use crate::metrics::Layout;
 use crate::progress::Progress;
 use crate::replicate::{simulate, thread_pool};
@@ -51,7 +54,7 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
         progress.scenario(&l.world.name, i + 1, loaded.len(), replications as u64);
         let layout = Layout::of(&l.world);
         let reps = pool
-            .install(|| simulate(&l.world, &layout, replications, &progress, &opts.stop))
+            .install(|| simulate(&l.world, &layout, replications, &progress, &opts.stop))?
             .ok_or_else(|| {
                 let reason = opts
                     .stop
@@ -72,7 +75,8 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
             layout: cl,
             totals: ct,
         },
-    );
+    )
+    .context(READ_BACK)?;
     let (b, c) = (&loaded[0].world, &loaded[1].world);
     let currency = if b.currency == c.currency {
         b.currency.clone()

@@ -3,17 +3,21 @@
 //! (`--max-memory`) or more disk than the output folder has (`--max-output`). A refusal is a
 //! [`Diagnostic`] (exit 2) with the estimate and the flag that would allow it.
 //!
-//! What a run holds grows with the replication count only by one row of totals and inputs per
-//! replication ([`crate::metrics::collect`]); the rest is a fixed cost per scenario, most of it
-//! the streaming quantiles' exact phase (up to [`EXACT`] values per monthly series). The
-//! estimates below count those and a fixed allowance for the program and its charts; they are
-//! estimates, so the defaults leave a quarter of the machine's memory unclaimed.
+//! What a run holds grows with the replication count only by its rows of totals and inputs
+//! while they are few; beyond [`SPILL_BYTES`] a table keeps one block in memory and the rest in
+//! a temporary file ([`crate::metrics::table`]), and reading it back holds a few columns (8
+//! bytes a replication each). The rest is a fixed cost per scenario, most of it the streaming
+//! quantiles' exact phase (up to [`EXACT`] values per monthly series). The estimates below count
+//! those and a fixed allowance for the program and its charts; they are estimates, so the
+//! defaults leave a quarter of the machine's memory unclaimed. The temporary files count as
+//! output: they are on disk until the run ends.
 
 use std::path::Path;
 
 use crate::engine::estimate_events;
 use crate::error::Diagnostic;
 use crate::metrics::quantiles::EXACT;
+use crate::metrics::table::{BLOCK_ROWS, SPILL_BYTES};
 use crate::metrics::{Kind, Layout};
 use crate::model::World;
 
@@ -61,13 +65,34 @@ pub fn check_events(world: &World, file: &Path, max_events: f64) -> Option<Diagn
     })
 }
 
-/// Bytes of one replication's rows (totals and inputs) kept until the scenario is written.
-pub fn row_bytes(layout: &Layout) -> u64 {
-    8 * (layout.len() + layout.inputs.names.len()) as u64
+/// Columns read back at once, at most: `branches.csv`'s five headline metrics, an input, and
+/// the replications an outcome picks.
+const COLUMNS_READ: u64 = 7;
+
+/// Bytes of `replications` rows of `width` columns held in memory, and on disk (see
+/// [`crate::metrics::table::Table::new`]).
+pub fn table_bytes(width: usize, replications: u64) -> (u64, u64) {
+    let all = 8 * width as u64 * replications;
+    if all > SPILL_BYTES as u64 {
+        (8 * (width * BLOCK_ROWS) as u64, all)
+    } else {
+        (all, 0)
+    }
 }
 
-/// Estimated peak memory of gathering `replications` replications of `layout`: the rows, the
-/// streaming estimators (monthly, annual and running-cost series) and a batch in flight.
+/// Bytes of one scenario's rows (totals and inputs) held in memory and on disk until the
+/// scenario is written.
+fn rows(layout: &Layout, replications: u64) -> (u64, u64) {
+    let (t, i) = (
+        table_bytes(layout.len(), replications),
+        table_bytes(layout.inputs.names.len(), replications),
+    );
+    (t.0 + i.0, t.1 + i.1)
+}
+
+/// Estimated peak memory of gathering `replications` replications of `layout`: the rows held
+/// in memory, the columns read back from them, the streaming estimators (monthly, annual and
+/// running-cost series) and a batch in flight.
 pub fn memory(layout: &Layout, replications: u64) -> u64 {
     let months = layout.months as u64;
     let mut years = layout.years.clone();
@@ -85,14 +110,19 @@ pub fn memory(layout: &Layout, replications: u64) -> u64 {
     let estimators = series * (8 * replications.min(EXACT as u64) + 160);
     let per_rep = 8 * (layout.len() as u64) * (months + 1);
     let batch = (crate::replicate::BATCH_BYTES as u64).min(per_rep * replications);
-    replications * row_bytes(layout) + estimators + batch + BASE_MEMORY
+    let read = COLUMNS_READ * 8 * replications;
+    rows(layout, replications).0 + read + estimators + batch + BASE_MEMORY
 }
 
-/// Estimated bytes of a scenario's output folder: `replications.csv` and `inputs.csv` grow with
-/// the replications (about 20 bytes a number), the rest does not.
+/// Estimated bytes of a scenario's output folder and temporary rows: `replications.csv` and
+/// `inputs.csv` grow with the replications (about 20 bytes a number), and so do the rows a large
+/// run keeps on disk (8 bytes a number); the rest does not.
 pub fn output(layout: &Layout, replications: u64) -> u64 {
     let fields = (layout.len() + layout.inputs.names.len() + 2) as u64;
-    replications * 20 * fields + 80 * (layout.months * layout.len()) as u64 + (8 << 20)
+    replications * 20 * fields
+        + rows(layout, replications).1
+        + 80 * (layout.months * layout.len()) as u64
+        + (8 << 20)
 }
 
 /// Bytes of memory this process can still claim, and what bounds it: the least of the
@@ -196,8 +226,8 @@ pub fn check(needs: &[Need], kept: u64, out: &Path, limits: &Limits) -> Vec<Diag
             file: biggest.file.to_path_buf(),
             location: None,
             message: format!(
-                "this run is estimated to need about {} of memory (every replication's totals \
-                 and inputs, and the monthly series' estimators), above {what}: {}; run fewer \
+                "this run is estimated to need about {} of memory (replications' totals and \
+                 inputs, and the monthly series' estimators), above {what}: {}; run fewer \
                  replications, or allow it with --max-memory {}",
                 size(memory),
                 size(allowed),
@@ -220,8 +250,9 @@ pub fn check(needs: &[Need], kept: u64, out: &Path, limits: &Limits) -> Vec<Diag
             file: file.to_path_buf(),
             location: None,
             message: format!(
-                "this run is estimated to write about {} (replications.csv and inputs.csv grow \
-                 with the replications), above {what}: {}; run fewer replications, write \
+                "this run is estimated to write about {} (replications.csv and inputs.csv, and \
+                 a large run's rows on disk, grow with the replications), above {what}: {}; run \
+                 fewer replications, write \
                  elsewhere with --out, or allow it with --max-output {}",
                 size(written),
                 size(allowed),

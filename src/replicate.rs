@@ -24,32 +24,37 @@ fn batch_size(layout: &Layout) -> usize {
 }
 
 /// Runs `replications` replications of `world` on the current rayon pool and gathers them in
-/// replication order ([`Collected`]); `None` when `stop` was raised before all finished.
+/// replication order ([`Collected`]); `None` when `stop` was raised before all finished. Fails
+/// only if the temporary file of a large run's rows cannot be written.
 pub fn simulate(
     world: &World,
     layout: &Layout,
     replications: u32,
     progress: &Progress,
     stop: &Stop,
-) -> Option<Collected> {
+) -> anyhow::Result<Option<Collected>> {
     let n = replications as u64;
-    let mut out = Collected::new(layout, replications as usize);
+    let spill = "cannot write the replications' rows to a temporary file (TMPDIR)";
+    let mut out = Collected::new(layout, replications as usize).context(spill)?;
     let batch = batch_size(layout) as u64;
     let mut start = 0;
     while start < n {
         let end = (start + batch).min(n);
-        let reps: Vec<RepResult> = (start..end)
+        let reps: Option<Vec<RepResult>> = (start..end)
             .into_par_iter()
             .map_init(Workspace::new, |ws, r| {
                 let res = run_replication_until(world, layout, r, ws, stop);
                 progress.replicated();
                 res
             })
-            .collect::<Option<_>>()?;
-        reps.iter().for_each(|r| out.push(r));
+            .collect();
+        let Some(reps) = reps else { return Ok(None) };
+        for r in &reps {
+            out.push(r).context(spill)?;
+        }
         start = end;
     }
-    Some(out)
+    Ok(Some(out))
 }
 
 /// A rayon pool of `threads` workers (default: one per core).

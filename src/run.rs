@@ -13,8 +13,10 @@ use crate::error::{Diagnostic, Error};
 use crate::expect::{self, Check};
 use crate::limits::{self, Limits};
 use crate::metrics::aggregate::Summary;
-use crate::metrics::collect::{Collected, Table};
+use crate::metrics::branches::{branches, Branch};
+use crate::metrics::collect::Collected;
 use crate::metrics::paired::{versus, PairedStats};
+use crate::metrics::table::{Table, READ_BACK};
 use crate::metrics::Layout;
 use crate::model::World;
 use crate::progress::Progress;
@@ -161,12 +163,15 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         let started = Instant::now();
         let layout = Layout::of(world);
         let Some(reps) =
-            pool.install(|| simulate(world, &layout, world.replications, &progress, &opts.stop))
+            pool.install(|| simulate(world, &layout, world.replications, &progress, &opts.stop))?
         else {
             progress.finish();
             return Err(stopped(&opts.stop, &ran, &loaded));
         };
-        let summary = Summary::of(&layout, &reps);
+        let summary = Summary::of(&layout, &reps).context(READ_BACK)?;
+        let cost_totals =
+            report::charts::scenario::cost_totals(&summary, &reps).context(READ_BACK)?;
+        let branches = branches(world, &layout, &reps).context(READ_BACK)?;
         let checks: Vec<Check> = l
             .raw
             .expect
@@ -176,10 +181,11 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
                 Check::evaluate(e, stats, None, Vec::new())
             })
             .collect();
-        let versus = versus_baseline(&loaded, &done, l, &summary, &reps.totals);
+        let versus =
+            versus_baseline(&loaded, &done, l, &summary, &reps.totals).context(READ_BACK)?;
         let dir = opts.out.join(&world.name);
         write_folder(&dir, |staging| {
-            write_scenario(staging, world, &summary, &reps)?;
+            write_scenario(staging, world, &summary, &reps, &branches)?;
             if let Some(v) = versus.as_ref().filter(|v| !v.rows.is_empty()) {
                 atomic_write(
                     &staging.join(format!("versus_{}.csv", v.baseline)),
@@ -197,6 +203,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
                     l,
                     &summary,
                     &reps,
+                    (&cost_totals, &branches),
                     versus.as_ref(),
                     !opts.no_charts,
                 )
@@ -213,7 +220,6 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             }
             Ok(())
         })?;
-        let cost_totals = report::charts::scenario::cost_totals(&summary, &reps);
         // Every replication's totals are kept only for the scenarios that name this one as
         // their baseline.
         let is_baseline = loaded
@@ -378,8 +384,10 @@ fn versus_baseline(
     l: &Loaded,
     summary: &Summary,
     totals: &Table,
-) -> Option<VersusRows> {
-    let baseline = l.world.baseline.clone()?;
+) -> std::io::Result<Option<VersusRows>> {
+    let Some(baseline) = l.world.baseline.clone() else {
+        return Ok(None);
+    };
     let found = loaded.iter().position(|o| o.world.name == baseline);
     let unpaired = |note: String| VersusRows {
         baseline: baseline.clone(),
@@ -387,27 +395,27 @@ fn versus_baseline(
         note: Some(note),
     };
     let Some(j) = found else {
-        return Some(unpaired(format!(
+        return Ok(Some(unpaired(format!(
             "The baseline {baseline} was not part of this run; run both together (for example the              folder that holds them) for the paired comparison, or use `regsim diff`."
-        )));
+        ))));
     };
     let b = &loaded[j].world;
     let Some(d) = done[j].as_ref() else {
-        return Some(unpaired(format!(
+        return Ok(Some(unpaired(format!(
             "The baseline {baseline} names this scenario as its own baseline, or is part of a              longer cycle of baselines; no paired comparison."
-        )));
+        ))));
     };
     if b.seed != l.world.seed || b.replications != l.world.replications {
-        return Some(unpaired(format!(
+        return Ok(Some(unpaired(format!(
             "The baseline {baseline} ran with seed {} and {} replications, this scenario with seed              {} and {}: paired differences need the same streams (use --seed and --replications,              or `regsim diff`).",
             b.seed, b.replications, l.world.seed, l.world.replications
-        )));
+        ))));
     }
-    Some(VersusRows {
+    Ok(Some(VersusRows {
         baseline,
-        rows: versus((&d.summary, &d.totals), (summary, totals)),
+        rows: versus((&d.summary, &d.totals), (summary, totals))?,
         note: None,
-    })
+    }))
 }
 
 /// Refuses, before anything runs, scenarios estimated to need too many events, or a run too
@@ -427,13 +435,13 @@ pub fn refuse_too_large(loaded: &[Loaded], out: &Path, lim: &Limits) -> Result<(
             let layout = Layout::of(&l.world);
             let n = l.world.replications as u64;
             // Each scenario's cost totals stay for the comparison charts; a baseline's totals
-            // for the scenarios that name it.
+            // for the scenarios that name it (on disk but for a block, when large).
             kept += 8 * n;
             if loaded
                 .iter()
                 .any(|o| o.world.baseline.as_ref() == Some(&l.world.name))
             {
-                kept += 8 * n * layout.len() as u64;
+                kept += limits::table_bytes(layout.len(), n).0;
             }
             limits::Need {
                 file: &l.sources.main().path,
@@ -526,6 +534,7 @@ pub fn write_scenario(
     world: &World,
     s: &Summary,
     reps: &Collected,
+    branches: &[Branch],
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     atomic_write(
@@ -542,8 +551,7 @@ pub fn write_scenario(
     atomic_write_with(&dir.join("inputs.csv"), |w| {
         report::csv::per_replication(w, &s.layout.inputs.names, &reps.inputs)
     })?;
-    let branches = crate::metrics::branches::branches(world, &s.layout, reps);
-    atomic_write(&dir.join("branches.csv"), &report::csv::branches(&branches))?;
+    atomic_write(&dir.join("branches.csv"), &report::csv::branches(branches))?;
     let years = crate::metrics::annual::annual(reps);
     atomic_write(&dir.join("annual.csv"), &report::csv::annual(s, &years))?;
     Ok(())

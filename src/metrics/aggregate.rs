@@ -204,22 +204,18 @@ pub struct Summary {
 impl Summary {
     /// Totals' statistics are exact; monthly ones come from [`Collected`]'s streaming
     /// quantiles (exact up to [`super::quantiles::EXACT`] replications).
-    pub fn of(layout: &Layout, reps: &Collected) -> Summary {
+    /// Reads the totals a column at a time (see [`super::table::Table`]).
+    pub fn of(layout: &Layout, reps: &Collected) -> std::io::Result<Summary> {
         let m = layout.len();
-        let mut buf = Vec::with_capacity(reps.len());
         let totals = (0..m)
-            .map(|k| {
-                buf.clear();
-                buf.extend(reps.totals.column(k));
-                Stats::of(&mut buf)
-            })
-            .collect();
+            .map(|k| Ok(Stats::of(&mut reps.totals.column(k)?)))
+            .collect::<std::io::Result<_>>()?;
         let monthly = (0..m).map(|k| reps.monthly(k)).collect();
-        Summary {
+        Ok(Summary {
             layout: layout.clone(),
             totals,
             monthly,
-        }
+        })
     }
 
     pub fn stats(&self, name: &str) -> Option<&Stats> {

@@ -3,6 +3,8 @@
 //! metrics given that outcome — so a bimodal result (ban or divest) is read per branch rather
 //! than through a mean no replication produces.
 
+use std::io;
+
 use super::aggregate::Stats;
 use super::collect::Collected;
 use super::Layout;
@@ -55,58 +57,70 @@ fn wilson(k: usize, n: usize) -> [f64; 2] {
 
 /// Every branch's outcomes, decisions first (outcomes in the order written, then "not
 /// taken"), then uncertain timeline events ("happens", "does not happen"). Outcomes no
-/// replication took are listed with share 0.
-pub fn branches(world: &World, layout: &Layout, reps: &Collected) -> Vec<Branch> {
+/// replication took are listed with share 0. Reads the kept rows a column at a time: the
+/// headline metrics' once, and each branch's input.
+pub fn branches(world: &World, layout: &Layout, reps: &Collected) -> io::Result<Vec<Branch>> {
     let at = &layout.inputs;
     let n = reps.len();
-    let headline: Vec<(usize, &str)> = HEADLINE
-        .iter()
-        .filter_map(|m| layout.index(m).map(|k| (k, *m)))
-        .collect();
-    let mut out = Vec::new();
-    let mut push = |branch: String, outcome: String, hit: &dyn Fn(&[f64]) -> bool| {
-        let picked: Vec<usize> = (0..n).filter(|&r| hit(reps.inputs.row(r))).collect();
-        let given = headline
-            .iter()
-            .map(|&(k, name)| {
-                let mut v: Vec<f64> = picked.iter().map(|&r| reps.totals.row(r)[k]).collect();
-                (name.to_string(), Stats::of(&mut v))
-            })
-            .collect();
-        out.push(Branch {
-            branch,
-            outcome,
-            replications: picked.len(),
-            share: if n > 0 {
-                picked.len() as f64 / n as f64
-            } else {
-                0.0
-            },
-            ci95: wilson(picked.len(), n),
-            given,
-        });
-    };
-    for (d, dec) in world.decisions.iter().enumerate() {
-        let slot = at.decisions + 2 * d;
-        for (o, outcome) in dec.outcomes.iter().enumerate() {
-            push(
-                format!("decision.{}", dec.name),
-                outcome.label.clone(),
-                &|r| r[slot] == o as f64,
-            );
-        }
-        push(format!("decision.{}", dec.name), "not taken".into(), &|r| {
-            r[slot] < 0.0
-        });
-    }
     let horizon = world.calendar.days as f64;
+    // (branch, input slot, its outcomes: label and whether a replication's input value took it).
+    type Outcomes<'a> = Vec<(String, Box<dyn Fn(f64) -> bool + 'a>)>;
+    let mut splits: Vec<(String, usize, Outcomes)> = Vec::new();
+    for (d, dec) in world.decisions.iter().enumerate() {
+        let mut outcomes: Outcomes = Vec::new();
+        for (o, outcome) in dec.outcomes.iter().enumerate() {
+            outcomes.push((outcome.label.clone(), Box::new(move |v| v == o as f64)));
+        }
+        outcomes.push(("not taken".into(), Box::new(|v| v < 0.0)));
+        splits.push((
+            format!("decision.{}", dec.name),
+            at.decisions + 2 * d,
+            outcomes,
+        ));
+    }
     for (i, e) in world.timeline.iter().enumerate() {
         let Some(slot) = at.timeline[i] else { continue };
-        let branch = format!("timeline.{}", e.label);
-        push(branch.clone(), "happens".into(), &|r| r[slot] < horizon);
-        push(branch, "does not happen".into(), &|r| r[slot] >= horizon);
+        let outcomes: Outcomes = vec![
+            ("happens".into(), Box::new(move |v| v < horizon)),
+            ("does not happen".into(), Box::new(move |v| v >= horizon)),
+        ];
+        splits.push((format!("timeline.{}", e.label), slot, outcomes));
     }
-    out
+    if splits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let headline: Vec<(&str, Vec<f64>)> = HEADLINE
+        .iter()
+        .filter_map(|m| layout.index(m).map(|k| (*m, k)))
+        .map(|(m, k)| Ok((m, reps.totals.column(k)?)))
+        .collect::<io::Result<_>>()?;
+    let mut out = Vec::new();
+    for (branch, slot, outcomes) in splits {
+        let input = reps.inputs.column(slot)?;
+        for (outcome, hit) in outcomes {
+            let picked: Vec<usize> = (0..n).filter(|&r| hit(input[r])).collect();
+            let given = headline
+                .iter()
+                .map(|(name, column)| {
+                    let mut v: Vec<f64> = picked.iter().map(|&r| column[r]).collect();
+                    (name.to_string(), Stats::of(&mut v))
+                })
+                .collect();
+            out.push(Branch {
+                branch: branch.clone(),
+                outcome,
+                replications: picked.len(),
+                share: if n > 0 {
+                    picked.len() as f64 / n as f64
+                } else {
+                    0.0
+                },
+                ci95: wilson(picked.len(), n),
+                given,
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

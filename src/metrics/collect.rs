@@ -1,53 +1,13 @@
 //! What a run keeps of its replications, given them one at a time in replication order: every
 //! replication's totals and inputs (a row each), and its monthly series only as it feeds the
 //! streaming [`Quantiles`] of each month, calendar year and month-end running cost. So memory
-//! grows with the replication count by one row of totals and inputs, never by a series.
+//! does not grow with the replication count by a series; the rows stay in memory while they
+//! are few and go to a temporary file beyond (see [`Table`]).
 
 use super::aggregate::MonthStats;
 use super::quantiles::Quantiles;
+use super::table::Table;
 use super::{id, Kind, Layout, RepResult};
-
-/// Rows of equal width, in replication order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Table {
-    width: usize,
-    values: Vec<f64>,
-}
-
-impl Table {
-    pub fn new(width: usize, rows: usize) -> Table {
-        Table {
-            width,
-            values: Vec::with_capacity(width * rows),
-        }
-    }
-
-    pub fn push(&mut self, row: &[f64]) {
-        debug_assert_eq!(row.len(), self.width);
-        self.values.extend_from_slice(row);
-    }
-
-    pub fn len(&self) -> usize {
-        self.values.len().checked_div(self.width).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
-    pub fn row(&self, r: usize) -> &[f64] {
-        &self.values[r * self.width..(r + 1) * self.width]
-    }
-
-    pub fn rows(&self) -> impl Iterator<Item = &[f64]> {
-        self.values.chunks_exact(self.width.max(1))
-    }
-
-    /// Column `k`, in replication order.
-    pub fn column(&self, k: usize) -> impl Iterator<Item = f64> + '_ {
-        self.rows().map(move |row| row[k])
-    }
-}
 
 fn band(q: &Quantiles) -> MonthStats {
     let [p5, p50, p95] = q.quantiles([0.05, 0.5, 0.95]);
@@ -60,7 +20,7 @@ fn band(q: &Quantiles) -> MonthStats {
 }
 
 /// Replications' results as a run keeps them.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Collected {
     /// `totals.row(r)`: replication r's total of every metric, in layout order.
     pub totals: Table,
@@ -81,8 +41,9 @@ pub struct Collected {
 }
 
 impl Collected {
-    /// Ready for about `expected` replications of `layout`.
-    pub fn new(layout: &Layout, expected: usize) -> Collected {
+    /// Ready for about `expected` replications of `layout` (rows beyond a few megabytes go
+    /// to a temporary file, see [`Table`]).
+    pub fn new(layout: &Layout, expected: usize) -> std::io::Result<Collected> {
         let months = layout.months;
         let q = || Quantiles::new(expected);
         let monthly = layout
@@ -105,9 +66,9 @@ impl Collected {
             .map(|k| (k, years.iter().map(|_| q()).collect()))
             .collect();
         let cumulative = (0..months).map(|_| q()).collect();
-        Collected {
-            totals: Table::new(layout.len(), expected),
-            inputs: Table::new(layout.inputs.names.len(), expected),
+        Ok(Collected {
+            totals: Table::new(layout.len(), expected)?,
+            inputs: Table::new(layout.inputs.names.len(), expected)?,
             monthly,
             annual,
             years,
@@ -115,21 +76,22 @@ impl Collected {
             cumulative,
             metrics: layout.len(),
             year_sums: Vec::new(),
-        }
+        })
     }
 
-    /// Every replication of `reps`, in order (for tests and small runs).
+    /// Every replication of `reps`, in order.
+    #[cfg(test)]
     pub fn of(layout: &Layout, reps: &[RepResult]) -> Collected {
-        let mut c = Collected::new(layout, reps.len());
-        reps.iter().for_each(|r| c.push(r));
+        let mut c = Collected::new(layout, reps.len()).expect("temporary file");
+        reps.iter().for_each(|r| c.push(r).expect("temporary file"));
         c
     }
 
     /// The next replication's results.
-    pub fn push(&mut self, rep: &RepResult) {
+    pub fn push(&mut self, rep: &RepResult) -> std::io::Result<()> {
         let m = self.metrics;
-        self.totals.push(&rep.totals);
-        self.inputs.push(&rep.inputs);
+        self.totals.push(&rep.totals)?;
+        self.inputs.push(&rep.inputs)?;
         for (k, months) in self.monthly.iter_mut().enumerate() {
             for (month, q) in months.iter_mut().enumerate() {
                 q.push(rep.series[month * m + k]);
@@ -153,6 +115,7 @@ impl Collected {
             running += rep.series[month * m + id::COST_TOTAL];
             q.push(running);
         }
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -285,8 +248,77 @@ categories = ["identifiers"]
                 .map(|r| (0..6).map(|mo| r.series[mo * m + id::COST_TOTAL]).sum())
                 .collect();
             assert_close("cumulative", &running, 0.95, p95[6]);
-            assert_eq!(c.totals.column(records).count(), reps.len());
+            assert_eq!(c.totals.column(records).unwrap().len(), reps.len());
             assert_eq!(c.inputs.len(), reps.len());
         }
+    }
+}
+
+#[cfg(test)]
+mod spill_tests {
+    use super::*;
+    use crate::engine::{run_replication, Workspace};
+    use crate::metrics::aggregate::Summary;
+    use crate::metrics::branches::branches;
+    use crate::metrics::paired::{differences, paired, Totals};
+
+    /// Everything read from the kept rows (exact statistics, branches, `replications.csv` and
+    /// `inputs.csv`, paired comparisons) is the same, bit for bit, whether the rows stayed in
+    /// memory or went to disk in blocks: on a shipped scenario with a decision and uncertain
+    /// events, its rows split into full blocks and a partial one.
+    #[test]
+    fn spilled_rows_give_what_rows_in_memory_give() {
+        let file = std::path::PathBuf::from("scenarios/us_law_2024.toml");
+        let loaded = crate::run::load_all(&[file]).unwrap();
+        let w = &loaded[0].world;
+        let layout = Layout::of(w);
+        let mut ws = Workspace::new();
+        let reps: Vec<RepResult> = (0..150)
+            .map(|r| run_replication(w, &layout, r, &mut ws))
+            .collect();
+        let mem = Collected::of(&layout, &reps);
+        let mut disk = Collected::new(&layout, reps.len()).unwrap();
+        disk.totals = Table::spilling(layout.len(), 16).unwrap();
+        disk.inputs = Table::spilling(layout.inputs.names.len(), 16).unwrap();
+        reps.iter().for_each(|r| disk.push(r).unwrap());
+        assert!(!mem.totals.spills() && disk.totals.spills() && disk.inputs.spills());
+        assert_eq!(disk.len(), 150);
+
+        let (sm, sd) = (
+            Summary::of(&layout, &mem).unwrap(),
+            Summary::of(&layout, &disk).unwrap(),
+        );
+        assert_eq!(format!("{:?}", sm.totals), format!("{:?}", sd.totals));
+        let (bm, bd) = (
+            branches(w, &layout, &mem).unwrap(),
+            branches(w, &layout, &disk).unwrap(),
+        );
+        assert!(bm.len() >= 4, "{}", bm.len());
+        assert_eq!(format!("{bm:?}"), format!("{bd:?}"));
+        let csv = |t: &Table, names: &[String]| {
+            let mut out = Vec::new();
+            crate::report::csv::per_replication(&mut out, names, t).unwrap();
+            out
+        };
+        for (m, d, names) in [
+            (&mem.totals, &disk.totals, &layout.names),
+            (&mem.inputs, &disk.inputs, &layout.inputs.names),
+        ] {
+            assert_eq!(csv(m, names), csv(d, names));
+        }
+        // Against the first 75 replications of itself shifted by 75: a real difference.
+        let mut later = Collected::new(&layout, 75).unwrap();
+        reps[75..].iter().for_each(|r| later.push(r).unwrap());
+        fn t<'a>(layout: &'a Layout, c: &'a Collected) -> Totals<'a> {
+            Totals {
+                layout,
+                totals: &c.totals,
+            }
+        }
+        let (later, mem, disk) = (t(&layout, &later), t(&layout, &mem), t(&layout, &disk));
+        let pm = format!("{:?}", paired(&later, &mem).unwrap());
+        assert_eq!(pm, format!("{:?}", paired(&later, &disk).unwrap()));
+        let dm = format!("{:?}", differences(&mem, &later).unwrap());
+        assert_eq!(dm, format!("{:?}", differences(&disk, &later).unwrap()));
     }
 }

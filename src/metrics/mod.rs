@@ -13,6 +13,7 @@ pub mod collect;
 pub mod inputs;
 pub mod paired;
 pub mod quantiles;
+pub mod table;
 
 use crate::model::World;
 

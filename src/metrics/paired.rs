@@ -6,8 +6,10 @@
 //! d̄ ± t(0.975, n − 1)·sd/√n, the relative change d̄ / base mean (empty when the base mean is
 //! 0), and the share of replications where changed > base.
 
+use std::io;
+
 use super::aggregate::{t975, Stats, Summary};
-use super::collect::Table;
+use super::table::Table;
 use super::Layout;
 
 /// The paired comparison of one metric.
@@ -31,39 +33,40 @@ pub struct Totals<'a> {
     pub totals: &'a Table,
 }
 
-/// The paired differences of every metric `base` and `changed` share (same replications).
-pub fn paired(base: &Totals, changed: &Totals) -> Vec<PairedStats> {
+/// The paired differences of every metric `base` and `changed` share (same replications),
+/// reading their totals a column at a time.
+pub fn paired(base: &Totals, changed: &Totals) -> io::Result<Vec<PairedStats>> {
     let n = base.totals.len().min(changed.totals.len());
     let mut out = Vec::new();
     for (k, name) in base.layout.names.iter().enumerate() {
         let Some(j) = changed.layout.index(name) else {
             continue;
         };
-        let pairs: Vec<(f64, f64)> = (0..n)
-            .map(|r| (base.totals.row(r)[k], changed.totals.row(r)[j]))
-            .collect();
+        let (b, c) = (base.totals.column(k)?, changed.totals.column(j)?);
+        let pairs: Vec<(f64, f64)> = b.into_iter().zip(c).take(n).collect();
         out.push(stats(name, &pairs));
     }
-    out
+    Ok(out)
 }
 
 /// Statistics of `changed − base`, replication by replication, for every metric of
 /// `changed`'s layout, in its order: a metric `base` does not have counts as 0 there. The
 /// statistics of one sweep point compared with its `versus` scenario.
-pub fn differences(changed: &Totals, base: &Totals) -> Vec<Stats> {
+pub fn differences(changed: &Totals, base: &Totals) -> io::Result<Vec<Stats>> {
     let n = base.totals.len().min(changed.totals.len());
-    let mut d = vec![0.0; n];
     changed
         .layout
         .names
         .iter()
         .enumerate()
         .map(|(k, name)| {
-            let j = base.layout.index(name);
-            for (r, x) in d.iter_mut().enumerate() {
-                *x = changed.totals.row(r)[k] - j.map_or(0.0, |j| base.totals.row(r)[j]);
+            let mut d = changed.totals.column(k)?;
+            d.truncate(n);
+            if let Some(j) = base.layout.index(name) {
+                let b = base.totals.column(j)?;
+                d.iter_mut().zip(b).for_each(|(x, b)| *x -= b);
             }
-            Stats::of(&mut d)
+            Ok(Stats::of(&mut d))
         })
         .collect()
 }
@@ -103,7 +106,10 @@ pub fn stats(metric: &str, pairs: &[(f64, f64)]) -> PairedStats {
 
 /// The paired differences of `changed` against `base`, from their summaries' layouts and
 /// per-replication totals.
-pub fn versus(base: (&Summary, &Table), changed: (&Summary, &Table)) -> Vec<PairedStats> {
+pub fn versus(
+    base: (&Summary, &Table),
+    changed: (&Summary, &Table),
+) -> io::Result<Vec<PairedStats>> {
     paired(
         &Totals {
             layout: &base.0.layout,

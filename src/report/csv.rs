@@ -6,8 +6,8 @@
 use crate::metrics::aggregate::Summary;
 use crate::metrics::annual::YearStats;
 use crate::metrics::branches::Branch;
-use crate::metrics::collect::Table;
 use crate::metrics::paired::PairedStats;
+use crate::metrics::table::Table;
 use crate::model::World;
 
 use super::num;
@@ -58,13 +58,15 @@ pub fn per_replication(
     record.push_field(b"replication");
     names.iter().for_each(|n| record.push_field(n.as_bytes()));
     w.write_byte_record(&record)?;
-    for (i, row) in rows.rows().enumerate() {
+    let mut i = 0usize;
+    rows.for_each_row(|row| {
         record.clear();
         record.push_field(i.to_string().as_bytes());
         row.iter()
             .for_each(|v| record.push_field(num(*v).as_bytes()));
-        w.write_byte_record(&record)?;
-    }
+        i += 1;
+        Ok(w.write_byte_record(&record)?)
+    })?;
     w.flush()
 }
 

@@ -8,7 +8,7 @@ use super::atomic_write;
 use super::charts::{comparison, scenario, Rendered};
 use super::html::{self, shell_word, IndexEntry, ScenarioExtras, Versus};
 use crate::metrics::aggregate::Summary;
-use crate::metrics::branches::branches;
+use crate::metrics::branches::Branch;
 use crate::metrics::collect::Collected;
 use crate::scenario::Loaded;
 
@@ -26,6 +26,7 @@ pub fn scenario_visuals(
     loaded: &Loaded,
     summary: &Summary,
     reps: &Collected,
+    (cost_totals, branches): (&[f64], &[Branch]),
     versus: Option<&Versus>,
     with_charts: bool,
 ) -> anyhow::Result<()> {
@@ -34,6 +35,7 @@ pub fn scenario_visuals(
             world: &loaded.world,
             summary,
             reps,
+            cost_totals,
         };
         write_charts(dir, scenario::render_all(&inputs)?)?;
     }
@@ -43,10 +45,7 @@ pub fn scenario_visuals(
             loaded,
             summary,
             reps.len(),
-            &ScenarioExtras {
-                versus,
-                branches: &branches(&loaded.world, &summary.layout, reps),
-            },
+            &ScenarioExtras { versus, branches },
             with_charts,
         ),
     )

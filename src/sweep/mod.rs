@@ -34,6 +34,7 @@ use crate::expect::Check;
 use crate::limits::{self, Limits};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::paired::{differences, Totals};
+use crate::metrics::table::READ_BACK;
 use crate::progress::Progress;
 use crate::replicate::{simulate, thread_pool};
 use crate::report::atomic_write;
@@ -211,11 +212,16 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
                 sweep.replications,
                 &progress,
                 &opts.stop,
-            ) else {
+            )?
+            else {
                 return Ok(());
             };
             let result = match &sweep.versus {
-                None => PointResult::of(p, &print, &Summary::of(&sweep.layout, &reps).totals),
+                None => PointResult::of(
+                    p,
+                    &print,
+                    &Summary::of(&sweep.layout, &reps).context(READ_BACK)?.totals,
+                ),
                 Some(v) => {
                     let Some(other) = simulate(
                         &v.worlds[p],
@@ -223,7 +229,8 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
                         sweep.replications,
                         &progress,
                         &opts.stop,
-                    ) else {
+                    )?
+                    else {
                         return Ok(());
                     };
                     let point = Totals {
@@ -234,7 +241,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
                         layout: &v.layout,
                         totals: &other.totals,
                     };
-                    PointResult::of(p, &print, &differences(&point, &versus))
+                    PointResult::of(p, &print, &differences(&point, &versus).context(READ_BACK)?)
                 }
             };
             output::write_point(&points_dir, &result)?;

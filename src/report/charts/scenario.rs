@@ -30,10 +30,10 @@ pub const CHARTS: [(&str, &str); 7] = [
 const COST_TOTAL: &str = "cost.total";
 
 /// Every replication's `cost.total`, in replication order (empty if the metric is missing).
-pub fn cost_totals(summary: &Summary, reps: &Collected) -> Vec<f64> {
+pub fn cost_totals(summary: &Summary, reps: &Collected) -> std::io::Result<Vec<f64>> {
     match summary.layout.index(COST_TOTAL) {
-        Some(k) => reps.totals.column(k).collect(),
-        None => Vec::new(),
+        Some(k) => reps.totals.column(k),
+        None => Ok(Vec::new()),
     }
 }
 
@@ -125,6 +125,8 @@ pub struct Inputs<'a> {
     pub world: &'a World,
     pub summary: &'a Summary,
     pub reps: &'a Collected,
+    /// [`cost_totals`] of `reps`.
+    pub cost_totals: &'a [f64],
 }
 
 impl Inputs<'_> {
@@ -312,7 +314,6 @@ impl Inputs<'_> {
     }
 
     fn loss(&self) -> LossChart {
-        let totals = cost_totals(self.summary, self.reps);
         let header = self.header(
             "Loss exceedance: how likely total cost exceeds x",
             "share of replications with cost.total above x",
@@ -320,7 +321,11 @@ impl Inputs<'_> {
         LossChart::new(
             header,
             &self.world.currency,
-            vec![Curve::new(&self.world.name, palette::BLUE, &totals)],
+            vec![Curve::new(
+                &self.world.name,
+                palette::BLUE,
+                self.cost_totals,
+            )],
         )
     }
 

@@ -4,7 +4,7 @@
 //! [`Diagnostic`] (exit 2) with the estimate and the flag that would allow it.
 //!
 //! What a run holds grows with the replication count only by its rows of totals and inputs
-//! while they are few; beyond [`SPILL_BYTES`] a table keeps one block in memory and the rest in
+//! while they are few; beyond 16 MB a table keeps one block in memory and the rest in
 //! a temporary file ([`crate::metrics::table`]), and reading it back holds a few columns (8
 //! bytes a replication each). The rest is a fixed cost per scenario, most of it the streaming
 //! quantiles' exact phase (up to [`EXACT`] values per monthly series). The estimates below count
@@ -17,7 +17,7 @@ use std::path::Path;
 use crate::engine::estimate_events;
 use crate::error::Diagnostic;
 use crate::metrics::quantiles::EXACT;
-use crate::metrics::table::{BLOCK_ROWS, SPILL_BYTES};
+use crate::metrics::table::{Table, BLOCK_ROWS};
 use crate::metrics::{Kind, Layout};
 use crate::model::World;
 
@@ -70,10 +70,10 @@ pub fn check_events(world: &World, file: &Path, max_events: f64) -> Option<Diagn
 const COLUMNS_READ: u64 = 7;
 
 /// Bytes of `replications` rows of `width` columns held in memory, and on disk (see
-/// [`crate::metrics::table::Table::new`]).
+/// [`Table::new`]).
 pub fn table_bytes(width: usize, replications: u64) -> (u64, u64) {
     let all = 8 * width as u64 * replications;
-    if all > SPILL_BYTES as u64 {
+    if Table::would_spill(width, replications) {
         (8 * (width * BLOCK_ROWS) as u64, all)
     } else {
         (all, 0)

@@ -46,7 +46,7 @@ impl Table {
     /// A table of `width` columns for about `rows` rows: in memory if they fit in
     /// [`SPILL_BYTES`], else spilling blocks of [`BLOCK_ROWS`] rows.
     pub fn new(width: usize, rows: usize) -> io::Result<Table> {
-        if rows.saturating_mul(width).saturating_mul(8) > SPILL_BYTES {
+        if Table::would_spill(width, rows as u64) {
             Table::spilling(width, BLOCK_ROWS)
         } else {
             Ok(Table {
@@ -55,6 +55,11 @@ impl Table {
                 spill: None,
             })
         }
+    }
+
+    /// Whether [`Table::new`] spills a table of `width` columns for `rows` rows.
+    pub fn would_spill(width: usize, rows: u64) -> bool {
+        rows.saturating_mul(width as u64).saturating_mul(8) > SPILL_BYTES as u64
     }
 
     /// A table that writes every full block of `block` rows to a temporary file.

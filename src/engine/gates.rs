@@ -11,8 +11,8 @@
 //! reviewers' next free times comes, or at once if that has passed; if that is later than its
 //! patience allows, it gives up when its patience runs out and takes no reviewer; otherwise the
 //! reviewer is busy until start + review. The gate keeps only the c free times (a min-heap) and
-//! schedules one event per approved request, its read at the end of its review; rejections and
-//! abandonments are booked at arrival in the month they happen.
+//! schedules one event per approved request, carrying the request, its read at the end of its
+//! review; rejections and abandonments are booked at arrival in the month they happen.
 //!
 //! Waits are defined for every request that reached the gate: a request reviewed at once waits
 //! 0; one that queued waits until its review starts, or, if it gave up, until it gave up
@@ -34,9 +34,6 @@ pub(super) struct GateState {
     /// Min-heap of the busy reviewers' next free times (fewer than c entries: some never
     /// worked yet).
     free_at: Vec<f64>,
-    /// Approved requests under review, by slot; `free` lists the unused slots.
-    reviewing: Vec<Request>,
-    free: Vec<u32>,
 }
 
 impl GateState {
@@ -97,8 +94,6 @@ impl Gates {
         states.resize_with(world.controls.len(), GateState::default);
         for s in states.iter_mut() {
             s.free_at.clear();
-            s.reviewing.clear();
-            s.free.clear();
         }
         Gates {
             streams: world
@@ -167,32 +162,16 @@ impl Gates {
             return;
         }
         if approved {
-            let slot = match state.free.pop() {
-                Some(s) => {
-                    state.reviewing[s as usize] = request;
-                    s
-                }
-                None => {
-                    state.reviewing.push(request);
-                    (state.reviewing.len() - 1) as u32
-                }
-            };
             queue.push(
                 done,
                 Event::ReviewDone {
-                    gate: gate as u32,
-                    slot,
+                    route: request.route,
+                    misuse: request.misuse,
+                    records: request.records,
                 },
             );
         } else {
             books.add(cal.month_of_time(done), id::DENIED, 1.0);
         }
-    }
-
-    /// The approved review in `slot` of `gate` ends: its request is read now.
-    pub fn review_done(states: &mut [GateState], gate: usize, slot: u32) -> Request {
-        let state = &mut states[gate];
-        state.free.push(slot);
-        state.reviewing[slot as usize]
     }
 }

@@ -335,10 +335,18 @@ impl<'a> Sim<'a> {
 
     fn handle(&mut self, t: f64, ev: Event) {
         match ev {
-            Event::ReviewDone { gate, slot } => {
-                let request = Gates::review_done(&mut self.ws.gates, gate as usize, slot);
-                self.read(request, t);
-            }
+            Event::ReviewDone {
+                route,
+                misuse,
+                records,
+            } => self.read(
+                Request {
+                    route,
+                    records,
+                    misuse,
+                },
+                t,
+            ),
             Event::Timeline { index } => {
                 self.act(self.world.timeline[index as usize].action);
                 self.recompute_routes();

@@ -126,12 +126,27 @@ impl Dist {
         }
     }
 
-    /// One draw.
+    /// One draw. The cheap, common kinds are drawn inline; the rest (and the recursion of
+    /// `Scaled`) live in [`Dist::sample_rest`], so that this stays small enough to inline into
+    /// the event loop.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Constant(v) => *v,
             Dist::Uniform { lo, hi } => lo + (hi - lo) * rng.random::<f64>(),
+            Dist::Exponential { mean } => mean * samplers::std_exponential(rng),
+            Dist::LogNormal { mu, sigma } => libm::exp(mu + sigma * samplers::std_normal(rng)),
+            _ => self.sample_rest(rng),
+        }
+    }
+
+    #[inline(never)]
+    fn sample_rest<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Dist::Constant(_)
+            | Dist::Uniform { .. }
+            | Dist::Exponential { .. }
+            | Dist::LogNormal { .. } => self.sample(rng),
             Dist::Normal { mean, sd, clamp } => {
                 let x = mean + sd * samplers::std_normal(rng);
                 if *clamp {
@@ -140,8 +155,6 @@ impl Dist {
                     x
                 }
             }
-            Dist::LogNormal { mu, sigma } => libm::exp(mu + sigma * samplers::std_normal(rng)),
-            Dist::Exponential { mean } => mean * samplers::std_exponential(rng),
             Dist::Pert {
                 min,
                 max,

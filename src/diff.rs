@@ -49,12 +49,22 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
     crate::run::refuse_too_large(&loaded, &opts.out, &opts.limits)?;
     let pool = thread_pool(opts.threads)?;
     let progress = Progress::scenarios(2 * replications as u64);
+    let spill = crate::limits::nearest_existing(&opts.out);
     let mut runs = Vec::new();
     for (i, l) in loaded.iter().enumerate() {
         progress.scenario(&l.world.name, i + 1, loaded.len(), replications as u64);
         let layout = Layout::of(&l.world);
         let reps = pool
-            .install(|| simulate(&l.world, &layout, replications, &progress, &opts.stop))?
+            .install(|| {
+                simulate(
+                    &l.world,
+                    &layout,
+                    replications,
+                    spill,
+                    &progress,
+                    &opts.stop,
+                )
+            })?
             .ok_or_else(|| {
                 let reason = opts
                     .stop

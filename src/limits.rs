@@ -165,14 +165,21 @@ pub fn machine_memory() -> Option<(u64, &'static str)> {
 /// Bytes free for an unprivileged user on the file system that holds `path` (or its nearest
 /// existing ancestor).
 pub fn free_disk(path: &Path) -> Option<u64> {
+    disk_available(nearest_existing(path))
+}
+
+/// `path`, or its nearest parent that exists (`.` for a relative path none of whose parents
+/// do): where the free space of an output folder not yet made is measured, and where a large
+/// run's rows are kept on disk meanwhile, so that the check covers them.
+pub fn nearest_existing(path: &Path) -> &Path {
     let mut at = path;
     while !at.exists() {
-        at = match at.parent()? {
-            p if p.as_os_str().is_empty() => Path::new("."),
-            p => p,
+        at = match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => return Path::new("."),
         };
     }
-    disk_available(at)
+    at
 }
 
 #[cfg(unix)]
@@ -322,6 +329,18 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An output folder not yet made is measured, and holds a large run's rows meanwhile, at
+    /// its nearest parent that exists.
+    #[test]
+    fn a_folder_not_yet_made_is_measured_at_its_nearest_existing_parent() {
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(nearest_existing(d.path()), d.path());
+        assert_eq!(nearest_existing(&d.path().join("a/b/c")), d.path());
+        let relative = Path::new("no-such-folder-made-by-regsim/out");
+        assert_eq!(nearest_existing(relative), Path::new("."));
+        assert!(free_disk(&d.path().join("a")).is_some());
+    }
 
     #[test]
     fn sizes_read_and_print_in_binary_units() {

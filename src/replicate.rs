@@ -2,6 +2,8 @@
 //! parallel run of one world's replications (gathered in replication order, so results do not
 //! depend on the thread count).
 
+use std::path::Path;
+
 use anyhow::Context;
 use rayon::prelude::*;
 
@@ -24,18 +26,25 @@ fn batch_size(layout: &Layout) -> usize {
 }
 
 /// Runs `replications` replications of `world` on the current rayon pool and gathers them in
-/// replication order ([`Collected`]); `None` when `stop` was raised before all finished. Fails
-/// only if the temporary file of a large run's rows cannot be written.
+/// replication order ([`Collected`]); `None` when `stop` was raised before all finished. A
+/// large run's rows go to an unnamed file in `spill` (see [`crate::metrics::table`]); failing
+/// to write it is the only error.
 pub fn simulate(
     world: &World,
     layout: &Layout,
     replications: u32,
+    spill: &Path,
     progress: &Progress,
     stop: &Stop,
 ) -> anyhow::Result<Option<Collected>> {
     let n = replications as u64;
-    let spill = "cannot write the replications' rows to a temporary file (TMPDIR)";
-    let mut out = Collected::new(layout, replications as usize).context(spill)?;
+    let what = || {
+        format!(
+            "cannot write the replications' rows to a temporary file in {}",
+            spill.display()
+        )
+    };
+    let mut out = Collected::new(layout, replications as usize, spill).with_context(what)?;
     let batch = batch_size(layout) as u64;
     let mut start = 0;
     while start < n {
@@ -50,7 +59,7 @@ pub fn simulate(
             .collect();
         let Some(reps) = reps else { return Ok(None) };
         for r in &reps {
-            out.push(r).context(spill)?;
+            out.push(r).with_context(what)?;
         }
         start = end;
     }

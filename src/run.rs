@@ -162,8 +162,17 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         progress.scenario(&world.name, n + 1, loaded.len(), reps);
         let started = Instant::now();
         let layout = Layout::of(world);
-        let Some(reps) =
-            pool.install(|| simulate(world, &layout, world.replications, &progress, &opts.stop))?
+        let spill = crate::limits::nearest_existing(&opts.out);
+        let Some(reps) = pool.install(|| {
+            simulate(
+                world,
+                &layout,
+                world.replications,
+                spill,
+                &progress,
+                &opts.stop,
+            )
+        })?
         else {
             progress.finish();
             return Err(stopped(&opts.stop, &ran, &loaded));

@@ -4,6 +4,8 @@
 //! does not grow with the replication count by a series; the rows stay in memory while they
 //! are few and go to a temporary file beyond (see [`Table`]).
 
+use std::path::Path;
+
 use super::aggregate::MonthStats;
 use super::quantiles::Quantiles;
 use super::table::Table;
@@ -42,8 +44,8 @@ pub struct Collected {
 
 impl Collected {
     /// Ready for about `expected` replications of `layout` (rows beyond a few megabytes go
-    /// to a temporary file, see [`Table`]).
-    pub fn new(layout: &Layout, expected: usize) -> std::io::Result<Collected> {
+    /// to a temporary file in `dir`, see [`Table`]).
+    pub fn new(layout: &Layout, expected: usize, dir: &Path) -> std::io::Result<Collected> {
         let months = layout.months;
         let q = || Quantiles::new(expected);
         let monthly = layout
@@ -67,8 +69,8 @@ impl Collected {
             .collect();
         let cumulative = (0..months).map(|_| q()).collect();
         Ok(Collected {
-            totals: Table::new(layout.len(), expected)?,
-            inputs: Table::new(layout.inputs.names.len(), expected)?,
+            totals: Table::new(layout.len(), expected, dir)?,
+            inputs: Table::new(layout.inputs.names.len(), expected, dir)?,
             monthly,
             annual,
             years,
@@ -82,7 +84,8 @@ impl Collected {
     /// Every replication of `reps`, in order.
     #[cfg(test)]
     pub fn of(layout: &Layout, reps: &[RepResult]) -> Collected {
-        let mut c = Collected::new(layout, reps.len()).expect("temporary file");
+        let mut c =
+            Collected::new(layout, reps.len(), &std::env::temp_dir()).expect("temporary file");
         reps.iter().for_each(|r| c.push(r).expect("temporary file"));
         c
     }
@@ -277,9 +280,10 @@ mod spill_tests {
             .map(|r| run_replication(w, &layout, r, &mut ws))
             .collect();
         let mem = Collected::of(&layout, &reps);
-        let mut disk = Collected::new(&layout, reps.len()).unwrap();
-        disk.totals = Table::spilling(layout.len(), 16).unwrap();
-        disk.inputs = Table::spilling(layout.inputs.names.len(), 16).unwrap();
+        let tmp = std::env::temp_dir();
+        let mut disk = Collected::new(&layout, reps.len(), &tmp).unwrap();
+        disk.totals = Table::spilling(layout.len(), 16, &tmp).unwrap();
+        disk.inputs = Table::spilling(layout.inputs.names.len(), 16, &tmp).unwrap();
         reps.iter().for_each(|r| disk.push(r).unwrap());
         assert!(!mem.totals.spills() && disk.totals.spills() && disk.inputs.spills());
         assert_eq!(disk.len(), 150);
@@ -307,7 +311,7 @@ mod spill_tests {
             assert_eq!(csv(m, names), csv(d, names));
         }
         // Against the first 75 replications of itself shifted by 75: a real difference.
-        let mut later = Collected::new(&layout, 75).unwrap();
+        let mut later = Collected::new(&layout, 75, &tmp).unwrap();
         reps[75..].iter().for_each(|r| later.push(r).unwrap());
         fn t<'a>(layout: &'a Layout, c: &'a Collected) -> Totals<'a> {
             Totals {

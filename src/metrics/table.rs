@@ -4,14 +4,16 @@
 //!
 //! A small table lives in memory. One expected to exceed [`SPILL_BYTES`] keeps only its last
 //! partial block of [`BLOCK_ROWS`] rows in memory and writes each full block to an unnamed
-//! temporary file (`TMPDIR`, removed by the system when the process ends, however it ends),
-//! column by column within the block, so a column is read back as one contiguous run per block.
-//! So a million replications' rows cost a block in memory, not the rows; reading a column costs
-//! that column. Values round-trip bit for bit: a spilled table reads back exactly what an
-//! in-memory one holds.
+//! temporary file in the folder it is given (the run's output folder, or its nearest existing
+//! parent, whose free space the run was checked against; the file has no name, so the system
+//! removes it when the process ends, however it ends), column by column within the block, so
+//! a column is read back as one contiguous run per block. So a million replications' rows
+//! cost a block in memory, not the rows; reading a column costs that column. Values
+//! round-trip bit for bit: a spilled table reads back exactly what an in-memory one holds.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
 use std::sync::Mutex;
 
 /// Tables expected to hold more than this many bytes of rows spill full blocks to disk.
@@ -44,10 +46,10 @@ struct Spill {
 
 impl Table {
     /// A table of `width` columns for about `rows` rows: in memory if they fit in
-    /// [`SPILL_BYTES`], else spilling blocks of [`BLOCK_ROWS`] rows.
-    pub fn new(width: usize, rows: usize) -> io::Result<Table> {
+    /// [`SPILL_BYTES`], else spilling blocks of [`BLOCK_ROWS`] rows to a file in `dir`.
+    pub fn new(width: usize, rows: usize, dir: &Path) -> io::Result<Table> {
         if Table::would_spill(width, rows as u64) {
-            Table::spilling(width, BLOCK_ROWS)
+            Table::spilling(width, BLOCK_ROWS, dir)
         } else {
             Ok(Table {
                 width,
@@ -62,13 +64,13 @@ impl Table {
         rows.saturating_mul(width as u64).saturating_mul(8) > SPILL_BYTES as u64
     }
 
-    /// A table that writes every full block of `block` rows to a temporary file.
-    pub fn spilling(width: usize, block: usize) -> io::Result<Table> {
+    /// A table that writes every full block of `block` rows to a temporary file in `dir`.
+    pub fn spilling(width: usize, block: usize, dir: &Path) -> io::Result<Table> {
         Ok(Table {
             width,
             tail: Vec::with_capacity(width * block),
             spill: Some(Spill {
-                file: Mutex::new(tempfile::tempfile()?),
+                file: Mutex::new(tempfile::tempfile_in(dir)?),
                 block: block.max(1),
                 blocks: 0,
             }),
@@ -192,10 +194,11 @@ mod tests {
     /// no rows, part of a block, exactly full blocks and full blocks plus a tail.
     #[test]
     fn a_spilled_table_reads_back_what_was_pushed() {
+        let tmp = std::env::temp_dir();
         for n in [0, 5, 14, 21, 23] {
             let data = rows(n, 3);
-            let mut mem = Table::new(3, n).unwrap();
-            let mut disk = Table::spilling(3, 7).unwrap();
+            let mut mem = Table::new(3, n, &tmp).unwrap();
+            let mut disk = Table::spilling(3, 7, &tmp).unwrap();
             assert!(!mem.spills() && disk.spills());
             for row in &data {
                 mem.push(row).unwrap();
@@ -220,17 +223,19 @@ mod tests {
 
     #[test]
     fn only_tables_beyond_the_threshold_spill() {
+        let tmp = std::env::temp_dir();
         let width = 50;
         let fits = SPILL_BYTES / (8 * width);
-        assert!(!Table::new(width, fits).unwrap().spills());
-        assert!(Table::new(width, fits + 1).unwrap().spills());
+        assert!(!Table::new(width, fits, &tmp).unwrap().spills());
+        assert!(Table::new(width, fits + 1, &tmp).unwrap().spills());
         assert!(!Table::default().spills());
     }
 
     /// Memory held by a spilling table stays at one block however many rows it takes.
     #[test]
     fn a_spilling_table_holds_one_block_in_memory() {
-        let mut t = Table::spilling(4, 16).unwrap();
+        let tmp = std::env::temp_dir();
+        let mut t = Table::spilling(4, 16, &tmp).unwrap();
         let row = [1.0, 2.0, 3.0, 4.0];
         for _ in 0..1_000 {
             t.push(&row).unwrap();
@@ -239,5 +244,27 @@ mod tests {
         assert_eq!(t.tail.capacity(), 16 * 4);
         assert_eq!(t.len(), 1_000);
         assert_eq!(t.column(2).unwrap(), vec![3.0; 1_000]);
+    }
+
+    /// The rows go to the folder given, not to `TMPDIR`: a folder that is not there fails at
+    /// once, before any replication runs.
+    #[test]
+    fn a_spilling_table_writes_in_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("not-there");
+        assert!(Table::spilling(2, 4, &gone).is_err());
+        assert!(Table::new(2, SPILL_BYTES, &gone).is_err());
+        assert!(
+            Table::new(2, 10, &gone).is_ok(),
+            "a small table needs no file"
+        );
+        let mut t = Table::spilling(2, 4, dir.path()).unwrap();
+        (0..9).for_each(|i| t.push(&[i as f64, 0.0]).unwrap());
+        assert_eq!(t.column(0).unwrap()[8], 8.0);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the file has no name"
+        );
     }
 }

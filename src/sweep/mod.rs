@@ -210,6 +210,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
                 world,
                 &sweep.layout,
                 sweep.replications,
+                &points_dir,
                 &progress,
                 &opts.stop,
             )?
@@ -227,6 +228,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
                         &v.worlds[p],
                         &v.layout,
                         sweep.replications,
+                        &points_dir,
                         &progress,
                         &opts.stop,
                     )?

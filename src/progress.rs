@@ -104,11 +104,19 @@ impl Progress {
         self.overall.set_message(format!("{done}/{of} points"));
     }
 
-    /// Clears the bars.
+    /// Clears the bars (done again, harmlessly, when they are dropped).
     pub fn finish(&self) {
         if let Some(b) = &self.part {
             b.finish_and_clear();
         }
         self.overall.finish_and_clear();
+    }
+}
+
+/// Whatever way a command leaves (an error, a stop), its bars are cleared before its message
+/// is printed.
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
     }
 }

@@ -174,7 +174,6 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             )
         })?
         else {
-            progress.finish();
             return Err(stopped(&opts.stop, &ran, &loaded));
         };
         let summary = Summary::of(&layout, &reps).context(READ_BACK)?;

@@ -11,8 +11,9 @@
 //! reviewers' next free times comes, or at once if that has passed; if that is later than its
 //! patience allows, it gives up when its patience runs out and takes no reviewer; otherwise the
 //! reviewer is busy until start + review. The gate keeps only the c free times (a min-heap) and
-//! schedules one event per approved request, carrying the request, its read at the end of its
-//! review; rejections and abandonments are booked at arrival in the month they happen.
+//! hands back each approved request with the end of its review, when it is read (the day loop
+//! reads it at once if that is the same day, else queues it); rejections and abandonments are
+//! booked at arrival in the month they happen.
 //!
 //! Waits are defined for every request that reached the gate: a request reviewed at once waits
 //! 0; one that queued waits until its review starts, or, if it gave up, until it gave up
@@ -22,7 +23,6 @@
 use rand::Rng as _;
 
 use super::books::Books;
-use super::queue::{Event, EventQueue};
 use super::rng::{Base, DayStream};
 use super::sessions::Request;
 use crate::metrics::id;
@@ -107,7 +107,8 @@ impl Gates {
         }
     }
 
-    /// A request reaches gate `gate` at time `t`.
+    /// A request reaches gate `gate` at time `t`: if it is approved and its review ends
+    /// within the horizon, the time it ends (when the request is read).
     #[allow(clippy::too_many_arguments)]
     pub fn arrive(
         &mut self,
@@ -117,9 +118,8 @@ impl Gates {
         request: Request,
         t: f64,
         day: usize,
-        queue: &mut EventQueue,
         books: &mut Books,
-    ) {
+    ) -> Option<(f64, Request)> {
         let cal = &world.calendar;
         let ControlKind::Approval {
             reviewers,
@@ -150,28 +150,21 @@ impl Gates {
                 books.add(m, id::ABANDONED, 1.0);
                 books.wait(m, patience);
             }
-            return;
+            return None;
         }
         if begin >= end {
-            return;
+            return None;
         }
         books.wait(cal.month_of_time(begin), begin - t);
         let done = begin + review;
         state.occupy(c, done);
         if done >= end {
-            return;
+            return None;
         }
-        if approved {
-            queue.push(
-                done,
-                Event::ReviewDone {
-                    route: request.route,
-                    misuse: request.misuse,
-                    records: request.records,
-                },
-            );
-        } else {
+        if !approved {
             books.add(cal.month_of_time(done), id::DENIED, 1.0);
+            return None;
         }
+        Some((done, request))
     }
 }

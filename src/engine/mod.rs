@@ -44,7 +44,14 @@
 //!    are reviewed by one of c reviewers — a real multi-server queue with abandonment.
 //! 5. Queued events with time before the next day, earliest first; same-time events run in the
 //!    order they were scheduled (the queue is keyed by time and a sequence number), and an
-//!    arrival at exactly the time of a queued event runs first.
+//!    arrival at exactly the time of a queued event runs first. Every queued event but a review
+//!    falls at a day's start, so within the day nothing changes the routes, and nothing reacts
+//!    to a read before the day closes (step 6; monitors book detections at once, too): an
+//!    approved review that ends the day it was requested is read when the request arrives, at
+//!    the review's end time, and only reviews ending on a later day are queued. Against reading
+//!    in end-time order this changes only the order of the day's reads: the order their records
+//!    are summed in and which of the day's monitor draws goes to which misuse session, which
+//!    leaves every distribution as it was.
 //! 6. The exposure ledger books the day's records per route, rounded once (both granularities
 //!    round the same way).
 //! 7. On a month's last day, levels (active users, distinct users exposed) are read.
@@ -334,6 +341,10 @@ impl<'a> Sim<'a> {
     }
 
     fn handle(&mut self, t: f64, ev: Event) {
+        debug_assert!(
+            matches!(ev, Event::ReviewDone { .. }) || t == t.floor(),
+            "{ev:?} at {t}, not at a day's start: same-day reviews are read without queueing"
+        );
         match ev {
             Event::ReviewDone {
                 route,
@@ -457,16 +468,34 @@ impl<'a> Sim<'a> {
         match arrival {
             Arrival::Denied => {}
             Arrival::Read(request) => self.read(request, t),
-            Arrival::Gate(gate, request) => self.gates.arrive(
-                self.world,
-                &mut self.ws.gates,
-                gate as usize,
-                request,
-                t,
-                self.day,
-                &mut self.ws.queue,
-                &mut self.books,
-            ),
+            Arrival::Gate(gate, request) => {
+                let reviewed = self.gates.arrive(
+                    self.world,
+                    &mut self.ws.gates,
+                    gate as usize,
+                    request,
+                    t,
+                    self.day,
+                    &mut self.books,
+                );
+                match reviewed {
+                    // Nothing is queued inside a day (every other event falls at a day's
+                    // start) and nothing reacts to a read before the day closes, so a review
+                    // that ends today is read now, at its end time.
+                    Some((done, request)) if done < (self.day + 1) as f64 => {
+                        self.read(request, done)
+                    }
+                    Some((done, request)) => self.ws.queue.push(
+                        done,
+                        Event::ReviewDone {
+                            route: request.route,
+                            misuse: request.misuse,
+                            records: request.records,
+                        },
+                    ),
+                    None => {}
+                }
+            }
         }
     }
 

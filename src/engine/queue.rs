@@ -14,8 +14,11 @@ use std::collections::BinaryHeap;
 /// Something scheduled to happen.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
-    /// An approved review ends: its request (a session on route `route`) is read. The request
-    /// travels in the event, so the gate keeps nothing per review.
+    /// An approved review ends on a later day than it was requested: its request (a session
+    /// on route `route`) is read. The request travels in the event, so the gate keeps nothing
+    /// per review. (Reviews that end the day they were requested are read at once.) Every
+    /// other event falls at the start of a day (a whole-number time), which is what lets the
+    /// day loop read those reviews without queueing them.
     ReviewDone {
         route: u32,
         misuse: bool,

@@ -137,6 +137,35 @@ fn impatient_requesters_abandon_and_rejected_ones_are_denied() {
 }
 
 #[test]
+fn every_gated_request_ends_once_whether_its_review_ends_that_day_or_later() {
+    // Reviews of half a day on average: about half end the day they were requested (read at
+    // once) and half on a later day (queued). Each request is then abandoned, refused, read
+    // (one record) or still open at the horizon: at most the 4 in review plus those queued in
+    // the last hours, whose patience (0.2 days on average) has not run out.
+    let text = gate_scenario(10.0, 0.5, 4).replace(
+        "kind = \"approval\"",
+        "kind = \"approval\"\napproval_probability = 0.75\npatience_days = { dist = \"exponential\", mean = 0.2 }",
+    );
+    let w = world(&text);
+    let sessions = totals(&w, "access.sessions", 30);
+    let abandoned = totals(&w, "access.abandoned", 30);
+    let denied = totals(&w, "access.denied", 30);
+    let read = totals(&w, "exposure.records_visible", 30);
+    for i in 0..30 {
+        let open = sessions[i] - abandoned[i] - denied[i] - read[i];
+        assert!(
+            (0.0..=30.0).contains(&open),
+            "replication {i}: {} sessions, {} abandoned, {} refused, {} read",
+            sessions[i],
+            abandoned[i],
+            denied[i],
+            read[i]
+        );
+        assert!(read[i] > 1000.0 && denied[i] > 300.0 && abandoned[i] > 300.0);
+    }
+}
+
+#[test]
 fn aggregated_sessions_and_records_have_their_closed_form_means() {
     let text = format!(
         r#"{BASE}

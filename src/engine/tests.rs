@@ -116,16 +116,34 @@ fn erlang_c_formula_matches_textbook_values() {
     assert!((erlang_c_wait(1.0, 1.0, 2) - 1.0 / 3.0).abs() < 1e-12);
 }
 
-#[test]
-fn impatient_requesters_abandon_and_rejected_ones_are_denied() {
-    let text = gate_scenario(30.0, 0.1, 1).replace(
+/// A gate that refuses a quarter of its reviews, before requesters of exponential patience
+/// (mean `patience`): the world and, over 30 replications, sessions, abandoned and refused.
+fn refusing_impatient_gate(
+    lambda: f64,
+    mean_review: f64,
+    c: u32,
+    patience: f64,
+) -> (World, Vec<f64>, Vec<f64>, Vec<f64>) {
+    let text = gate_scenario(lambda, mean_review, c).replace(
         "kind = \"approval\"",
-        "kind = \"approval\"\napproval_probability = 0.75\npatience_days = { dist = \"exponential\", mean = 0.05 }",
+        &format!(
+            "kind = \"approval\"\napproval_probability = 0.75\n\
+             patience_days = {{ dist = \"exponential\", mean = {patience} }}"
+        ),
     );
     let w = world(&text);
-    let sessions = totals(&w, "access.sessions", 30);
-    let abandoned = totals(&w, "access.abandoned", 30);
-    let denied = totals(&w, "access.denied", 30);
+    let totals = |metric| totals(&w, metric, 30);
+    let (sessions, abandoned, denied) = (
+        totals("access.sessions"),
+        totals("access.abandoned"),
+        totals("access.denied"),
+    );
+    (w, sessions, abandoned, denied)
+}
+
+#[test]
+fn impatient_requesters_abandon_and_rejected_ones_are_denied() {
+    let (_, sessions, abandoned, denied) = refusing_impatient_gate(30.0, 0.1, 1, 0.05);
     for i in 0..30 {
         // Overloaded 3x with short patience: many give up (tests/queueing.rs checks how many
         // against Erlang-A); of those reviewed a quarter is refused.
@@ -142,14 +160,7 @@ fn every_gated_request_ends_once_whether_its_review_ends_that_day_or_later() {
     // once) and half on a later day (queued). Each request is then abandoned, refused, read
     // (one record) or still open at the horizon: at most the 4 in review plus those queued in
     // the last hours, whose patience (0.2 days on average) has not run out.
-    let text = gate_scenario(10.0, 0.5, 4).replace(
-        "kind = \"approval\"",
-        "kind = \"approval\"\napproval_probability = 0.75\npatience_days = { dist = \"exponential\", mean = 0.2 }",
-    );
-    let w = world(&text);
-    let sessions = totals(&w, "access.sessions", 30);
-    let abandoned = totals(&w, "access.abandoned", 30);
-    let denied = totals(&w, "access.denied", 30);
+    let (w, sessions, abandoned, denied) = refusing_impatient_gate(10.0, 0.5, 4, 0.2);
     let read = totals(&w, "exposure.records_visible", 30);
     for i in 0..30 {
         let open = sessions[i] - abandoned[i] - denied[i] - read[i];

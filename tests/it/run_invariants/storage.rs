@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use regsim::model::World;
 
-use crate::spec::*;
+use super::spec::*;
 
 /// The storage of every population day by day, by the documented rules; returns PB-days outside
 /// each population's enclave per month and PB moved per migration, and checks conservation.

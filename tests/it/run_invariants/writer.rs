@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::spec::*;
+use super::spec::*;
 
 impl Spec {
     /// The scenario as a TOML file.

@@ -5,8 +5,8 @@ use regsim::engine::{run_replication, Workspace};
 use regsim::metrics::{id, Kind, Layout, RepResult, COST_COMPONENTS};
 use regsim::model::World;
 
-use crate::spec::*;
-use crate::storage::replay_storage;
+use super::spec::*;
+use super::storage::replay_storage;
 
 /// Runs `world` (built from `spec`) for a few replications and checks every invariant.
 pub fn check(spec: &Spec, world: &World) -> Result<(), TestCaseError> {

@@ -4,7 +4,7 @@
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::spec::*;
+use super::spec::*;
 
 impl Spec {
     /// Draws a scenario of `shape`, every other choice from its seed.

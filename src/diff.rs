@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::Error;
-use crate::metrics::paired::{self, Totals};
+use crate::metrics::paired::{self, PairedStats, Totals};
 use crate::metrics::table::READ_BACK;
 use crate::metrics::Layout;
 use crate::progress::Progress;
@@ -20,23 +20,42 @@ use crate::report::charts::{forest::ForestChart, render, run_label};
 use crate::report::html::shell_word;
 use crate::report::paired::{diff_report, DiffPage};
 use crate::report::{self, atomic_write};
-use crate::run::{load_all, write_folder, RunOptions};
-use crate::scenario::build::MAX_REPLICATIONS;
+use crate::run::{check_replications, load_all, refuse_too_large, write_folder, RunOptions};
+use crate::scenario::Loaded;
+use crate::stop::Stop;
 
-/// `regsim diff`: returns the folder written.
-pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, Error> {
-    if let Some(r) = opts.replications {
-        if r == 0 || r > MAX_REPLICATIONS {
-            return Err(Error::Usage(format!(
-                "--replications must be between 1 and {MAX_REPLICATIONS}"
-            )));
-        }
-    }
-    let mut loaded = load_all(&[base.to_path_buf(), changed.to_path_buf()])?;
-    let seed = opts.seed.unwrap_or(loaded[0].world.seed);
-    let replications = opts.replications.unwrap_or(loaded[0].world.replications);
+/// Two scenarios' paired differences, in memory: what `regsim diff` writes.
+#[derive(Debug, Clone)]
+pub struct Diffed {
+    pub base: String,
+    pub changed: String,
+    /// The seed and replications both ran with.
+    pub seed: u64,
+    pub replications: u32,
+    /// The money currency both share; empty when they differ (see `note`).
+    pub currency: String,
+    /// One row per metric both scenarios have, in the base's metric order.
+    pub rows: Vec<PairedStats>,
+    /// A remark on the comparison (a seed overridden, currencies that differ).
+    pub note: Option<String>,
+}
+
+/// Runs `loaded` (base, changed) on the same streams: with `seed` and `replications` when
+/// given, else the base's. Rows of a large run wait in an unnamed file in `spill`; the
+/// replications run on the current rayon pool.
+pub fn compute(
+    mut loaded: [Loaded; 2],
+    seed: Option<u64>,
+    replications: Option<u32>,
+    spill: &Path,
+    progress: &Progress,
+    stop: &Stop,
+) -> Result<Diffed, Error> {
+    let seed_given = seed;
+    let seed = seed.unwrap_or(loaded[0].world.seed);
+    let replications = replications.unwrap_or(loaded[0].world.replications);
     let mut note = None;
-    if loaded[1].world.seed != seed && opts.seed.is_none() {
+    if loaded[1].world.seed != seed && seed_given.is_none() {
         note = Some(format!(
             "{} names seed {}; both ran with the base's seed {seed} so that they share streams.",
             loaded[1].world.name, loaded[1].world.seed
@@ -46,35 +65,19 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
         l.world.seed = seed;
         l.world.replications = replications;
     }
-    crate::run::refuse_too_large(&loaded, &opts.out, &opts.limits)?;
-    let pool = thread_pool(opts.threads)?;
-    let progress = Progress::scenarios(2 * replications as u64);
-    let spill = crate::limits::nearest_existing(&opts.out);
     let mut runs = Vec::new();
     for (i, l) in loaded.iter().enumerate() {
         progress.scenario(&l.world.name, i + 1, loaded.len(), replications as u64);
         let layout = Layout::of(&l.world);
-        let reps = pool
-            .install(|| {
-                simulate(
-                    &l.world,
-                    &layout,
-                    replications,
-                    spill,
-                    &progress,
-                    &opts.stop,
-                )
-            })?
-            .ok_or_else(|| {
-                let reason = opts
-                    .stop
+        let reps =
+            simulate(&l.world, &layout, replications, spill, progress, stop)?.ok_or_else(|| {
+                let reason = stop
                     .reason()
                     .map_or("stopped".to_string(), |r| r.to_string());
                 Error::Stopped(format!("{reason}: nothing written"))
             })?;
         runs.push((layout, reps.totals));
     }
-    progress.finish();
     let [(bl, bt), (cl, ct)] = [&runs[0], &runs[1]];
     let rows = paired::paired(
         &Totals {
@@ -97,37 +100,87 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
         ));
         String::new()
     };
-    let dir = opts.out.join(format!("diff_{}_vs_{}", c.name, b.name));
-    let command = command(base, changed, opts);
-    write_folder(&dir, |staging| {
-        atomic_write(&staging.join("diff.csv"), &report::csv::paired(&rows))?;
-        if !opts.no_charts {
-            let chart = ForestChart::of(
-                &rows,
-                &b.name,
-                &c.name,
-                run_label(&c.name, seed, replications as usize),
-                &currency,
-            );
-            let r = render("diff_forest", &chart)?;
-            atomic_write(&staging.join("diff_forest.svg"), &r.svg)?;
-            atomic_write(&staging.join("diff_forest.png"), &r.png)?;
-        }
-        atomic_write(
-            &staging.join("report.html"),
-            &diff_report(&DiffPage {
-                base: &b.name,
-                changed: &c.name,
-                seed,
-                replications: replications as usize,
-                currency: &currency,
-                command: &command,
-                rows: &rows,
-                with_charts: !opts.no_charts,
-                note: note.clone(),
-            }),
+    Ok(Diffed {
+        base: b.name.clone(),
+        changed: c.name.clone(),
+        seed,
+        replications,
+        currency,
+        rows,
+        note,
+    })
+}
+
+impl Diffed {
+    /// The folder `regsim diff` writes into under `out`: `diff_<changed>_vs_<base>`.
+    pub fn folder(&self, out: &Path) -> PathBuf {
+        out.join(format!("diff_{}_vs_{}", self.changed, self.base))
+    }
+
+    /// Writes `dir` whole or not at all: `diff.csv`, the forest chart (unless `with_charts` is
+    /// false) and `report.html`, whose Reproduce line is `command`.
+    pub fn write(&self, dir: &Path, command: &str, with_charts: bool) -> anyhow::Result<()> {
+        write_folder(dir, |staging| {
+            atomic_write(&staging.join("diff.csv"), &report::csv::paired(&self.rows))?;
+            if with_charts {
+                let chart = ForestChart::of(
+                    &self.rows,
+                    &self.base,
+                    &self.changed,
+                    run_label(&self.changed, self.seed, self.replications as usize),
+                    &self.currency,
+                );
+                let r = render("diff_forest", &chart)?;
+                atomic_write(&staging.join("diff_forest.svg"), &r.svg)?;
+                atomic_write(&staging.join("diff_forest.png"), &r.png)?;
+            }
+            atomic_write(
+                &staging.join("report.html"),
+                &diff_report(&DiffPage {
+                    base: &self.base,
+                    changed: &self.changed,
+                    seed: self.seed,
+                    replications: self.replications as usize,
+                    currency: &self.currency,
+                    command,
+                    rows: &self.rows,
+                    with_charts,
+                    note: self.note.clone(),
+                }),
+            )
+        })
+    }
+}
+
+/// `regsim diff`: returns the folder written.
+pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, Error> {
+    check_replications(opts.replications)?;
+    let mut loaded = load_all(&[base.to_path_buf(), changed.to_path_buf()])?;
+    // The size check sees both with the replications they will run (seeds are set by
+    // `compute`, which notes a changed scenario's own seed).
+    let replications = opts.replications.unwrap_or(loaded[0].world.replications);
+    for l in &mut loaded {
+        l.world.replications = replications;
+    }
+    refuse_too_large(&loaded, &opts.out, &opts.limits)?;
+    let pool = thread_pool(opts.threads)?;
+    let progress = Progress::scenarios(2 * replications as u64);
+    let spill = crate::limits::nearest_existing(&opts.out);
+    let loaded: [Loaded; 2] = loaded.try_into().expect("two scenarios loaded");
+    let d = pool.install(|| {
+        compute(
+            loaded,
+            opts.seed,
+            Some(replications),
+            spill,
+            &progress,
+            &opts.stop,
         )
-    })?;
+    });
+    progress.finish();
+    let d = d?;
+    let dir = d.folder(&opts.out);
+    d.write(&dir, &command(base, changed, opts), !opts.no_charts)?;
     Ok(dir)
 }
 

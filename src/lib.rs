@@ -15,8 +15,9 @@
 //! | per-replication totals and series, aggregation | [`metrics`] |
 //! | parallel replications, shared by `run` and `sweep`; progress on a terminal | [`replicate`], [`progress`] |
 //! | refusing work too large for the machine (events, memory, disk) | [`limits`] |
-//! | `regsim run`: discovery, validation, outputs | [`run`] |
-//! | `regsim diff`: paired differences of two scenarios | [`diff`] |
+//! | the library API: load, set values by path, run, diff — results in memory | [`api`] |
+//! | `regsim run`: discovery, validation; one scenario's [`Results`], computed then written | [`mod@run`] |
+//! | `regsim diff`: paired differences of two scenarios, computed ([`Diffed`]) then written | [`mod@diff`] |
 //! | files: JSON, CSV, charts, HTML report | [`report`] |
 //! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
 //! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
@@ -27,6 +28,7 @@
 //! so scenarios that share a block draw the same numbers for it, and results are aggregated in
 //! replication order.
 
+pub mod api;
 pub mod diff;
 pub mod discover;
 pub mod engine;
@@ -42,3 +44,7 @@ pub mod run;
 pub mod scenario;
 pub mod stop;
 pub mod sweep;
+
+pub use api::{diff, run, Scenario, Settings};
+pub use diff::Diffed;
+pub use run::Results;

@@ -36,23 +36,33 @@ pub struct Loaded {
 
 /// Reads, parses, validates and builds the scenario at `path`.
 pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    let sources = Sources::load(path)?;
+    load_sources(Sources::load(path)?)
+}
+
+/// Parses, validates and builds the scenario read into `sources`.
+pub fn load_sources(sources: Sources) -> Result<Loaded, Vec<Diagnostic>> {
     let raw = parse(&sources)?;
     let world = build::build(&raw, &sources)?;
-    let diags = expect::validate(
-        &raw.expect,
-        &crate::metrics::Layout::of(&world),
-        &sources,
-        false,
-    );
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(Loaded {
+    check_expectations(Loaded {
         sources,
         raw,
         world,
     })
+}
+
+/// `loaded` when its `[[expect]]` blocks name metrics and statistics it has.
+pub fn check_expectations(loaded: Loaded) -> Result<Loaded, Vec<Diagnostic>> {
+    let diags = expect::validate(
+        &loaded.raw.expect,
+        &crate::metrics::Layout::of(&loaded.world),
+        &loaded.sources,
+        false,
+    );
+    if diags.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(diags)
+    }
 }
 
 /// Parses and builds a scenario from `merged`, a merged chain of `sources` that the caller may

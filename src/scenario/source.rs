@@ -113,9 +113,22 @@ impl Sources {
     /// Reads `path` and every file it extends. Fails with located diagnostics on unreadable
     /// files, TOML syntax errors, a missing base or a cycle.
     pub fn load(path: &Path) -> Result<Sources, Vec<Diagnostic>> {
-        let root = canonical(folder_of(path));
+        Sources::follow(read_one(path)?)
+    }
+
+    /// Reads a scenario from `text`, as if it were the file at `path` (which need not exist):
+    /// diagnostics name `path`, and `extends` resolves against its folder, as for [`load`].
+    ///
+    /// [`load`]: Sources::load
+    pub fn from_text(path: &Path, text: String) -> Result<Sources, Vec<Diagnostic>> {
+        Sources::follow(parse_text(path, text)?)
+    }
+
+    /// `file` and every file it extends, child first.
+    fn follow(file: SourceFile) -> Result<Sources, Vec<Diagnostic>> {
+        let root = canonical(folder_of(&file.path));
         let mut merge_order = Vec::new();
-        load_into(path, &root, &mut Vec::new(), &mut merge_order)?;
+        load_into(file, &root, &mut Vec::new(), &mut merge_order)?;
         merge_order.reverse();
         Ok(Sources { files: merge_order })
     }
@@ -172,16 +185,17 @@ pub fn folder_of(path: &Path) -> &Path {
     }
 }
 
-/// Reads `path` after its bases (depth first, left to right) into `out`, in merge order.
-/// `chain` holds the files being read above this one, for cycle detection; every base must lie
+/// Reads the bases of `file` (depth first, left to right), then `file`, into `out`, in merge
+/// order. `chain` holds the files being read above this one, for cycle detection; every base must lie
 /// in `root` (canonical) or below it.
 fn load_into(
-    path: &Path,
+    mut file: SourceFile,
     root: &Path,
     chain: &mut Vec<PathBuf>,
     out: &mut Vec<SourceFile>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let mut file = read_one(path)?;
+    let path = file.path.clone();
+    let path = path.as_path();
     file.table.remove("extends");
     chain.push(canonical(path));
     for (target, loc) in file.extends_targets().map_err(|d| vec![d])? {
@@ -228,7 +242,7 @@ fn load_into(
         if out.iter().any(|f| f.canonical == canonical(&resolved)) {
             continue;
         }
-        load_into(&resolved, root, chain, out)?;
+        load_into(read_one(&resolved)?, root, chain, out)?;
     }
     chain.pop();
     out.push(file);
@@ -257,6 +271,18 @@ fn read_one(path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
             message: "not UTF-8 text: a scenario must be a TOML file".into(),
         }]
     })?;
+    parse_text(path, text)
+}
+
+/// A file's `text`, parsed; `path` names it in diagnostics.
+fn parse_text(path: &Path, text: String) -> Result<SourceFile, Vec<Diagnostic>> {
+    let no_loc = |message: String| {
+        vec![Diagnostic {
+            file: path.to_path_buf(),
+            location: None,
+            message,
+        }]
+    };
     let doc = ImDocument::parse(text.clone()).map_err(|e| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
         vec![Diagnostic {

@@ -2,10 +2,12 @@
 //! drives the real `regsim` binary (or the library) on real scenario files in a temp dir.
 
 mod answers;
+mod api;
 mod bad_inputs;
 mod calibration;
 mod charts;
 mod cli;
+mod common;
 mod discover;
 mod enforcement;
 mod fuzz_regressions;

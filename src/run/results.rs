@@ -1,0 +1,151 @@
+//! One scenario's results in memory: what `regsim run` computes before it writes anything, and
+//! what the library API returns ([`crate::api::run`]). Computing and writing are apart:
+//! [`Results::compute`] runs the replications and aggregates them; [`Results::write`] writes
+//! exactly the files of a scenario's folder that `regsim run` writes.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use super::write::{write_folder, write_scenario};
+use crate::expect::{self, Check};
+use crate::metrics::aggregate::Summary;
+use crate::metrics::branches::{branches, Branch};
+use crate::metrics::collect::Collected;
+use crate::metrics::paired::PairedStats;
+use crate::metrics::table::READ_BACK;
+use crate::metrics::Layout;
+use crate::progress::Progress;
+use crate::replicate::simulate;
+use crate::report::html::Versus;
+use crate::report::{self, atomic_write, visuals};
+use crate::scenario::Loaded;
+use crate::stop::Stop;
+
+/// One scenario's results: its summary, every replication's totals and inputs, the streaming
+/// monthly and yearly bands, branches and `[[expect]]` checks.
+#[derive(Debug)]
+pub struct Results {
+    /// The scenario as it ran (seed and replications applied).
+    pub loaded: Loaded,
+    pub summary: Summary,
+    /// Every replication's totals and inputs, and the monthly and yearly estimators.
+    pub reps: Collected,
+    pub branches: Vec<Branch>,
+    /// Every replication's `cost.total`, in replication order (empty without one).
+    pub cost_totals: Vec<f64>,
+    /// The scenario's `[[expect]]` checks, evaluated (empty without any).
+    pub checks: Vec<Check>,
+    /// Wall time of the replications and aggregation, for the caller to report (never written).
+    pub seconds: f64,
+}
+
+/// A scenario's paired comparison with its baseline, owned; `rows` is empty (and `note` says
+/// why) when the baseline could not be paired.
+#[derive(Debug, Clone)]
+pub struct VersusRows {
+    pub baseline: String,
+    pub rows: Vec<PairedStats>,
+    pub note: Option<String>,
+}
+
+impl Results {
+    /// Runs `loaded` with its world's seed and replications on the current rayon pool; rows of a
+    /// large run wait in an unnamed file in `spill`. `None` when `stop` was raised first.
+    pub fn compute(
+        loaded: Loaded,
+        spill: &Path,
+        progress: &Progress,
+        stop: &Stop,
+    ) -> anyhow::Result<Option<Results>> {
+        let started = Instant::now();
+        let world = &loaded.world;
+        let layout = Layout::of(world);
+        let Some(reps) = simulate(world, &layout, world.replications, spill, progress, stop)?
+        else {
+            return Ok(None);
+        };
+        let summary = Summary::of(&layout, &reps).context(READ_BACK)?;
+        let cost_totals =
+            report::charts::scenario::cost_totals(&summary, &reps).context(READ_BACK)?;
+        let branches = branches(world, &layout, &reps).context(READ_BACK)?;
+        let checks: Vec<Check> = loaded
+            .raw
+            .expect
+            .iter()
+            .filter_map(|e| {
+                // Expectations are validated against the layout when the scenario loads.
+                let stats = summary.stats(&e.metric)?;
+                Some(Check::evaluate(e, stats, None, Vec::new()))
+            })
+            .collect();
+        Ok(Some(Results {
+            loaded,
+            summary,
+            reps,
+            branches,
+            cost_totals,
+            checks,
+            seconds: started.elapsed().as_secs_f64(),
+        }))
+    }
+
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.loaded.world.name
+    }
+
+    /// Replications run.
+    pub fn replications(&self) -> usize {
+        self.reps.len()
+    }
+
+    /// Writes the scenario's folder `dir` as `regsim run` does, whole or not at all: the
+    /// summary, series, per-replication rows, inputs, branches, annual amounts, the paired
+    /// comparison with its baseline (when given and paired), charts (unless `with_charts` is
+    /// false), `report.html` and, with checks, `expectations.json` and `junit.xml`. Charts are
+    /// drawn on the current rayon pool.
+    pub fn write(
+        &self,
+        dir: &Path,
+        versus: Option<&VersusRows>,
+        with_charts: bool,
+    ) -> anyhow::Result<()> {
+        let world = &self.loaded.world;
+        write_folder(dir, |staging| {
+            write_scenario(staging, world, &self.summary, &self.reps, &self.branches)?;
+            if let Some(v) = versus.filter(|v| !v.rows.is_empty()) {
+                atomic_write(
+                    &staging.join(format!("versus_{}.csv", v.baseline)),
+                    &report::csv::paired(&v.rows),
+                )?;
+            }
+            let versus = versus.map(|v| Versus {
+                baseline: &v.baseline,
+                rows: &v.rows,
+                note: v.note.clone(),
+            });
+            visuals::scenario_visuals(
+                staging,
+                &self.loaded,
+                &self.summary,
+                &self.reps,
+                (&self.cost_totals, &self.branches),
+                versus.as_ref(),
+                with_charts,
+            )?;
+            if !self.checks.is_empty() {
+                atomic_write(
+                    &staging.join("expectations.json"),
+                    &expect::json(&world.name, &self.checks),
+                )?;
+                atomic_write(
+                    &staging.join("junit.xml"),
+                    &expect::junit(&world.name, &self.checks),
+                )?;
+            }
+            Ok(())
+        })
+    }
+}

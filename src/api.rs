@@ -78,6 +78,12 @@ impl Scenario {
         &self.loaded
     }
 
+    /// The fully resolved scenario (after `extends` and defaults) as TOML, as `regsim explain`
+    /// prints it.
+    pub fn resolved_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string(&self.loaded.raw)
+    }
+
     /// Every numeric parameter path that [`Scenario::with_values`] can set, in file order.
     pub fn paths(&self) -> Vec<String> {
         path::numeric_paths(&self.merged)
@@ -161,6 +167,16 @@ impl Settings {
 
 /// Runs `scenario`'s replications in parallel and aggregates them in replication order.
 pub fn run(scenario: &Scenario, settings: &Settings) -> Result<Results, Error> {
+    run_watched(scenario, settings, &Progress::hidden())
+}
+
+/// [`run`], counting finished replications on `progress` (see
+/// [`Progress::replications_done`]), for a front end that draws its own progress.
+pub fn run_watched(
+    scenario: &Scenario,
+    settings: &Settings,
+    progress: &Progress,
+) -> Result<Results, Error> {
     check_replications(settings.replications)?;
     let loaded = settings.apply(scenario);
     refuse_too_large(
@@ -169,9 +185,8 @@ pub fn run(scenario: &Scenario, settings: &Settings) -> Result<Results, Error> {
         &settings.limits,
     )?;
     let pool = thread_pool(settings.threads)?;
-    let progress = Progress::hidden();
     let stop = &settings.stop;
-    pool.install(|| Results::compute(loaded, settings.spill(), &progress, stop))?
+    pool.install(|| Results::compute(loaded, settings.spill(), progress, stop))?
         .ok_or_else(|| stopped(stop))
 }
 
@@ -179,6 +194,16 @@ pub fn run(scenario: &Scenario, settings: &Settings) -> Result<Results, Error> {
 /// `settings`, else the base's) and returns their paired differences per replication, as
 /// `regsim diff` writes them.
 pub fn diff(base: &Scenario, changed: &Scenario, settings: &Settings) -> Result<Diffed, Error> {
+    diff_watched(base, changed, settings, &Progress::hidden())
+}
+
+/// [`diff`], counting finished replications (of both scenarios) on `progress`.
+pub fn diff_watched(
+    base: &Scenario,
+    changed: &Scenario,
+    settings: &Settings,
+    progress: &Progress,
+) -> Result<Diffed, Error> {
     check_replications(settings.replications)?;
     let replications = settings
         .replications
@@ -189,14 +214,13 @@ pub fn diff(base: &Scenario, changed: &Scenario, settings: &Settings) -> Result<
     });
     refuse_too_large(&loaded, settings.spill(), &settings.limits)?;
     let pool = thread_pool(settings.threads)?;
-    let progress = Progress::hidden();
     pool.install(|| {
         diff::compute(
             loaded,
             settings.seed,
             Some(replications),
             settings.spill(),
-            &progress,
+            progress,
             &settings.stop,
         )
     })

@@ -41,6 +41,12 @@ impl Progress {
         }
     }
 
+    /// Replications finished so far (counted on a hidden bar too), for a front end that draws
+    /// its own progress.
+    pub fn replications_done(&self) -> u64 {
+        self.overall.position()
+    }
+
     /// `total` replications over several scenarios, run one after the other: an overall bar
     /// and one for the scenario running (see [`Progress::scenario`]).
     pub fn scenarios(total: u64) -> Progress {

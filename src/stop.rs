@@ -74,6 +74,12 @@ impl Stop {
         Ok(stop)
     }
 
+    /// Raises the flag as SIGINT would (a front end that catches the interrupt itself, as
+    /// Python does).
+    pub fn interrupt(&self) {
+        self.request(SIGINT);
+    }
+
     fn request(&self, code: usize) {
         let _ = self
             .0

@@ -9,7 +9,7 @@ mod results;
 mod write;
 
 pub use results::{Results, VersusRows};
-pub use write::{write_folder, write_scenario};
+pub use write::write_folder;
 
 use std::path::{Path, PathBuf};
 

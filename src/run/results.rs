@@ -8,18 +8,18 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use super::write::{write_folder, write_scenario};
+use super::write::write_folder;
 use crate::expect::{self, Check};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::branches::{branches, Branch};
 use crate::metrics::collect::Collected;
 use crate::metrics::paired::PairedStats;
-use crate::metrics::table::READ_BACK;
+use crate::metrics::table::{Table, READ_BACK};
 use crate::metrics::Layout;
 use crate::progress::Progress;
 use crate::replicate::simulate;
 use crate::report::html::Versus;
-use crate::report::{self, atomic_write, visuals};
+use crate::report::{self, atomic_write, atomic_write_with, visuals};
 use crate::scenario::Loaded;
 use crate::stop::Stop;
 
@@ -101,6 +101,39 @@ impl Results {
         self.reps.len()
     }
 
+    /// `summary.json`, as written.
+    pub fn summary_json(&self) -> Vec<u8> {
+        let world = &self.loaded.world;
+        report::json::summary(world, world.seed, self.reps.len(), &self.summary)
+    }
+
+    /// `timeseries.csv`, as written.
+    pub fn timeseries_csv(&self) -> Vec<u8> {
+        report::csv::timeseries(&self.loaded.world, &self.summary)
+    }
+
+    /// `annual.csv`, as written.
+    pub fn annual_csv(&self) -> Vec<u8> {
+        let years = crate::metrics::annual::annual(&self.reps);
+        report::csv::annual(&self.summary, &years)
+    }
+
+    /// `branches.csv`, as written.
+    pub fn branches_csv(&self) -> Vec<u8> {
+        report::csv::branches(&self.branches)
+    }
+
+    /// Every replication's total of every metric (the columns of `replications.csv`, in
+    /// order), read back a column at a time when the rows wait on disk.
+    pub fn replication_columns(&self) -> std::io::Result<Vec<(String, Vec<f64>)>> {
+        columns(&self.summary.layout.names, &self.reps.totals)
+    }
+
+    /// Every replication's quantities drawn once (the columns of `inputs.csv`, in order).
+    pub fn input_columns(&self) -> std::io::Result<Vec<(String, Vec<f64>)>> {
+        columns(&self.summary.layout.inputs.names, &self.reps.inputs)
+    }
+
     /// Writes the scenario's folder `dir` as `regsim run` does, whole or not at all: the
     /// summary, series, per-replication rows, inputs, branches, annual amounts, the paired
     /// comparison with its baseline (when given and paired), charts (unless `with_charts` is
@@ -114,7 +147,17 @@ impl Results {
     ) -> anyhow::Result<()> {
         let world = &self.loaded.world;
         write_folder(dir, |staging| {
-            write_scenario(staging, world, &self.summary, &self.reps, &self.branches)?;
+            let layout = &self.summary.layout;
+            atomic_write(&staging.join("summary.json"), &self.summary_json())?;
+            atomic_write(&staging.join("timeseries.csv"), &self.timeseries_csv())?;
+            atomic_write_with(&staging.join("replications.csv"), |w| {
+                report::csv::per_replication(w, &layout.names, &self.reps.totals)
+            })?;
+            atomic_write_with(&staging.join("inputs.csv"), |w| {
+                report::csv::per_replication(w, &layout.inputs.names, &self.reps.inputs)
+            })?;
+            atomic_write(&staging.join("branches.csv"), &self.branches_csv())?;
+            atomic_write(&staging.join("annual.csv"), &self.annual_csv())?;
             if let Some(v) = versus.filter(|v| !v.rows.is_empty()) {
                 atomic_write(
                     &staging.join(format!("versus_{}.csv", v.baseline)),
@@ -148,4 +191,12 @@ impl Results {
             Ok(())
         })
     }
+}
+
+fn columns(names: &[String], table: &Table) -> std::io::Result<Vec<(String, Vec<f64>)>> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(k, n)| Ok((n.clone(), table.column(k)?)))
+        .collect()
 }

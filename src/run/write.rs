@@ -1,15 +1,12 @@
-//! Writing a scenario's folder: every file through [`atomic_write`], and the folder filled
-//! under a hidden name and renamed into place when whole ([`write_folder`]).
+//! Writing a folder whole or not at all: filled under a hidden name and renamed into place when
+//! whole ([`write_folder`]); every file in it goes through [`crate::report::atomic_write`].
 
 use std::path::Path;
 
 use anyhow::Context;
 
-use crate::metrics::aggregate::Summary;
-use crate::metrics::branches::Branch;
-use crate::metrics::collect::Collected;
-use crate::model::World;
-use crate::report::{self, atomic_write, atomic_write_with};
+#[cfg(test)]
+use crate::report::atomic_write;
 
 /// Fills `dir` all at once: `fill` writes into a hidden staging folder beside it, which then
 /// replaces `dir`. A failure or interruption leaves `dir` as it was (an older run's complete
@@ -56,35 +53,6 @@ pub fn write_folder(
         };
         removed.with_context(|| format!("cannot remove the previous {}", old.display()))?;
     }
-    Ok(())
-}
-
-/// Writes one scenario's folder.
-pub fn write_scenario(
-    dir: &Path,
-    world: &World,
-    s: &Summary,
-    reps: &Collected,
-    branches: &[Branch],
-) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    atomic_write(
-        &dir.join("summary.json"),
-        &report::json::summary(world, world.seed, reps.len(), s),
-    )?;
-    atomic_write(
-        &dir.join("timeseries.csv"),
-        &report::csv::timeseries(world, s),
-    )?;
-    atomic_write_with(&dir.join("replications.csv"), |w| {
-        report::csv::per_replication(w, &s.layout.names, &reps.totals)
-    })?;
-    atomic_write_with(&dir.join("inputs.csv"), |w| {
-        report::csv::per_replication(w, &s.layout.inputs.names, &reps.inputs)
-    })?;
-    atomic_write(&dir.join("branches.csv"), &report::csv::branches(branches))?;
-    let years = crate::metrics::annual::annual(reps);
-    atomic_write(&dir.join("annual.csv"), &report::csv::annual(s, &years))?;
     Ok(())
 }
 

@@ -12,12 +12,17 @@ use crate::metrics::branches::Branch;
 use crate::metrics::collect::Collected;
 use crate::scenario::Loaded;
 
-fn write_charts(dir: &Path, rendered: Vec<Rendered>) -> anyhow::Result<()> {
+/// Writes each chart as SVG and PNG; returns the file names written.
+fn write_charts(dir: &Path, rendered: Vec<Rendered>) -> anyhow::Result<Vec<String>> {
+    let mut names = Vec::new();
     for r in rendered {
-        atomic_write(&dir.join(format!("{}.svg", r.name)), &r.svg)?;
-        atomic_write(&dir.join(format!("{}.png", r.name)), &r.png)?;
+        for (ext, bytes) in [("svg", &r.svg), ("png", &r.png)] {
+            let name = format!("{}.{ext}", r.name);
+            atomic_write(&dir.join(&name), bytes)?;
+            names.push(name);
+        }
     }
-    Ok(())
+    Ok(names)
 }
 
 /// Writes one scenario's charts (unless `with_charts` is false) and its `report.html` into `dir`.
@@ -60,13 +65,15 @@ pub struct RunEntry<'a> {
 }
 
 /// Writes the comparison charts (several scenarios, unless `with_charts` is false) and
-/// `index.html` into `out`, listing the sweeps whose outputs are in `out` too.
+/// `index.html` into `out`, listing the sweeps whose outputs are in `out` too; returns the
+/// names of the files written.
 pub fn run_visuals(
     out: &Path,
     entries: &[RunEntry],
     command: &str,
     with_charts: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<String>> {
+    let mut written = Vec::new();
     if with_charts && entries.len() > 1 {
         let runs: Vec<comparison::Scenario> = entries
             .iter()
@@ -76,7 +83,7 @@ pub fn run_visuals(
                 cost_totals: e.cost_totals.clone(),
             })
             .collect();
-        write_charts(out, comparison::render_all(&runs)?)?;
+        written = write_charts(out, comparison::render_all(&runs)?)?;
     }
     let index: Vec<IndexEntry> = entries
         .iter()
@@ -94,7 +101,9 @@ pub fn run_visuals(
             with_charts,
             &crate::sweep::report::run_index_section(out),
         ),
-    )
+    )?;
+    written.push("index.html".into());
+    Ok(written)
 }
 
 /// `regsim run PATH... [--replications N] [--seed S] [--no-charts]`: the run as invoked,

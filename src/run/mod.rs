@@ -208,7 +208,9 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         Some(converted) => converted,
         None => (loaded, done),
     };
+    let mut written = Vec::new();
     if loaded.len() > 1 {
+        written.push("comparison.csv".to_string());
         let runs: Vec<(&str, &Summary)> = loaded
             .iter()
             .zip(&done)
@@ -229,8 +231,31 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         })
         .collect();
     let command = visuals::run_command(paths, opts.replications, opts.seed, opts.no_charts);
-    pool.install(|| visuals::run_visuals(&opts.out, &entries, &command, !opts.no_charts))?;
+    written.extend(
+        pool.install(|| visuals::run_visuals(&opts.out, &entries, &command, !opts.no_charts))?,
+    );
+    remove_stale(&opts.out, &written)?;
     Ok(ran)
+}
+
+/// Removes the comparison table and charts an earlier run left at the top of `out` that this
+/// run did not write (names only `regsim run` gives: `comparison.csv`, `comparison_*.svg` and
+/// `.png`), so that nothing beside this run's `index.html` describes another run. Scenario
+/// folders of other scenarios stay, unlisted.
+fn remove_stale(out: &Path, written: &[String]) -> anyhow::Result<()> {
+    let listing =
+        std::fs::read_dir(out).with_context(|| format!("cannot list {}", out.display()))?;
+    for entry in listing.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name == "comparison.csv"
+            || (name.starts_with("comparison_")
+                && (name.ends_with(".svg") || name.ends_with(".png")));
+        if ours && !written.contains(&name) && entry.path().is_file() {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove the earlier run's {name}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses, before anything runs, scenarios estimated to need too many events, or a run too

@@ -391,6 +391,7 @@ site = "c"
             let mut st = storage::Storage::default();
             st.reset(&w);
             let mut online = w.sites_online_at_start.clone();
+            let mut moved = vec![0.0; w.sites.len()];
             for d in 0..w.calendar.days as usize {
                 for e in w.timeline.iter().filter(|e| e.day as usize == d) {
                     if let crate::model::Action::SiteOnline(s) = e.action { online[s] = true; }
@@ -398,7 +399,7 @@ site = "c"
                 st.grow(&w, d);
                 for m in &w.migrations {
                     if d >= m.start_day as usize {
-                        st.migrate(&w, m, m.rate_pb_per_day.mean(), &online);
+                        st.migrate(&w, m, m.rate_pb_per_day.mean(), &online, &mut moved);
                     }
                 }
                 for (p, pop) in w.populations.iter().enumerate() {

@@ -86,6 +86,14 @@ impl<'a> Books<'a> {
         self.cost(metric, id::COST_RECURRING, amount);
     }
 
+    /// Counts `amount`, just booked by a block marked `incremental = false`, as committed.
+    #[inline]
+    pub fn committed(&mut self, committed: bool, amount: f64) {
+        if committed {
+            self.add_now(id::COST_COMMITTED, amount);
+        }
+    }
+
     fn cost(&mut self, metric: usize, nature: usize, amount: f64) {
         if amount != 0.0 {
             self.add_now(metric, amount);
@@ -117,6 +125,7 @@ impl<'a> Books<'a> {
         for m in 0..months {
             let row = &mut self.series[m * nm..(m + 1) * nm];
             row[id::COST_TOTAL] = COST_COMPONENTS.iter().map(|&c| row[c]).sum();
+            row[id::COST_INCREMENTAL] = row[id::COST_TOTAL] - row[id::COST_COMMITTED];
             row[id::WAIT_MEAN] = mean(self.wait_sum[m], self.wait_n[m]);
             row[id::DETECTION_DELAY] = mean(self.delay_sum[m], self.delay_n[m]);
         }

@@ -161,7 +161,12 @@ impl<'a> Sim<'a> {
             world.calendar.months(),
             std::mem::take(&mut ws.waits),
         );
-        let sessions = Sessions::new(world, rep);
+        let mut sessions = Sessions::new(world, rep);
+        for own in &world.ownerships {
+            for &g in &own.successor_staff {
+                sessions.set_access(g, 0.0);
+            }
+        }
         let routes = sessions.routes.len();
         let regulators = Regulators::new(world, layout, rep);
         regulators.init_milestones(world, &mut books);
@@ -180,6 +185,7 @@ impl<'a> Sim<'a> {
             switches: Switches {
                 controls_on: world.controls_on_at_start.clone(),
                 sites_online: world.sites_online_at_start.clone(),
+                sites_retired: vec![false; world.sites.len()],
             },
             sessions,
             gates: Gates::new(world, rep, &mut ws.gates),
@@ -230,7 +236,7 @@ impl<'a> Sim<'a> {
                 world,
                 day,
                 &mut self.ws.storage,
-                &self.switches,
+                &mut self.switches,
                 self.layout.breakdown.infrastructure_by_site,
                 &mut self.books,
             );
@@ -279,18 +285,17 @@ impl<'a> Sim<'a> {
                 };
                 let fee = self.draws.get(control.annual_cost) / DAYS_PER_YEAR;
                 self.books.recurring(metric, fee);
+                self.books.committed(control.committed, fee);
                 self.books
                     .add_entity(self.layout.breakdown.cost_by_control, c, fee);
             }
         }
     }
 
-    /// Site `s` goes live: its capex, in infrastructure and in the site's own breakdown.
+    /// Site `s` goes live: its capex at once, or its lease from today ([`Estate::go_live`]).
     fn site_capex(&mut self, s: usize) {
-        let capex = self.draws.get(self.world.sites[s].capex);
-        self.books.one_off(id::COST_INFRASTRUCTURE, capex);
-        self.books
-            .add_entity(self.layout.breakdown.infrastructure_by_site, s, capex);
+        let by_site = self.layout.breakdown.infrastructure_by_site;
+        self.estate.go_live(self.world, s, by_site, &mut self.books);
     }
 
     /// The day's sessions: aggregated groups at once, event-mode groups' first arrivals.
@@ -379,6 +384,9 @@ impl<'a> Sim<'a> {
                 for &g in &own.staff {
                     self.sessions.set_access(g, own.residual_access);
                 }
+                for &g in &own.successor_staff {
+                    self.sessions.set_access(g, 1.0);
+                }
             }
             Event::Order {
                 regulator,
@@ -403,7 +411,7 @@ impl<'a> Sim<'a> {
         let day = self.day;
         match action {
             Action::SiteOnline(s) => {
-                if !self.switches.sites_online[s] {
+                if !self.switches.sites_online[s] && !self.switches.sites_retired[s] {
                     self.switches.sites_online[s] = true;
                     self.site_capex(s);
                 }
@@ -419,7 +427,7 @@ impl<'a> Sim<'a> {
             }
             Action::Ownership(o) => {
                 self.regime
-                    .ownership(o, day, &mut self.ws.queue, &mut self.books)
+                    .ownership(world, o, day, &mut self.ws.queue, &mut self.books)
             }
             Action::RegulatorState {
                 regulator,

@@ -10,7 +10,11 @@
 //!   population's revenue for its hours, times the margin (one-off).
 //! - An ownership change books its one-off costs and sale discount on the day (one-off), its
 //!   recurring cost daily, and after its transition scales its staff groups' sessions by the
-//!   residual access share.
+//!   residual access share. Where the functions that change hands earn a share s of a
+//!   population's revenue, the seller also gives up, each day from the change, the share of
+//!   their profit it does not keep, net of the licence fee L the buyer pays it out of that
+//!   profit: (1 − retained) × (active users × revenue per user-year × margin × s − L) / 365.25
+//!   (recurring, in `cost.divestiture`; negative, a gain, when the fee exceeds the profit).
 //!
 //! Streams: each timeline event draws from `("timeline", "<label>@<day>")` (`#k` added for the
 //! k-th repeat of the same label and day), each decision from `("decision", name)`, each ban
@@ -46,6 +50,9 @@ pub(super) struct Regime {
     ownership_one_off: Vec<f64>,
     /// Recurring cost per day of each ownership change once it happened.
     ownership_per_day: Vec<f64>,
+    /// Per ownership change with a profit given up: (population, revenue share × (1 −
+    /// retained), (1 − retained) × licence fee per day).
+    ownership_profit: Vec<Option<(usize, f64, f64)>>,
     decision_rng: Vec<Rng>,
     pub extensions: Vec<u32>,
     /// The outcome each decision drew last (−1 before it is taken).
@@ -97,6 +104,20 @@ impl Regime {
                 .ownerships
                 .iter()
                 .map(|o| draws.get(o.cost_per_year) / DAYS_PER_YEAR)
+                .collect(),
+            ownership_profit: world
+                .ownerships
+                .iter()
+                .map(|o| {
+                    o.profit.map(|p| {
+                        let given_up = 1.0 - draws.get(p.retained_share);
+                        (
+                            p.population,
+                            draws.get(p.revenue_share) * given_up,
+                            draws.get(p.licence_fee_per_year) * given_up / DAYS_PER_YEAR,
+                        )
+                    })
+                })
                 .collect(),
             decision_rng: world
                 .decisions
@@ -181,12 +202,20 @@ impl Regime {
     }
 
     /// Ownership change `o` today: one-off costs now, access cut after the transition.
-    pub fn ownership(&mut self, o: usize, day: usize, queue: &mut EventQueue, books: &mut Books) {
+    pub fn ownership(
+        &mut self,
+        world: &World,
+        o: usize,
+        day: usize,
+        queue: &mut EventQueue,
+        books: &mut Books,
+    ) {
         if self.ownership_active[o] {
             return;
         }
         self.ownership_active[o] = true;
         books.one_off(id::COST_DIVESTITURE, self.ownership_one_off[o]);
+        books.committed(world.ownerships[o].committed, self.ownership_one_off[o]);
         let after = self.transition_days[o].round().max(0.0);
         queue.push(
             day as f64 + after,
@@ -268,10 +297,17 @@ impl Regime {
                 books.recurring(id::COST_REVENUE_LOSS, lost);
             }
         }
-        for (o, &per_day) in self.ownership_per_day.iter().enumerate() {
-            if self.ownership_active[o] {
-                books.recurring(id::COST_DIVESTITURE, per_day);
+        for (o, own) in world.ownerships.iter().enumerate() {
+            if !self.ownership_active[o] {
+                continue;
             }
+            let mut per_day = self.ownership_per_day[o];
+            if let Some((p, share, fee)) = self.ownership_profit[o] {
+                let users = world.populations[p].users_by_day[day] * self.active_share[p];
+                per_day += users * self.lost_per_user_year[p] * share / DAYS_PER_YEAR - fee;
+            }
+            books.recurring(id::COST_DIVESTITURE, per_day);
+            books.committed(own.committed, per_day);
         }
     }
 }

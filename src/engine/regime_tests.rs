@@ -396,3 +396,53 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_split_by_function_gives_up_the_unkept_profit_less_the_licence_fee_and_hands_over_access() {
+    // 100 M users × 36.525 a year = 10 M a day of revenue; the functions sold earn 30% of it
+    // (3 M a day), the seller keeps 20% of their profit and is paid 365.25 M a year (1 M a day):
+    // it gives up 0.8 × (3 M − 1 M) = 1.6 M a day from the change (2026-01-01, 365 days).
+    let text = format!(
+        "{BASE}
+[staff.successor]
+jurisdiction = \"CN\"
+headcount = 100
+sessions_per_person_day = 1
+records_per_session = 10
+populations = [\"us\"]
+categories = [\"identifiers\"]
+[ownership.split]
+staff = [\"cn\"]
+successor_staff = [\"successor\"]
+population = \"us\"
+revenue_share = 0.3
+retained_share = 0.2
+licence_fee_per_year = 365.25e6
+incremental = false
+[[timeline]]
+date = \"2026-01-01\"
+kind = \"ownership_change\"
+ownership = \"split\"
+"
+    );
+    let (layout, rs) = reps(&world(&text), 1);
+    let r = &rs[0];
+    let expected = 365.0 * 1.6e6;
+    let got = total(&layout, r, "cost.divestiture");
+    assert!(
+        (got - expected).abs() < 1e-6 * expected,
+        "{got} vs {expected}"
+    );
+    // Committed before the regime: all of it in cost.committed, none in cost.incremental.
+    assert_eq!(
+        total(&layout, r, "cost.committed"),
+        total(&layout, r, "cost.total")
+    );
+    assert!(total(&layout, r, "cost.incremental").abs() < 1e-6 * expected);
+    // Before the change only `cn` reads, after it only `successor`, at the same rate.
+    let cn = series(&layout, r, "exposure.records_visible.cn");
+    let successor = series(&layout, r, "exposure.records_visible.successor");
+    let (before, after) = (layout.months - 13, layout.months - 1);
+    assert!(cn[before] > 0.0 && successor[before] == 0.0);
+    assert!(cn[after] == 0.0 && successor[after] > 0.0);
+}

@@ -6,4 +6,6 @@
 pub(super) struct Switches {
     pub controls_on: Vec<bool>,
     pub sites_online: Vec<bool>,
+    /// Sites decommissioned and emptied: offline for good.
+    pub sites_retired: Vec<bool>,
 }

@@ -391,6 +391,7 @@ site = "c"
             let mut st = storage::Storage::default();
             st.reset(&w);
             let mut online = w.sites_online_at_start.clone();
+            let mut moved = vec![0.0; w.sites.len()];
             for d in 0..w.calendar.days as usize {
                 for e in w.timeline.iter().filter(|e| e.day as usize == d) {
                     if let crate::model::Action::SiteOnline(s) = e.action { online[s] = true; }
@@ -398,7 +399,7 @@ site = "c"
                 st.grow(&w, d);
                 for m in &w.migrations {
                     if d >= m.start_day as usize {
-                        st.migrate(&w, m, m.rate_pb_per_day.mean(), &online);
+                        st.migrate(&w, m, m.rate_pb_per_day.mean(), &online, &mut moved);
                     }
                 }
                 for (p, pop) in w.populations.iter().enumerate() {
@@ -465,4 +466,55 @@ detection_delay_days = 1
             "categories = [\"behavioural\"]",
         );
     assert!(estimate_events(&world(&cheap)) < 100.0 * days);
+}
+
+#[test]
+fn hosting_follows_use_and_a_lease_spreads_its_capex_to_the_cent() {
+    // 1 PB at `s` for 182 days at 1 a PB-day (30.4375 a PB-month), moved on day 182 to the
+    // leased site `l` (7 out of `s`, 11 into `l` per PB), whose 365,250 capex is paid 1,000 a
+    // day over its one-year lease (365 full days and a quarter): 182 + 18 + 365,250.
+    let w = world(
+        r#"
+start = "2024-01-01"
+end = "2025-12-31"
+[population.p]
+home = "US"
+enclave = ["US"]
+users = 1e6
+data_per_user_mb = 1000
+placement = { s = 1.0 }
+[site.s]
+jurisdiction = "US"
+capacity_pb = 2
+cost_per_pb_month = 30.4375
+cost_per_pb_moved = 7
+[site.l]
+jurisdiction = "US"
+online = "2024-07-01"
+capacity_pb = 5
+capex = 365.25e3
+tenure = "leased"
+lease_years = 1
+cost_per_pb_moved = 11
+[migration.m]
+population = "p"
+start = "2024-01-01"
+to = ["l"]
+rate_pb_per_day = 10
+"#,
+    );
+    let layout = Layout::of(&w);
+    let r = run_replication(&w, &layout, 0, &mut Workspace::new());
+    let t = |name: &str| r.totals[layout.index(name).unwrap()];
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-6 * b.abs().max(1.0);
+    assert!(
+        close(t("cost.infrastructure"), 182.0 + 18.0 + 365_250.0),
+        "{}",
+        t("cost.infrastructure")
+    );
+    assert!(close(t("cost.one_off"), 18.0), "{}", t("cost.one_off"));
+    assert!(close(t("cost.infrastructure.l"), 11.0 + 365_250.0));
+    assert!(close(t("cost.infrastructure.s"), 182.0 + 7.0));
+    assert_eq!(t("cost.committed"), 0.0);
+    assert_eq!(t("cost.incremental"), t("cost.total"));
 }

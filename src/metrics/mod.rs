@@ -63,13 +63,15 @@ pub mod id {
     pub const COST_TOTAL_NPV: usize = 26;
     pub const COST_ONE_OFF: usize = 27;
     pub const COST_RECURRING: usize = 28;
+    pub const COST_COMMITTED: usize = 29;
+    pub const COST_INCREMENTAL: usize = 30;
     /// `users.active.<population>` start here, one per population in name order; then per
     /// regulator its `first_fine` and one `first_day` per milestone state.
-    pub const PER_ENTITY: usize = 29;
+    pub const PER_ENTITY: usize = 31;
 }
 
 /// The fixed metrics, in output order.
-pub const FIXED: [(&str, Kind); 29] = [
+pub const FIXED: [(&str, Kind); 31] = [
     ("exposure.records_visible", Kind::Sum),
     ("exposure.records_masked", Kind::Sum),
     ("exposure.records_reidentifiable", Kind::Sum),
@@ -99,11 +101,15 @@ pub const FIXED: [(&str, Kind); 29] = [
     ("cost.total_npv", Kind::Sum),
     ("cost.one_off", Kind::Sum),
     ("cost.recurring", Kind::Sum),
+    ("cost.committed", Kind::Sum),
+    ("cost.incremental", Kind::Sum),
 ];
 
 /// Cost components that add up to `cost.total`. The same total splits another way into
 /// `cost.one_off` (capex, data moved, fines, outages, a sale's one-off costs) and
-/// `cost.recurring` (running costs, control fees, periodic penalties, revenue lost while banned).
+/// `cost.recurring` (running costs, control fees, periodic penalties, revenue lost while banned),
+/// and a third way into `cost.committed` (the costs of blocks marked `incremental = false`,
+/// committed before the regime) and `cost.incremental` (the rest).
 pub const COST_COMPONENTS: [usize; 7] = [
     id::COST_INFRASTRUCTURE,
     id::COST_MIGRATION,

@@ -139,6 +139,17 @@ pub struct Site {
     pub capex: DrawnId,
     /// Recurring cost per year while live.
     pub opex_per_year: DrawnId,
+    /// Cost per PB-month of data held.
+    pub cost_per_pb_month: DrawnId,
+    /// Cost per PB moved in or out by a migration.
+    pub cost_per_pb_moved: DrawnId,
+    /// A leased site: `capex` spread evenly over this many days from go-live; `None`: booked
+    /// whole at go-live.
+    pub lease_days: Option<f64>,
+    /// From this day the site takes no more data, and retires once it holds none.
+    pub decommission_day: Option<u32>,
+    /// Its costs were committed before the regime.
+    pub committed: bool,
 }
 
 /// A move of one population's data.
@@ -155,6 +166,8 @@ pub struct Migration {
     pub rate_pb_per_day: Dist,
     /// One-off cost per PB moved.
     pub cost_per_pb: DrawnId,
+    /// Its costs were committed before the regime.
+    pub committed: bool,
 }
 
 /// A recurring transfer.
@@ -226,6 +239,8 @@ pub struct Control {
     pub populations: Vec<bool>,
     /// Recurring cost per year while on.
     pub annual_cost: DrawnId,
+    /// Its cost was committed before the regime.
+    pub committed: bool,
 }
 
 impl Control {
@@ -310,11 +325,28 @@ pub struct Ownership {
     pub name: String,
     /// Staff groups cut off after the transition.
     pub staff: Vec<usize>,
+    /// Staff groups without access until the transition ends, in full access after it.
+    pub successor_staff: Vec<usize>,
     pub transition_days: Dist,
     pub residual_access: f64,
     pub one_off_cost: DrawnId,
     pub cost_per_year: DrawnId,
     pub sale_discount: DrawnId,
+    /// The population whose revenue the functions that change hands earn, with their share of
+    /// it, the share of their profit the seller keeps and the licence fee it is paid.
+    pub profit: Option<ProfitGivenUp>,
+    /// Its costs were committed before the regime.
+    pub committed: bool,
+}
+
+/// What a seller gives up each day after an ownership change: its lost share of the profit of
+/// the functions sold, less that share of the licence fee the buyer pays it out of that profit.
+#[derive(Debug, Clone, Copy)]
+pub struct ProfitGivenUp {
+    pub population: usize,
+    pub revenue_share: DrawnId,
+    pub retained_share: DrawnId,
+    pub licence_fee_per_year: DrawnId,
 }
 
 /// A regulator: a Markov chain over states with hazards per year, stepped daily.

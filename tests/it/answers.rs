@@ -344,8 +344,8 @@ fn comparisons_across_currencies_convert_money_into_the_report_currency() {
         .find(|r| r["scenario"] == "texas" && r["metric"] == "cost.total")
         .map(|r| f(r, "mean"))
         .unwrap();
-    // texas.toml: report_currency = "EUR", exchange_rates = { EUR = 1.087 } (USD per EUR).
-    assert!((eur - usd / 1.087).abs() <= 1e-9 * usd, "{eur} vs {usd}");
+    // base/us.toml: report_currency = "EUR", exchange_rates = { EUR = 1.1694 } (USD per EUR).
+    assert!((eur - usd / 1.1694).abs() <= 1e-9 * usd, "{eur} vs {usd}");
     // Not money: unchanged.
     let sessions = comparison
         .iter()

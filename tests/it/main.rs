@@ -13,6 +13,7 @@ mod enforcement;
 mod fuzz_regressions;
 mod golden_draws;
 mod hardening;
+mod incremental;
 mod output_folders;
 mod queueing;
 mod run_invariants;

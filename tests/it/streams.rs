@@ -211,6 +211,7 @@ cost_per_pb = { dist = "lognormal", p5 = 1e6, p95 = 4e6 }
         "cost.one_off",
         "cost.total",
         "cost.total_npv",
+        "cost.incremental",
     ];
     for (k, v) in before {
         if moved.contains(&k.as_str()) {

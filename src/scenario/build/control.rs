@@ -132,6 +132,7 @@ pub(super) fn controls(
             staff: groups,
             populations: pops,
             annual_cost: draws.money(cx, &cp.key("annual_cost"), &c.annual_cost, money),
+            committed: !c.incremental,
         });
     }
     Controls {

@@ -72,6 +72,7 @@ pub(super) fn migrations(
                 to,
                 rate_pb_per_day: rate,
                 cost_per_pb,
+                committed: !m.incremental,
             });
         }
     }

@@ -66,6 +66,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         population::populations(&mut cx, raw, &h, &jur, &names, sites.len(), &mut draws);
     site::check_capacity(&mut cx, &sites, &placed_pb);
     let migrations = migration::migrations(&mut cx, raw, &h, &names, &mut draws);
+    site::check_decommission(&mut cx, raw, &sites, &migrations);
     let staff = staff::staff(&mut cx, raw, &jur, &names);
     let counts = (populations.len(), staff.len());
     let controls = control::controls(&mut cx, raw, &h, &jur, &names, counts, &mut draws);

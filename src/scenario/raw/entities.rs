@@ -13,6 +13,22 @@ pub(super) fn zero() -> RawDist {
     RawDist::Number(0.0)
 }
 
+/// The default of an `incremental` flag: a cost of the regime.
+pub(super) fn yes() -> bool {
+    true
+}
+
+/// How a site is held, which decides when its `capex` is booked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawTenure {
+    /// Bought or built: `capex` is booked whole on the day the site goes live.
+    #[default]
+    Owned,
+    /// Leased (co-location): `capex` is spread evenly over `lease_years` from go-live.
+    Leased,
+}
+
 /// A known user count on a date.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +96,26 @@ pub struct RawSite {
     /// Recurring cost per year while live; a number or a distribution, drawn once per replication.
     #[serde(default = "zero")]
     pub opex_per_year: RawDist,
+    /// Cost per PB-month of protected data held here (hosting that follows use), booked daily.
+    #[serde(default = "zero")]
+    pub cost_per_pb_month: RawDist,
+    /// Cost per PB a migration moves into or out of this site (ingress, egress), on the day.
+    #[serde(default = "zero")]
+    pub cost_per_pb_moved: RawDist,
+    /// `owned` (capex at go-live) or `leased` (capex spread over `lease_years`).
+    #[serde(default)]
+    pub tenure: RawTenure,
+    /// Years a leased site's capex is spread over, from go-live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_years: Option<f64>,
+    /// Date from which the site takes no more data; it is retired (no more costs) on the
+    /// first day from then on that it holds no data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decommission: Option<RawDate>,
+    /// `false`: the site's costs were committed before the regime (reported in
+    /// `cost.committed`, left out of `cost.incremental`).
+    #[serde(default = "yes")]
+    pub incremental: bool,
     /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -103,6 +139,9 @@ pub struct RawMigration {
     /// One-off cost per PB moved; a number or a distribution, drawn once per replication.
     #[serde(default = "zero")]
     pub cost_per_pb: RawDist,
+    /// `false`: the move was committed before the regime (`cost.committed`).
+    #[serde(default = "yes")]
+    pub incremental: bool,
     /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -192,6 +231,9 @@ pub struct RawControl {
     /// `cost.compliance`); a number or a distribution, drawn once per replication.
     #[serde(default = "zero")]
     pub annual_cost: RawDist,
+    /// `false`: the control's cost was committed before the regime (`cost.committed`).
+    #[serde(default = "yes")]
+    pub incremental: bool,
     /// gateway: categories pseudonymised.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masks: Vec<String>,

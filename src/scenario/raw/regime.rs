@@ -165,6 +165,10 @@ pub struct RawOwnership {
     /// Share of those groups' sessions that continue afterwards (businesses the seller keeps).
     #[serde(default)]
     pub residual_access: f64,
+    /// Staff groups that read nothing until access is cut and then read in full: the functions
+    /// the seller keeps, reading through the new owner (data sharing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub successor_staff: Vec<String>,
     /// One-off cost on the day of the change (separation engineering, algorithm licensing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_off_cost: Option<RawDist>,
@@ -175,6 +179,22 @@ pub struct RawOwnership {
     /// Discount on the sale price against fair value, booked as a cost on the day of the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sale_discount: Option<RawDist>,
+    /// Population whose revenue the functions that change hands earn (with `revenue_share`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<String>,
+    /// Share of the population's revenue that goes with the functions that change hands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_share: Option<RawDist>,
+    /// Share of those functions' profit the seller keeps (its stake in the buyer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retained_share: Option<RawDist>,
+    /// Licence fee per year the new owner pays the seller (for IP it keeps); it lowers the
+    /// profit the seller gives up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence_fee_per_year: Option<RawDist>,
+    /// `false`: the change's costs were committed before the regime (`cost.committed`).
+    #[serde(default = "super::entities::yes")]
+    pub incremental: bool,
     /// Currency of this table's money amounts (default: the scenario's `finance.currency`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,

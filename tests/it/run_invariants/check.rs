@@ -277,6 +277,12 @@ pub fn check(spec: &Spec, world: &World) -> Result<(), TestCaseError> {
                 "one-off + recurring month {}",
                 m
             );
+            let committed = s(m, id::COST_INCREMENTAL) + s(m, id::COST_COMMITTED);
+            prop_assert!(
+                close(s(m, id::COST_TOTAL), committed),
+                "incremental + committed month {}",
+                m
+            );
         }
         let (total, npv) = (t(id::COST_TOTAL), t(id::COST_TOTAL_NPV));
         prop_assert!(

@@ -1,0 +1,341 @@
+//! Regulators: Markov chains over enforcement states, stepped daily.
+//!
+//! Each day a regulator sees its drivers x (detections of its staff groups' misuse and
+//! identifiable records in the 365 days before today, PB outside the enclave and PB readable
+//! from a restricted jurisdiction today, distinct users read and years of reads so far, over
+//! its populations). Out of its state, transition i has hazard hᵢ = baseᵢ · (1 + c·x) ·
+//! (1 + cᵢ·x) per year, with baseᵢ drawn once per replication, c the regulator's coefficients
+//! and cᵢ the transition's own: the first changes how fast proceedings move, the second which
+//! exit they take. The regulator leaves a state by inverse cumulative hazard ([`clock`]): one
+//! Exp(1) level per transition and visit, left on the day an integrated hazard first reaches
+//! its level: the state is left with probability 1 − e^(−Σh/365.25) a day, to target i with
+//! probability hᵢ/Σh (independent competing risks). Before `history_until` only timeline events move it. Entering a state
+//! opens proceedings, imposes a fine (EDPB method at gravity g = c_fine·x, from one uniform
+//! through the seriousness scale's inverse CDF, capped at the legal maximum) and issues orders
+//! as the state says; a state with a periodic penalty accrues it daily. A fine drawn on a state
+//! entered before the day's step (a timeline event, an order's refusal) is set at the step, on
+//! today's drivers. At an order's deadline it is complied with (its control on, its cost
+//! booked) or refused (the regulator enters the order's refusal state, and the order's ban
+//! starts).
+//!
+//! Streams: the n-th visit of a regulator to state s draws its levels from the stream keyed
+//! (s, n) of `("regulator", name)`, the n-th drawn fine on entering s from the stream (s, n)
+//! of `("fine", name)`, and its k-th order deadline the k-th uniform of `("order", name)`,
+//! whenever they fall: two scenarios whose drivers differ leave each visit of a state on the
+//! same Exp(1) levels, and set each fine from the same uniform, even after one took a detour.
+
+mod clock;
+
+use clock::Clocks;
+
+use rand::Rng as _;
+
+use super::books::Books;
+use super::draws::Draws;
+use super::ledger::Ledger;
+use super::queue::{Event, EventQueue};
+use super::rng::{Base, Rng};
+use super::sessions::Sessions;
+use crate::metrics::{id, Layout};
+use crate::model::time::DAYS_PER_YEAR;
+use crate::model::{weigh, Action, Drivers, World};
+
+/// What the regulators see of the rest of the replication.
+pub(super) struct Seen<'a> {
+    pub ledger: &'a Ledger,
+    /// PB outside the enclave today, per population.
+    pub outside_pb: &'a [f64],
+    pub sessions: &'a Sessions,
+}
+
+/// The regulators of one replication.
+#[derive(Debug)]
+pub(super) struct Regulators {
+    state: Vec<usize>,
+    /// The exit clocks of each regulator's current state visit; visits so far per (regulator,
+    /// state), and the roots of the visits' streams.
+    clocks: Vec<Clocks>,
+    visits: Vec<Vec<u32>>,
+    visit_streams: Vec<Base>,
+    /// Drawn fines so far per (regulator, state), and the roots of their streams.
+    fines_drawn: Vec<Vec<u32>>,
+    fines: Vec<Base>,
+    /// Fines awaiting today's drivers (states entered before the day's step), per (regulator,
+    /// state).
+    pending: Vec<Vec<u32>>,
+    orders: Vec<Rng>,
+    /// Each transition's base hazard in this replication, per regulator and state.
+    base: Vec<Vec<Vec<f64>>>,
+    /// Today's driver values per regulator, and the day they were read (`u32::MAX`: none yet).
+    values: Vec<Drivers>,
+    values_day: u32,
+    /// Metric index of `first_fine` per regulator, and of `first_day` per (regulator, state).
+    first_fine_metric: Vec<usize>,
+    milestone_metric: Vec<Vec<Option<usize>>>,
+    /// First metric of the per-regulator fines breakdowns (amount, count), if any.
+    fines_by_regulator: Option<usize>,
+    fine_count_by_regulator: Option<usize>,
+}
+
+impl Regulators {
+    pub fn new(world: &World, layout: &Layout, rep: u64, draws: &Draws) -> Regulators {
+        let mut milestone_metric = Vec::new();
+        for (r, reg) in world.regulators.iter().enumerate() {
+            let mut next = layout.regulator_offsets[r] + 1;
+            milestone_metric.push(
+                reg.states
+                    .iter()
+                    .map(|s| {
+                        s.milestone.then(|| {
+                            next += 1;
+                            next - 1
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        let base = |kind: &str, name: &str| Base::new(world.seed, rep, kind, name);
+        let per_state = |r: &crate::model::Regulator| vec![0; r.states.len()];
+        let mut regulators = Regulators {
+            state: world.regulators.iter().map(|r| r.initial).collect(),
+            clocks: world.regulators.iter().map(|_| Clocks::default()).collect(),
+            visits: world.regulators.iter().map(per_state).collect(),
+            visit_streams: world
+                .regulators
+                .iter()
+                .map(|r| base("regulator", &r.name))
+                .collect(),
+            fines_drawn: world.regulators.iter().map(per_state).collect(),
+            fines: world
+                .regulators
+                .iter()
+                .map(|r| base("fine", &r.name))
+                .collect(),
+            pending: world.regulators.iter().map(per_state).collect(),
+            orders: world
+                .regulators
+                .iter()
+                .map(|r| base("order", &r.name).rng())
+                .collect(),
+            base: world
+                .regulators
+                .iter()
+                .map(|r| {
+                    r.transitions
+                        .iter()
+                        .map(|ts| ts.iter().map(|t| draws.get(t.per_year)).collect())
+                        .collect()
+                })
+                .collect(),
+            values: vec![[0.0; 6]; world.regulators.len()],
+            values_day: u32::MAX,
+            first_fine_metric: layout.regulator_offsets.clone(),
+            milestone_metric,
+            fines_by_regulator: layout.breakdown.fines_by_regulator,
+            fine_count_by_regulator: layout.breakdown.fine_count_by_regulator,
+        };
+        for (r, reg) in world.regulators.iter().enumerate() {
+            regulators.visit(r, reg.initial);
+        }
+        regulators
+    }
+
+    /// Regulator `r` starts a visit of state `s`: its levels, from the visit's own stream.
+    fn visit(&mut self, r: usize, s: usize) {
+        let n = self.visits[r][s];
+        self.visits[r][s] += 1;
+        let mut rng = self.visit_streams[r].day(stream_key(s, n));
+        self.clocks[r].draw(&mut rng);
+    }
+
+    /// Milestone days start censored (the horizon's length: never reached), except a
+    /// regulator's initial state, reached on day 0.
+    pub fn init_milestones(&self, world: &World, books: &mut Books) {
+        for (r, reg) in world.regulators.iter().enumerate() {
+            for (s, k) in self.milestone_metric[r].iter().enumerate() {
+                if let Some(k) = *k {
+                    books.per_rep[k] = if s == reg.initial {
+                        0.0
+                    } else {
+                        world.calendar.days as f64
+                    };
+                }
+            }
+        }
+    }
+
+    /// Steps every regulator one day: reads today's drivers, sets the fines waiting for them,
+    /// accrues penalties and advances each exit clock.
+    pub fn day(
+        &mut self,
+        world: &World,
+        day: usize,
+        seen: &Seen,
+        draws: &Draws,
+        queue: &mut EventQueue,
+        books: &mut Books,
+    ) {
+        for r in 0..world.regulators.len() {
+            self.values[r] = values(world, r, day, seen);
+        }
+        self.values_day = day as u32;
+        for (r, reg) in world.regulators.iter().enumerate() {
+            for s in 0..reg.states.len() {
+                for _ in 0..std::mem::take(&mut self.pending[r][s]) {
+                    self.fine(world, (r, s), None, day, draws, books);
+                }
+            }
+            let s = self.state[r];
+            let penalty = reg.states[s].penalty_share_of_daily_turnover;
+            if penalty > 0.0 {
+                let amount = penalty * world.turnover_by_day[day] / DAYS_PER_YEAR;
+                books.recurring(id::COST_FINES, amount);
+                books.add_entity(self.fines_by_regulator, r, amount);
+            }
+            if (day as u32) < reg.history_until_day || reg.transitions[s].is_empty() {
+                continue;
+            }
+            let x = &self.values[r];
+            let mult = 1.0 + weigh(&reg.drivers, x);
+            let base = &self.base[r][s];
+            let hazard =
+                |i: usize| base[i] * mult * (1.0 + weigh(&reg.transitions[s][i].drivers, x));
+            let Some(i) = self.clocks[r].advance(base.len(), hazard) else {
+                continue;
+            };
+            let to = reg.transitions[s][i].to;
+            self.enter(world, r, to, None, day, draws, queue, books);
+        }
+    }
+
+    /// The deadline of order `o` of state `s` of regulator `r`: complied with (its cost booked;
+    /// returned: its control to switch on) or refused (the refusal state entered; returned: its
+    /// ban to start).
+    #[allow(clippy::too_many_arguments)]
+    pub fn order(
+        &mut self,
+        world: &World,
+        (r, s, o): (usize, usize, usize),
+        day: usize,
+        draws: &Draws,
+        queue: &mut EventQueue,
+        books: &mut Books,
+    ) -> Option<Action> {
+        let order = &world.regulators[r].states[s].orders[o];
+        if self.orders[r].random::<f64>() < order.comply_probability {
+            books.one_off(id::COST_COMPLIANCE, draws.get(order.compliance_cost));
+            return order.control.map(Action::ControlOn);
+        }
+        if let Some(refuse) = order.refuse_state {
+            self.enter(world, r, refuse, None, day, draws, queue, books);
+        }
+        order.refuse_ban.map(Action::BanStart)
+    }
+
+    /// Regulator `r` enters state `s` today; `pinned` is a known fine that replaces the draw.
+    /// The visit draws its exit clock; a drawn fine waits for today's drivers if they are not
+    /// read yet.
+    #[allow(clippy::too_many_arguments)]
+    pub fn enter(
+        &mut self,
+        world: &World,
+        r: usize,
+        s: usize,
+        pinned: Option<f64>,
+        day: usize,
+        draws: &Draws,
+        queue: &mut EventQueue,
+        books: &mut Books,
+    ) {
+        let reg = &world.regulators[r];
+        let st = &reg.states[s];
+        self.state[r] = s;
+        self.visit(r, s);
+        if st.proceedings {
+            books.add_now(id::PROCEEDINGS, 1.0);
+        }
+        if pinned.is_some() || (st.fine && reg.fine.is_some()) {
+            if pinned.is_none() && self.values_day != day as u32 {
+                self.pending[r][s] += 1;
+            } else {
+                self.fine(world, (r, s), pinned, day, draws, books);
+            }
+        }
+        if let Some(k) = self.milestone_metric[r][s] {
+            if books.per_rep[k] > day as f64 {
+                books.per_rep[k] = day as f64;
+            }
+        }
+        for (o, order) in st.orders.iter().enumerate() {
+            // Orders fall due at the start of a later day.
+            let t = day as f64 + order.after_days.ceil().max(1.0);
+            queue.push(
+                t,
+                Event::Order {
+                    regulator: r as u32,
+                    state: s as u32,
+                    order: o as u32,
+                },
+            );
+        }
+    }
+
+    /// Books a fine of regulator `r` entering state `s` today: `pinned`, or the next drawn one
+    /// on today's drivers.
+    fn fine(
+        &mut self,
+        world: &World,
+        (r, s): (usize, usize),
+        pinned: Option<f64>,
+        day: usize,
+        draws: &Draws,
+        books: &mut Books,
+    ) {
+        let amount = match (pinned, &world.regulators[r].fine) {
+            (Some(a), _) => a,
+            (None, Some(model)) => {
+                let g = weigh(&model.gravity, &self.values[r]);
+                let share = model.share_of_max.map(|d| draws.get(d));
+                let mut rng = self.fines[r].day(stream_key(s, self.fines_drawn[r][s]));
+                self.fines_drawn[r][s] += 1;
+                model.draw(&mut rng, world.turnover_by_day[day], g, share)
+            }
+            (None, None) => return,
+        };
+        books.add_now(id::FINES, 1.0);
+        books.one_off(id::COST_FINES, amount);
+        books.add_entity(self.fines_by_regulator, r, amount);
+        books.add_entity(self.fine_count_by_regulator, r, 1.0);
+        let k = self.first_fine_metric[r];
+        if books.per_rep[k] == 0.0 {
+            books.per_rep[k] = amount;
+        }
+    }
+}
+
+/// The key of the stream of the `n`-th visit to (or fine on entering) state `s`.
+fn stream_key(s: usize, n: u32) -> u32 {
+    ((s as u32) << 20) | n.min(0xF_FFFF)
+}
+
+/// Regulator `r`'s driver values on `day`, indexed like [`crate::model::DRIVER_NAMES`].
+fn values(world: &World, r: usize, day: usize, seen: &Seen) -> Drivers {
+    let reg = &world.regulators[r];
+    let groups = world.staff.len();
+    let mut x = [0.0; 6];
+    for (p, pop) in world.populations.iter().enumerate() {
+        if !reg.populations[p] {
+            continue;
+        }
+        x[0] += (0..groups)
+            .filter(|&g| reg.staff[g])
+            .map(|g| seen.ledger.sum_detected[p * groups + g])
+            .sum::<f64>();
+        x[1] += seen.ledger.sum_records[p] / 1e6;
+        x[2] += seen.outside_pb[p];
+        x[3] += pop.volume_pb(day) * seen.sessions.accessible_share(p);
+        x[4] += seen.ledger.distinct_users(p, day) / 1e6;
+        x[5] = f64::max(x[5], seen.ledger.exposed_days[p] / DAYS_PER_YEAR);
+    }
+    x
+}

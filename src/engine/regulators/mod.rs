@@ -18,11 +18,13 @@
 //! booked) or refused (the regulator enters the order's refusal state, and the order's ban
 //! starts).
 //!
-//! Streams: the n-th visit of a regulator to state s draws its levels from the stream keyed
-//! (s, n) of `("regulator", name)`, the n-th drawn fine on entering s from the stream (s, n)
-//! of `("fine", name)`, and its k-th order deadline the k-th uniform of `("order", name)`,
-//! whenever they fall: two scenarios whose drivers differ leave each visit of a state on the
-//! same Exp(1) levels, and set each fine from the same uniform, even after one took a detour.
+//! Streams: the k-th state visit of a regulator (its initial state is visit 0) draws its level
+//! and choice from day k of `("regulator", name)`'s streams, its k-th drawn fine its uniform
+//! and factor from day k of `("fine", name)`'s, and its k-th order deadline the k-th uniform
+//! of `("order", name)`, whenever they fall: two scenarios whose drivers differ leave each
+//! visit on the same Exp(1) level, and set each fine from the same uniform. (Keying visits and
+//! fines by (state, visit of that state) instead measured a weaker pairing of `eu_combined`
+//! and `dsa_scrutiny`, as did one level per transition.)
 
 mod clock;
 
@@ -52,13 +54,13 @@ pub(super) struct Seen<'a> {
 #[derive(Debug)]
 pub(super) struct Regulators {
     state: Vec<usize>,
-    /// The exit clocks of each regulator's current state visit; visits so far per (regulator,
-    /// state), and the roots of the visits' streams.
+    /// The exit clock of each regulator's current state visit; visits so far per regulator,
+    /// and the roots of the visits' streams.
     clocks: Vec<Clocks>,
-    visits: Vec<Vec<u32>>,
+    visits: Vec<u32>,
     visit_streams: Vec<Base>,
-    /// Drawn fines so far per (regulator, state), and the roots of their streams.
-    fines_drawn: Vec<Vec<u32>>,
+    /// Drawn fines so far per regulator, and the roots of their streams.
+    fines_drawn: Vec<u32>,
     fines: Vec<Base>,
     /// Fines awaiting today's drivers (states entered before the day's step), per (regulator,
     /// state).
@@ -99,13 +101,13 @@ impl Regulators {
         let mut regulators = Regulators {
             state: world.regulators.iter().map(|r| r.initial).collect(),
             clocks: world.regulators.iter().map(|_| Clocks::default()).collect(),
-            visits: world.regulators.iter().map(per_state).collect(),
+            visits: vec![0; world.regulators.len()],
             visit_streams: world
                 .regulators
                 .iter()
                 .map(|r| base("regulator", &r.name))
                 .collect(),
-            fines_drawn: world.regulators.iter().map(per_state).collect(),
+            fines_drawn: vec![0; world.regulators.len()],
             fines: world
                 .regulators
                 .iter()
@@ -134,17 +136,16 @@ impl Regulators {
             fines_by_regulator: layout.breakdown.fines_by_regulator,
             fine_count_by_regulator: layout.breakdown.fine_count_by_regulator,
         };
-        for (r, reg) in world.regulators.iter().enumerate() {
-            regulators.visit(r, reg.initial);
+        for r in 0..world.regulators.len() {
+            regulators.visit(r);
         }
         regulators
     }
 
-    /// Regulator `r` starts a visit of state `s`: its levels, from the visit's own stream.
-    fn visit(&mut self, r: usize, s: usize) {
-        let n = self.visits[r][s];
-        self.visits[r][s] += 1;
-        let mut rng = self.visit_streams[r].day(stream_key(s, n));
+    /// Regulator `r` starts a state visit: its level and choice, from the visit's own stream.
+    fn visit(&mut self, r: usize) {
+        let mut rng = self.visit_streams[r].day(self.visits[r]);
+        self.visits[r] += 1;
         self.clocks[r].draw(&mut rng);
     }
 
@@ -182,7 +183,7 @@ impl Regulators {
         for (r, reg) in world.regulators.iter().enumerate() {
             for s in 0..reg.states.len() {
                 for _ in 0..std::mem::take(&mut self.pending[r][s]) {
-                    self.fine(world, (r, s), None, day, draws, books);
+                    self.fine(world, r, None, day, draws, books);
                 }
             }
             let s = self.state[r];
@@ -250,7 +251,7 @@ impl Regulators {
         let reg = &world.regulators[r];
         let st = &reg.states[s];
         self.state[r] = s;
-        self.visit(r, s);
+        self.visit(r);
         if st.proceedings {
             books.add_now(id::PROCEEDINGS, 1.0);
         }
@@ -258,7 +259,7 @@ impl Regulators {
             if pinned.is_none() && self.values_day != day as u32 {
                 self.pending[r][s] += 1;
             } else {
-                self.fine(world, (r, s), pinned, day, draws, books);
+                self.fine(world, r, pinned, day, draws, books);
             }
         }
         if let Some(k) = self.milestone_metric[r][s] {
@@ -280,12 +281,11 @@ impl Regulators {
         }
     }
 
-    /// Books a fine of regulator `r` entering state `s` today: `pinned`, or the next drawn one
-    /// on today's drivers.
+    /// Books a fine of regulator `r` today: `pinned`, or the next drawn one on today's drivers.
     fn fine(
         &mut self,
         world: &World,
-        (r, s): (usize, usize),
+        r: usize,
         pinned: Option<f64>,
         day: usize,
         draws: &Draws,
@@ -296,8 +296,8 @@ impl Regulators {
             (None, Some(model)) => {
                 let g = weigh(&model.gravity, &self.values[r]);
                 let share = model.share_of_max.map(|d| draws.get(d));
-                let mut rng = self.fines[r].day(stream_key(s, self.fines_drawn[r][s]));
-                self.fines_drawn[r][s] += 1;
+                let mut rng = self.fines[r].day(self.fines_drawn[r]);
+                self.fines_drawn[r] += 1;
                 model.draw(&mut rng, world.turnover_by_day[day], g, share)
             }
             (None, None) => return,
@@ -311,11 +311,6 @@ impl Regulators {
             books.per_rep[k] = amount;
         }
     }
-}
-
-/// The key of the stream of the `n`-th visit to (or fine on entering) state `s`.
-fn stream_key(s: usize, n: u32) -> u32 {
-    ((s as u32) << 20) | n.min(0xF_FFFF)
 }
 
 /// Regulator `r`'s driver values on `day`, indexed like [`crate::model::DRIVER_NAMES`].

@@ -23,8 +23,10 @@ use crate::metrics::breakdown::Breakdown;
 use crate::metrics::id;
 use crate::model::World;
 
-/// Days in the trailing window of regulator drivers.
-pub(super) const WINDOW: usize = 365;
+/// Days in the trailing window of regulator drivers: the 365 days before the day they step.
+const WINDOW: usize = 365;
+/// Slots of the window rings: the window's days and the day being booked.
+const RING: usize = WINDOW + 1;
 
 /// Records and detections of one replication, per route and population.
 #[derive(Debug)]
@@ -74,8 +76,8 @@ impl Ledger {
             groups,
             identifiable: vec![0.0; pops],
             users_sum: vec![0.0; pops],
-            ring_records: vec![0.0; pops * WINDOW],
-            ring_detected: vec![0.0; pops * groups * WINDOW],
+            ring_records: vec![0.0; pops * RING],
+            ring_detected: vec![0.0; pops * groups * RING],
             detected_on: vec![0.0; pops * groups * world.calendar.days as usize],
             days: world.calendar.days as usize,
             sum_records: vec![0.0; pops],
@@ -139,31 +141,35 @@ impl Ledger {
                 }
             };
             self.identifiable[pop] += identifiable;
-            self.ring_records[pop * WINDOW + day % WINDOW] += identifiable;
+            self.ring_records[pop * RING + day % RING] += identifiable;
             self.sum_records[pop] += identifiable;
         }
         self.touched.clear();
         for (p, days) in self.exposed_days.iter_mut().enumerate() {
-            if self.ring_records[p * WINDOW + day % WINDOW] > 0.0 {
+            if self.ring_records[p * RING + day % RING] > 0.0 {
                 *days += 1.0;
             }
         }
     }
 
-    /// Moves the trailing windows to `day`.
+    /// Moves the trailing windows to `day`: they hold days `day − 365 ..= day − 1`. Day
+    /// `day − 366` leaves; detections booked ahead for yesterday enter.
     pub fn advance_window(&mut self, day: usize) {
-        let slot = day % WINDOW;
+        let slot = day % RING;
         for p in 0..self.sum_records.len() {
-            let i = p * WINDOW + slot;
+            let i = p * RING + slot;
             self.sum_records[p] -= self.ring_records[i];
             self.ring_records[i] = 0.0;
         }
         for pg in 0..self.sum_detected.len() {
-            let i = pg * WINDOW + slot;
+            let i = pg * RING + slot;
             self.sum_detected[pg] -= self.ring_detected[i];
-            let today = self.detected_on[pg * self.days + day];
-            self.ring_detected[i] = today;
-            self.sum_detected[pg] += today;
+            self.ring_detected[i] = 0.0;
+            if day > 0 {
+                let yesterday = self.detected_on[pg * self.days + day - 1];
+                self.ring_detected[pg * RING + (day - 1) % RING] += yesterday;
+                self.sum_detected[pg] += yesterday;
+            }
         }
     }
 
@@ -173,7 +179,7 @@ impl Ledger {
     pub fn detect_on(&mut self, pop: usize, group: usize, day: usize, today: usize) {
         let pg = pop * self.groups + group;
         if day <= today {
-            self.ring_detected[pg * WINDOW + today % WINDOW] += 1.0;
+            self.ring_detected[pg * RING + today % RING] += 1.0;
             self.sum_detected[pg] += 1.0;
         } else {
             self.detected_on[pg * self.days + day] += 1.0;
@@ -211,5 +217,49 @@ impl Ledger {
         }
         books.set(month, id::USERS_ACTIVE, total);
         books.set(month, id::USERS_DISTINCT, distinct);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORLD: &str = r#"
+start = "2024-01-01"
+end = "2025-12-31"
+[population.p]
+home = "US"
+enclave = ["US"]
+restricted = ["CN"]
+users = 1e6
+data_per_user_mb = 1
+placement = { s = 1.0 }
+[site.s]
+jurisdiction = "US"
+capacity_pb = 10
+[staff.g]
+jurisdiction = "CN"
+headcount = 1
+sessions_per_person_day = 1
+records_per_session = 1
+populations = ["p"]
+categories = ["identifiers"]
+"#;
+
+    #[test]
+    fn the_window_holds_the_365_days_before_the_step_and_not_the_day_itself() {
+        let world = crate::engine::tests::world(WORLD);
+        let mut ledger = Ledger::new(&world, 0, 0);
+        for day in 0..500 {
+            // Step: the window as the regulators read it in the morning.
+            ledger.advance_window(day);
+            assert_eq!(ledger.sum_detected[0], day.min(WINDOW) as f64, "day {day}");
+            // One detection a day: booked at once on even days, ahead (the day before) on odd.
+            if day % 2 == 0 {
+                ledger.detect_on(0, 0, day, day);
+            } else {
+                ledger.detect_on(0, 0, day, day - 1);
+            }
+        }
     }
 }

@@ -36,7 +36,9 @@
 //!    through controls is then recomputed.
 //! 2. Storage: every population's data is rescaled to its volume, migrations move data, and
 //!    residency, flows and running costs are booked; bans and ownership costs.
-//! 3. Regulators step on yesterday's windows of exposure and detections.
+//! 3. Regulators step on the windows of exposure and detections of the 365 days before today
+//!    (a detection counts from the day after it falls) and set the fines of states entered in
+//!    step 1 on today's drivers.
 //! 4. Staff sessions. A staff group whose sessions reach no approval gate is *aggregated*: the
 //!    day's sessions are one Poisson draw, split over populations by active users, and their
 //!    records a compound sum ([`sample`]). A group with a gate on any route runs in *event
@@ -103,7 +105,7 @@ pub struct Workspace {
     queue: EventQueue,
     gates: Vec<GateState>,
     waits: Vec<f64>,
-    delays: Vec<f64>,
+    delays: Vec<(f64, f64)>,
     storage: Storage,
 }
 
@@ -168,9 +170,9 @@ impl<'a> Sim<'a> {
             }
         }
         let routes = sessions.routes.len();
-        let regulators = Regulators::new(world, layout, rep);
-        regulators.init_milestones(world, &mut books);
         let draws = Draws::new(world, rep);
+        let regulators = Regulators::new(world, layout, rep, &draws);
+        regulators.init_milestones(world, &mut books);
         let estate = Estate::new(world, rep, &draws);
         let regime = Regime::new(world, rep, &draws);
         record_inputs(
@@ -249,8 +251,14 @@ impl<'a> Sim<'a> {
                 outside_pb: &self.estate.outside_pb,
                 sessions: &self.sessions,
             };
-            self.regulators
-                .day(world, day, &seen, &mut self.ws.queue, &mut self.books);
+            self.regulators.day(
+                world,
+                day,
+                &seen,
+                &self.draws,
+                &mut self.ws.queue,
+                &mut self.books,
+            );
             self.staff_day();
             if !self.run_events_before((day + 1) as f64, stop) {
                 return false;
@@ -320,7 +328,7 @@ impl<'a> Sim<'a> {
                 ledger.read(index, records);
                 if misuse > 0 {
                     books.add_now(id::MISUSE, misuse as f64);
-                    monitors.misuse(world, route, misuse, day as f64, day, ledger, books);
+                    monitors.misuse(world, route, misuse, None, day, ledger, books);
                 }
             },
         );
@@ -337,7 +345,7 @@ impl<'a> Sim<'a> {
                 self.world,
                 &route,
                 1,
-                t,
+                Some(t),
                 self.day,
                 &mut self.ledger,
                 &mut self.books,
@@ -439,6 +447,7 @@ impl<'a> Sim<'a> {
                 state,
                 fine,
                 day,
+                &self.draws,
                 &mut self.ws.queue,
                 &mut self.books,
             ),

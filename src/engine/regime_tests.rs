@@ -373,26 +373,41 @@ proptest! {
         share in 0.0f64..0.1,
         floor in 0.0f64..1e8,
         low in 0.0f64..1.0,
+        medium in 0.0f64..1.0,
         factor_max in 1.0f64..5.0,
         seed in 0u64..1000,
         gravity in 0.0f64..10.0,
         more in 0.0f64..10.0,
+        fixed_share in proptest::option::of(0.0f64..1.0),
     ) {
+        let medium = medium * (1.0 - low);
         let fine = crate::model::FineModel {
             max_share_of_turnover: share,
             max_floor: floor,
-            seriousness: [low, (1.0 - low) / 2.0, (1.0 - low) / 2.0],
+            seriousness: [low, medium, 1.0 - low - medium],
+            share_of_max: None,
             factor: crate::model::Dist::Uniform { lo: 0.0, hi: factor_max },
             gravity: [0.0; 6],
         };
         let mut rng = crate::engine::rng::Base::new(seed, 0, "test", "fine").rng();
         let cap = fine.legal_max(turnover);
         for _ in 0..50 {
-            let mut graver = rng.clone();
-            let f = fine.draw(&mut rng, turnover, gravity);
+            let draws = (rand::Rng::random::<f64>(&mut rng), fine.factor.sample(&mut rng));
+            let f = fine.amount(turnover, gravity, draws, fixed_share);
             prop_assert!((0.0..=cap).contains(&f), "{} > cap {}", f, cap);
-            let g = fine.draw(&mut graver, turnover, gravity + more);
+            let g = fine.amount(turnover, gravity + more, draws, fixed_share);
             prop_assert!(g >= f, "gravity {} gives {}, {} more gives {}", gravity, f, more, g);
+            // Continuous in gravity: q = u^(1/(1+g)) moves by at most dg/e, the scale's inverse
+            // CDF stretches that by at most its steepest band, so a step of 1e-9 moves the fine
+            // by a sliver of the cap, not a jump between seriousness bands.
+            let steepest = [(0.1, fine.seriousness[0]), (0.1, fine.seriousness[1]), (0.8, fine.seriousness[2])]
+                .iter()
+                .filter(|(_, p)| *p > 0.0)
+                .map(|(w, p)| w / p)
+                .fold(1.0, f64::max);
+            let h = fine.amount(turnover, gravity + 1e-9, draws, fixed_share);
+            let bound = 1e-9 * steepest * factor_max * cap * 1.01 + 1e-12 * cap;
+            prop_assert!((h - f).abs() <= bound, "{} jumps to {} (bound {})", f, h, bound);
         }
     }
 }

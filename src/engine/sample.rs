@@ -77,7 +77,8 @@ impl Compound {
             Dist::Constant(_)
             | Dist::Poisson { .. }
             | Dist::Bernoulli { .. }
-            | Dist::Exponential { .. } => Compound::Exact,
+            | Dist::Exponential { .. }
+            | Dist::Gamma { .. } => Compound::Exact,
             Dist::Normal {
                 mean, sd, clamp, ..
             } if !*clamp || *mean > 8.0 * sd => Compound::Exact,
@@ -130,6 +131,7 @@ fn exact_sum<R: Rng + ?Sized>(rng: &mut R, n: u64, d: &Dist) -> f64 {
         Dist::Poisson { mean, .. } => poisson(rng, nf * mean) as f64,
         Dist::Bernoulli { p } => binomial(rng, n, *p) as f64,
         Dist::Exponential { mean } => samplers::gamma(rng, nf, *mean),
+        Dist::Gamma { shape, rate } => samplers::gamma(rng, nf * shape, 1.0 / rate),
         Dist::Normal { mean, sd, .. } => normal(rng, nf * mean, nf * sd * sd),
         Dist::Scaled { inner, k } => k * exact_sum(rng, n, inner),
         other => (0..n).map(|_| other.sample(rng)).sum::<f64>().max(0.0),

@@ -37,6 +37,10 @@ pub enum Dist {
     Poisson { mean: f64 },
     /// 1 with probability p.
     Bernoulli { p: f64 },
+    /// Gamma with `shape` k > 0 and `rate` β > 0 (mean k/β), e.g. a hazard's posterior.
+    Gamma { shape: f64, rate: f64 },
+    /// Beta(a, b) on [0, 1], e.g. a share's posterior.
+    Beta { a: f64, b: f64 },
     /// Another distribution times a constant (e.g. an amount in another currency).
     Scaled { inner: Box<Dist>, k: f64 },
 }
@@ -103,6 +107,26 @@ impl Dist {
         Ok(Dist::Poisson { mean })
     }
 
+    /// Gamma with `shape` k > 0 and `rate` β > 0.
+    pub fn gamma(shape: f64, rate: f64) -> Result<Dist, String> {
+        if !(shape.is_finite() && shape > 0.0 && rate.is_finite() && rate > 0.0) {
+            return Err(format!(
+                "gamma: needs finite `shape` > 0 and `rate` > 0, got {shape}, {rate}"
+            ));
+        }
+        Ok(Dist::Gamma { shape, rate })
+    }
+
+    /// Beta with shapes `a`, `b` > 0.
+    pub fn beta(a: f64, b: f64) -> Result<Dist, String> {
+        if !(a.is_finite() && a > 0.0 && b.is_finite() && b > 0.0) {
+            return Err(format!(
+                "beta: needs finite `a` > 0 and `b` > 0, got {a}, {b}"
+            ));
+        }
+        Ok(Dist::Beta { a, b })
+    }
+
     /// This distribution times `k` (k > 0).
     pub fn scaled(self, k: f64) -> Dist {
         match self {
@@ -121,7 +145,7 @@ impl Dist {
             Dist::Constant(v) => (0.0..=1.0).contains(v),
             Dist::Uniform { lo, hi } => *lo >= 0.0 && *hi <= 1.0,
             Dist::Pert { min, max, .. } => *min >= 0.0 && *max <= 1.0,
-            Dist::Bernoulli { .. } => true,
+            Dist::Bernoulli { .. } | Dist::Beta { .. } => true,
             _ => false,
         }
     }
@@ -170,6 +194,8 @@ impl Dist {
                     0.0
                 }
             }
+            Dist::Gamma { shape, rate } => samplers::gamma(rng, *shape, 1.0 / rate),
+            Dist::Beta { a, b } => samplers::beta(rng, *a, *b),
             Dist::Scaled { inner, k } => k * inner.sample(rng),
         }
     }
@@ -193,6 +219,8 @@ impl Dist {
             Dist::Pert { min, max, mode, .. } => (min + 4.0 * mode + max) / 6.0,
             Dist::Poisson { mean, .. } => *mean,
             Dist::Bernoulli { p } => *p,
+            Dist::Gamma { shape, rate } => shape / rate,
+            Dist::Beta { a, b } => a / (a + b),
             Dist::Scaled { inner, k } => k * inner.mean(),
         }
     }
@@ -223,6 +251,8 @@ impl Dist {
             }
             Dist::Poisson { mean, .. } => *mean,
             Dist::Bernoulli { p } => p * (1.0 - p),
+            Dist::Gamma { shape, rate } => shape / (rate * rate),
+            Dist::Beta { a, b } => a * b / ((a + b) * (a + b) * (a + b + 1.0)),
             Dist::Scaled { inner, k } => k * k * inner.variance(),
         }
     }
@@ -254,7 +284,8 @@ impl Dist {
             Dist::Exponential { .. } => (2.0, 6.0),
             Dist::Pert {
                 alpha: a, beta: b, ..
-            } => {
+            }
+            | Dist::Beta { a, b } => {
                 let (a, b) = (*a, *b);
                 let skew = 2.0 * (b - a) * (a + b + 1.0).sqrt() / ((a + b + 2.0) * (a * b).sqrt());
                 let kurt = 6.0 * ((a - b) * (a - b) * (a + b + 1.0) - a * b * (a + b + 2.0))
@@ -270,6 +301,7 @@ impl Dist {
                     ((q - p) / (p * q).sqrt(), (1.0 - 6.0 * p * q) / (p * q))
                 }
             }
+            Dist::Gamma { shape, .. } => (2.0 / shape.sqrt(), 6.0 / shape),
             Dist::Scaled { inner, .. } => inner.shape(),
         }
     }
@@ -363,6 +395,9 @@ mod tests {
             Dist::poisson(3.5).unwrap(),
             Dist::Bernoulli { p: 0.3 },
             lognormal(10.0, 20.0),
+            Dist::gamma(0.6, 2.0).unwrap(),
+            Dist::gamma(4.0, 0.5).unwrap(),
+            Dist::beta(2.0, 30.0).unwrap(),
         ];
         for s in &shapes {
             check_moments(s);
@@ -383,6 +418,8 @@ mod tests {
             Dist::poisson(3.5).unwrap(),
             Dist::Bernoulli { p: 0.3 },
             lognormal(10.0, 13.0),
+            Dist::gamma(3.0, 2.0).unwrap(),
+            Dist::beta(2.0, 5.0).unwrap(),
         ];
         let shape_of = |xs: &[f64]| {
             let n = xs.len() as f64;

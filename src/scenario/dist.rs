@@ -58,6 +58,10 @@ pub enum TaggedDist {
     Poisson { mean: f64 },
     /// 1 with probability `p`, else 0.
     Bernoulli { p: f64 },
+    /// Gamma with `shape` and `rate` (mean shape/rate): a hazard's posterior, for example.
+    Gamma { shape: f64, rate: f64 },
+    /// Beta on [0, 1] with shapes `a` and `b` (mean a/(a + b)): a share's posterior.
+    Beta { a: f64, b: f64 },
 }
 
 impl Serialize for RawDist {
@@ -183,7 +187,7 @@ impl RawDist {
         if d.within_unit_interval() {
             Ok(d)
         } else {
-            Err("a share must be a number in [0, 1] or a uniform, pert or bernoulli distribution within [0, 1]".into())
+            Err("a share must be a number in [0, 1] or a uniform, pert, bernoulli or beta distribution within [0, 1]".into())
         }
     }
 }
@@ -305,6 +309,24 @@ fn build(raw: &RawDist, nonneg: bool) -> Result<Dist, String> {
             }
             Dist::Bernoulli { p }
         }
+        TaggedDist::Gamma { shape, rate } => {
+            finite("shape", shape)?;
+            finite("rate", rate)?;
+            if shape <= 0.0 || rate <= 0.0 {
+                return Err(format!(
+                    "gamma needs `shape` > 0 and `rate` > 0, got shape {shape}, rate {rate}"
+                ));
+            }
+            Dist::gamma(shape, rate)?
+        }
+        TaggedDist::Beta { a, b } => {
+            finite("a", a)?;
+            finite("b", b)?;
+            if a <= 0.0 || b <= 0.0 {
+                return Err(format!("beta needs `a` > 0 and `b` > 0, got a {a}, b {b}"));
+            }
+            Dist::beta(a, b)?
+        }
     })
 }
 
@@ -357,5 +379,16 @@ mod tests {
         .unwrap_err();
         assert!(e.contains("p90"), "{e}");
         assert!(tagged(TaggedDist::Bernoulli { p: 1.5 }).to_any().is_err());
+        let e = tagged(TaggedDist::Gamma {
+            shape: 2.0,
+            rate: 0.0,
+        })
+        .to_any()
+        .unwrap_err();
+        assert!(e.contains("rate"), "{e}");
+        let e = tagged(TaggedDist::Beta { a: -1.0, b: 2.0 })
+            .to_any()
+            .unwrap_err();
+        assert!(e.contains("`a`"), "{e}");
     }
 }

@@ -20,6 +20,12 @@ impl Draws {
         self.push(path, dist)
     }
 
+    /// A non-negative quantity at `path` that is not money (a hazard per year).
+    pub fn non_negative(&mut self, cx: &mut Ctx, path: &FieldPath, raw: &RawDist) -> DrawnId {
+        let dist = cx.dist(path, raw, true);
+        self.push(path, dist)
+    }
+
     /// A share at `path`: a number in [0, 1] or a distribution within it.
     pub fn share(&mut self, cx: &mut Ctx, path: &FieldPath, raw: &RawDist) -> DrawnId {
         let dist = cx.probability_dist(path, raw);

@@ -64,7 +64,7 @@ pub(super) fn regulators(
             let tp = rp.key("transition").index(i);
             let from = lookup(cx, &tp.key("from"), &what, &state_names, &t.from);
             let to = lookup(cx, &tp.key("to"), &what, &state_names, &t.to);
-            let per_year = cx.non_negative(&tp.key("per_year"), t.per_year);
+            let per_year = draws.non_negative(cx, &tp.key("per_year"), &t.per_year);
             let drivers = drivers(cx, &tp.key("drivers"), &t.drivers);
             if let (Some(from), Some(to)) = (from, to) {
                 if from == to {
@@ -90,7 +90,7 @@ pub(super) fn regulators(
         let fine = r
             .fine
             .as_ref()
-            .map(|f| fine_model(cx, f, &rp.key("fine"), fine_rate));
+            .map(|f| fine_model(cx, f, &rp.key("fine"), fine_rate, draws));
         if fine.is_none() {
             for (sn, s) in &r.state {
                 if s.fine {
@@ -176,7 +176,13 @@ fn states(
 }
 
 /// The fine table; `rate` converts its money into the scenario's currency.
-fn fine_model(cx: &mut Ctx, f: &RawFine, fp: &FieldPath, rate: f64) -> FineModel {
+fn fine_model(
+    cx: &mut Ctx,
+    f: &RawFine,
+    fp: &FieldPath,
+    rate: f64,
+    draws: &mut Draws,
+) -> FineModel {
     let seriousness = f.seriousness.unwrap_or([0.4, 0.4, 0.2]);
     for (i, p) in seriousness.iter().enumerate() {
         cx.probability(&fp.key("seriousness").index(i), *p);
@@ -196,6 +202,10 @@ fn fine_model(cx: &mut Ctx, f: &RawFine, fp: &FieldPath, rate: f64) -> FineModel
             .probability(&fp.key("max_share_of_turnover"), f.max_share_of_turnover),
         max_floor: cx.non_negative(&fp.key("max_floor"), f.max_floor) * rate,
         seriousness,
+        share_of_max: f
+            .share_of_max
+            .as_ref()
+            .map(|d| draws.share(cx, &fp.key("share_of_max"), d)),
         factor: f
             .factor
             .as_ref()

@@ -289,8 +289,9 @@ fn one() -> f64 {
 pub struct RawTransition {
     pub from: String,
     pub to: String,
-    /// Base hazard per year.
-    pub per_year: f64,
+    /// Base hazard per year: a number or a distribution (e.g. a fitted gamma posterior), drawn
+    /// once per replication.
+    pub per_year: RawDist,
     /// Multiplies this transition's hazard alone by 1 + Σ coefficient × driver (shifts the
     /// choice between exits).
     #[serde(default, skip_serializing_if = "RawDrivers::is_zero")]
@@ -310,7 +311,12 @@ pub struct RawFine {
     /// 20–100% of the legal maximum); sum to 1. Default [0.4, 0.4, 0.2].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seriousness: Option<[f64; 3]>,
-    /// Aggravating / mitigating factor on the starting amount (default 1).
+    /// The starting amount at gravity 0 as a share of the legal maximum, in place of the
+    /// seriousness bands: a number in [0, 1] or a distribution within it (e.g. a fitted beta
+    /// posterior), drawn once per replication. Gravity g raises it to share^(1/(1+g)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_of_max: Option<RawDist>,
+    /// Aggravating / mitigating factor on the starting amount (default 1), drawn per fine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<RawDist>,
     /// Gravity g = Σ coefficient × driver when the fine is set: it shifts the seriousness draw

@@ -1,23 +1,34 @@
 //! Regulators: Markov chains over enforcement states, stepped daily.
 //!
 //! Each day a regulator sees its drivers x (detections of its staff groups' misuse and
-//! identifiable records in the last 365 days, PB outside the enclave and PB readable from a
-//! restricted jurisdiction today, distinct users read and years of reads so far, over its
-//! populations). Out of its state, transition i has hazard hᵢ = baseᵢ · (1 + c·x) · (1 + cᵢ·x)
-//! per year, with c the regulator's coefficients and cᵢ the transition's own: the first
-//! changes how fast proceedings move, the second which exit they take. The regulator leaves
-//! on a day with probability 1 − e^(−Σh/365.25) and goes to target i with probability hᵢ/Σh.
-//! Before `history_until` only timeline events move it. Entering a state opens proceedings,
-//! imposes a fine (EDPB method at gravity g = c_fine·x, capped at the legal maximum) and issues
-//! orders as the state says; a state with a periodic penalty accrues it daily. At an order's
-//! deadline it is complied with (its control on, its cost booked) or refused (the regulator
-//! enters the order's refusal state, and the order's ban starts).
+//! identifiable records in the 365 days before today, PB outside the enclave and PB readable
+//! from a restricted jurisdiction today, distinct users read and years of reads so far, over
+//! its populations). Out of its state, transition i has hazard hᵢ = baseᵢ · (1 + c·x) ·
+//! (1 + cᵢ·x) per year, with baseᵢ drawn once per replication, c the regulator's coefficients
+//! and cᵢ the transition's own: the first changes how fast proceedings move, the second which
+//! exit they take. The regulator leaves a state by inverse cumulative hazard ([`clock`]): one
+//! Exp(1) level per transition and visit, left on the day an integrated hazard first reaches
+//! its level: the state is left with probability 1 − e^(−Σh/365.25) a day, to target i with
+//! probability hᵢ/Σh (independent competing risks). Before `history_until` only timeline events move it. Entering a state
+//! opens proceedings, imposes a fine (EDPB method at gravity g = c_fine·x, from one uniform
+//! through the seriousness scale's inverse CDF, capped at the legal maximum) and issues orders
+//! as the state says; a state with a periodic penalty accrues it daily. A fine drawn on a state
+//! entered before the day's step (a timeline event, an order's refusal) is set at the step, on
+//! today's drivers. At an order's deadline it is complied with (its control on, its cost
+//! booked) or refused (the regulator enters the order's refusal state, and the order's ban
+//! starts).
 //!
-//! Streams: each day's step draws two uniforms from `("regulator", name)`'s stream of that day
-//! (whether to leave, and where to), so two scenarios whose drivers differ still step their
-//! regulators on the same numbers; the k-th drawn fine of a regulator is always the k-th
-//! draw of `("fine", name)`, and its k-th order deadline the k-th uniform of
-//! `("order", name)`, whenever they fall.
+//! Streams: the k-th state visit of a regulator (its initial state is visit 0) draws its level
+//! and choice from day k of `("regulator", name)`'s streams, its k-th drawn fine its uniform
+//! and factor from day k of `("fine", name)`'s, and its k-th order deadline the k-th uniform
+//! of `("order", name)`, whenever they fall: two scenarios whose drivers differ leave each
+//! visit on the same Exp(1) level, and set each fine from the same uniform. (Keying visits and
+//! fines by (state, visit of that state) instead measured a weaker pairing of `eu_combined`
+//! and `dsa_scrutiny`, as did one level per transition.)
+
+mod clock;
+
+use clock::Clocks;
 
 use rand::Rng as _;
 
@@ -25,7 +36,7 @@ use super::books::Books;
 use super::draws::Draws;
 use super::ledger::Ledger;
 use super::queue::{Event, EventQueue};
-use super::rng::{Base, DayStream, Rng};
+use super::rng::{Base, Rng};
 use super::sessions::Sessions;
 use crate::metrics::{id, Layout};
 use crate::model::time::DAYS_PER_YEAR;
@@ -43,11 +54,23 @@ pub(super) struct Seen<'a> {
 #[derive(Debug)]
 pub(super) struct Regulators {
     state: Vec<usize>,
-    steps: Vec<DayStream>,
-    fines: Vec<Rng>,
+    /// The exit clock of each regulator's current state visit; visits so far per regulator,
+    /// and the roots of the visits' streams.
+    clocks: Vec<Clocks>,
+    visits: Vec<u32>,
+    visit_streams: Vec<Base>,
+    /// Drawn fines so far per regulator, and the roots of their streams.
+    fines_drawn: Vec<u32>,
+    fines: Vec<Base>,
+    /// Fines awaiting today's drivers (states entered before the day's step), per (regulator,
+    /// state).
+    pending: Vec<Vec<u32>>,
     orders: Vec<Rng>,
-    /// Today's driver values per regulator.
+    /// Each transition's base hazard in this replication, per regulator and state.
+    base: Vec<Vec<Vec<f64>>>,
+    /// Today's driver values per regulator, and the day they were read (`u32::MAX`: none yet).
     values: Vec<Drivers>,
+    values_day: u32,
     /// Metric index of `first_fine` per regulator, and of `first_day` per (regulator, state).
     first_fine_metric: Vec<usize>,
     milestone_metric: Vec<Vec<Option<usize>>>,
@@ -57,7 +80,7 @@ pub(super) struct Regulators {
 }
 
 impl Regulators {
-    pub fn new(world: &World, layout: &Layout, rep: u64) -> Regulators {
+    pub fn new(world: &World, layout: &Layout, rep: u64, draws: &Draws) -> Regulators {
         let mut milestone_metric = Vec::new();
         for (r, reg) in world.regulators.iter().enumerate() {
             let mut next = layout.regulator_offsets[r] + 1;
@@ -74,29 +97,56 @@ impl Regulators {
             );
         }
         let base = |kind: &str, name: &str| Base::new(world.seed, rep, kind, name);
-        Regulators {
+        let per_state = |r: &crate::model::Regulator| vec![0; r.states.len()];
+        let mut regulators = Regulators {
             state: world.regulators.iter().map(|r| r.initial).collect(),
-            steps: world
+            clocks: world.regulators.iter().map(|_| Clocks::default()).collect(),
+            visits: vec![0; world.regulators.len()],
+            visit_streams: world
                 .regulators
                 .iter()
-                .map(|r| DayStream::new(base("regulator", &r.name)))
+                .map(|r| base("regulator", &r.name))
                 .collect(),
+            fines_drawn: vec![0; world.regulators.len()],
             fines: world
                 .regulators
                 .iter()
-                .map(|r| base("fine", &r.name).rng())
+                .map(|r| base("fine", &r.name))
                 .collect(),
+            pending: world.regulators.iter().map(per_state).collect(),
             orders: world
                 .regulators
                 .iter()
                 .map(|r| base("order", &r.name).rng())
                 .collect(),
+            base: world
+                .regulators
+                .iter()
+                .map(|r| {
+                    r.transitions
+                        .iter()
+                        .map(|ts| ts.iter().map(|t| draws.get(t.per_year)).collect())
+                        .collect()
+                })
+                .collect(),
             values: vec![[0.0; 6]; world.regulators.len()],
+            values_day: u32::MAX,
             first_fine_metric: layout.regulator_offsets.clone(),
             milestone_metric,
             fines_by_regulator: layout.breakdown.fines_by_regulator,
             fine_count_by_regulator: layout.breakdown.fine_count_by_regulator,
+        };
+        for r in 0..world.regulators.len() {
+            regulators.visit(r);
         }
+        regulators
+    }
+
+    /// Regulator `r` starts a state visit: its level and choice, from the visit's own stream.
+    fn visit(&mut self, r: usize) {
+        let mut rng = self.visit_streams[r].day(self.visits[r]);
+        self.visits[r] += 1;
+        self.clocks[r].draw(&mut rng);
     }
 
     /// Milestone days start censored (the horizon's length: never reached), except a
@@ -115,16 +165,27 @@ impl Regulators {
         }
     }
 
-    /// Steps every regulator one day.
+    /// Steps every regulator one day: reads today's drivers, sets the fines waiting for them,
+    /// accrues penalties and advances each exit clock.
     pub fn day(
         &mut self,
         world: &World,
         day: usize,
         seen: &Seen,
+        draws: &Draws,
         queue: &mut EventQueue,
         books: &mut Books,
     ) {
+        for r in 0..world.regulators.len() {
+            self.values[r] = values(world, r, day, seen);
+        }
+        self.values_day = day as u32;
         for (r, reg) in world.regulators.iter().enumerate() {
+            for s in 0..reg.states.len() {
+                for _ in 0..std::mem::take(&mut self.pending[r][s]) {
+                    self.fine(world, r, None, day, draws, books);
+                }
+            }
             let s = self.state[r];
             let penalty = reg.states[s].penalty_share_of_daily_turnover;
             if penalty > 0.0 {
@@ -132,30 +193,19 @@ impl Regulators {
                 books.recurring(id::COST_FINES, amount);
                 books.add_entity(self.fines_by_regulator, r, amount);
             }
-            self.values[r] = values(world, r, day, seen);
             if (day as u32) < reg.history_until_day || reg.transitions[s].is_empty() {
                 continue;
             }
             let x = &self.values[r];
             let mult = 1.0 + weigh(&reg.drivers, x);
+            let base = &self.base[r][s];
             let hazard =
-                |t: &crate::model::Transition| t.per_year * mult * (1.0 + weigh(&t.drivers, x));
-            let total: f64 = reg.transitions[s].iter().map(hazard).sum();
-            let rng = self.steps[r].at(day as u32);
-            let (leave, which): (f64, f64) = (rng.random(), rng.random());
-            if total <= 0.0 || leave >= -libm::expm1(-total / DAYS_PER_YEAR) {
+                |i: usize| base[i] * mult * (1.0 + weigh(&reg.transitions[s][i].drivers, x));
+            let Some(i) = self.clocks[r].advance(base.len(), hazard) else {
                 continue;
-            }
-            let mut u = which * total;
-            let mut to = reg.transitions[s][0].to;
-            for t in &reg.transitions[s] {
-                to = t.to;
-                u -= hazard(t);
-                if u < 0.0 {
-                    break;
-                }
-            }
-            self.enter(world, r, to, None, day, queue, books);
+            };
+            let to = reg.transitions[s][i].to;
+            self.enter(world, r, to, None, day, draws, queue, books);
         }
     }
 
@@ -178,12 +228,14 @@ impl Regulators {
             return order.control.map(Action::ControlOn);
         }
         if let Some(refuse) = order.refuse_state {
-            self.enter(world, r, refuse, None, day, queue, books);
+            self.enter(world, r, refuse, None, day, draws, queue, books);
         }
         order.refuse_ban.map(Action::BanStart)
     }
 
     /// Regulator `r` enters state `s` today; `pinned` is a known fine that replaces the draw.
+    /// The visit draws its exit clock; a drawn fine waits for today's drivers if they are not
+    /// read yet.
     #[allow(clippy::too_many_arguments)]
     pub fn enter(
         &mut self,
@@ -192,30 +244,22 @@ impl Regulators {
         s: usize,
         pinned: Option<f64>,
         day: usize,
+        draws: &Draws,
         queue: &mut EventQueue,
         books: &mut Books,
     ) {
         let reg = &world.regulators[r];
         let st = &reg.states[s];
         self.state[r] = s;
+        self.visit(r);
         if st.proceedings {
             books.add_now(id::PROCEEDINGS, 1.0);
         }
-        let drawn = match (&reg.fine, st.fine) {
-            (Some(model), true) if pinned.is_none() => {
-                let g = weigh(&model.gravity, &self.values[r]);
-                Some(model.draw(&mut self.fines[r], world.turnover_by_day[day], g))
-            }
-            _ => None,
-        };
-        if let Some(amount) = pinned.or(drawn) {
-            books.add_now(id::FINES, 1.0);
-            books.one_off(id::COST_FINES, amount);
-            books.add_entity(self.fines_by_regulator, r, amount);
-            books.add_entity(self.fine_count_by_regulator, r, 1.0);
-            let k = self.first_fine_metric[r];
-            if books.per_rep[k] == 0.0 {
-                books.per_rep[k] = amount;
+        if pinned.is_some() || (st.fine && reg.fine.is_some()) {
+            if pinned.is_none() && self.values_day != day as u32 {
+                self.pending[r][s] += 1;
+            } else {
+                self.fine(world, r, pinned, day, draws, books);
             }
         }
         if let Some(k) = self.milestone_metric[r][s] {
@@ -234,6 +278,37 @@ impl Regulators {
                     order: o as u32,
                 },
             );
+        }
+    }
+
+    /// Books a fine of regulator `r` today: `pinned`, or the next drawn one on today's drivers.
+    fn fine(
+        &mut self,
+        world: &World,
+        r: usize,
+        pinned: Option<f64>,
+        day: usize,
+        draws: &Draws,
+        books: &mut Books,
+    ) {
+        let amount = match (pinned, &world.regulators[r].fine) {
+            (Some(a), _) => a,
+            (None, Some(model)) => {
+                let g = weigh(&model.gravity, &self.values[r]);
+                let share = model.share_of_max.map(|d| draws.get(d));
+                let mut rng = self.fines[r].day(self.fines_drawn[r]);
+                self.fines_drawn[r] += 1;
+                model.draw(&mut rng, world.turnover_by_day[day], g, share)
+            }
+            (None, None) => return,
+        };
+        books.add_now(id::FINES, 1.0);
+        books.one_off(id::COST_FINES, amount);
+        books.add_entity(self.fines_by_regulator, r, amount);
+        books.add_entity(self.fine_count_by_regulator, r, 1.0);
+        let k = self.first_fine_metric[r];
+        if books.per_rep[k] == 0.0 {
+            books.per_rep[k] = amount;
         }
     }
 }

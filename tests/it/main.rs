@@ -3,6 +3,7 @@
 
 mod answers;
 mod bad_inputs;
+mod calibrate;
 mod calibration;
 mod charts;
 mod cli;

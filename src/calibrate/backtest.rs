@@ -57,8 +57,18 @@ pub struct Backtest {
     pub fit: Fit,
     pub horizon: NaiveDate,
     pub lines: Vec<Line>,
-    /// Fines after the cutoff: (id, share, predicted 5th and 95th percentiles of the share).
-    pub fines: Vec<(String, f64, Option<(f64, f64)>)>,
+    /// Fines after the cutoff.
+    pub fines: Vec<FineLine>,
+}
+
+/// A fine decided after the cutoff against the share predicted for it.
+#[derive(Debug, Clone)]
+pub struct FineLine {
+    pub id: String,
+    /// Its share of the legal maximum.
+    pub share: f64,
+    /// The predicted 5th and 95th percentiles of the share (None: under two fines before).
+    pub band: Option<(f64, f64)>,
 }
 
 fn date_after(origin: NaiveDate, t_years: f64) -> Option<NaiveDate> {
@@ -139,7 +149,11 @@ pub fn run(record: &Record, reg: &Regulator, cutoff: NaiveDate, horizon: NaiveDa
                         .share
                         .as_ref()
                         .map(|s| (s.quantile(-Z95), s.quantile(Z95)));
-                    fines.push((case.id.clone(), f / (m * t), band));
+                    fines.push(FineLine {
+                        id: case.id.clone(),
+                        share: f / (m * t),
+                        band,
+                    });
                 }
             }
         }
@@ -208,7 +222,7 @@ pub fn markdown(b: &Backtest) -> String {
             "\n| row (fine after the cutoff) | share of the legal maximum | predicted 90% interval | verdict |"
         );
         let _ = writeln!(out, "|---|---|---|---|");
-        for (id, s, band) in &b.fines {
+        for FineLine { id, share: s, band } in &b.fines {
             let (interval, verdict) = match band {
                 Some((lo, hi)) => (
                     format!("{} – {}", num(*lo), num(*hi)),
@@ -220,7 +234,10 @@ pub fn markdown(b: &Backtest) -> String {
                         "inside"
                     },
                 ),
-                None => ("— (under two fines before the cutoff)".into(), "no prediction"),
+                None => (
+                    "— (under two fines before the cutoff)".into(),
+                    "no prediction",
+                ),
             };
             let _ = writeln!(out, "| {id} | {} | {interval} | {verdict} |", num(*s));
         }

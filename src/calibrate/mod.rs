@@ -12,6 +12,7 @@
 pub mod backtest;
 pub mod fit;
 pub mod record;
+mod table;
 pub mod write;
 
 use std::path::PathBuf;
@@ -92,8 +93,9 @@ pub fn calibrate(opts: &Options) -> Result<Option<String>, Error> {
     };
     match &opts.out {
         Some(path) => {
-            std::fs::write(path, text)
-                .map_err(|e| Error::Runtime(anyhow::anyhow!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(path, text).map_err(|e| {
+                Error::Runtime(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+            })?;
             Ok(None)
         }
         None => Ok(Some(text)),

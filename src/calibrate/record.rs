@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::table::{check_source, whole, Row, Table};
 use crate::error::Diagnostic;
-use crate::model::time::parse_date;
 
 /// The file beside a record that lists the regulators its rows may name.
 pub const REGISTRY: &str = "regulators.csv";
@@ -202,232 +202,19 @@ pub fn load(paths: &[PathBuf]) -> Result<Record, Vec<Diagnostic>> {
     }
     let mut ids = BTreeMap::new();
     for f in &files {
-        read_cases(f, &record.regulators, &mut ids, &mut record.cases, &mut diags);
+        read_cases(
+            f,
+            &record.regulators,
+            &mut ids,
+            &mut record.cases,
+            &mut diags,
+        );
     }
     if diags.is_empty() {
         record.files = files;
         Ok(record)
     } else {
         Err(diags)
-    }
-}
-
-fn whole(file: &Path, message: String) -> Diagnostic {
-    Diagnostic {
-        file: file.to_path_buf(),
-        location: None,
-        message,
-    }
-}
-
-/// A CSV file as rows of (line, raw line text, fields), with its header's column positions.
-struct Table {
-    file: PathBuf,
-    columns: BTreeMap<String, usize>,
-    rows: Vec<(usize, String, Vec<String>)>,
-}
-
-impl Table {
-    fn read(file: &Path, required: &[&str], diags: &mut Vec<Diagnostic>) -> Option<Table> {
-        let text = match fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(whole(file, format!("cannot read: {e}")));
-                return None;
-            }
-        };
-        let lines: Vec<&str> = text.lines().collect();
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(text.as_bytes());
-        let header = match rdr.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                diags.push(at(file, 1, 1, format!("cannot read the header: {e}")));
-                return None;
-            }
-        };
-        let columns: BTreeMap<String, usize> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.trim().to_string(), i))
-            .collect();
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| !columns.contains_key(*c))
-            .collect();
-        if !missing.is_empty() {
-            diags.push(at(
-                file,
-                1,
-                1,
-                format!("missing column(s) {}", missing.join(", ")),
-            ));
-            return None;
-        }
-        let mut rows = Vec::new();
-        for rec in rdr.records() {
-            match rec {
-                Ok(r) => {
-                    let line = r.position().map_or(0, |p| p.line() as usize);
-                    let raw = lines.get(line.wrapping_sub(1)).unwrap_or(&"").to_string();
-                    rows.push((line, raw, r.iter().map(|s| s.trim().to_string()).collect()));
-                }
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as usize);
-                    diags.push(at(file, line, 1, format!("not a valid CSV row: {e}")));
-                }
-            }
-        }
-        Some(Table {
-            file: file.to_path_buf(),
-            columns,
-            rows,
-        })
-    }
-}
-
-fn at(file: &Path, line: usize, col: usize, message: String) -> Diagnostic {
-    Diagnostic {
-        file: file.to_path_buf(),
-        location: Some((line, col)),
-        message,
-    }
-}
-
-/// The 1-based character column where field `idx` of a CSV line starts.
-fn field_col(raw: &str, idx: usize) -> usize {
-    let mut field = 0;
-    let mut quoted = false;
-    for (col, ch) in raw.chars().enumerate() {
-        if field == idx {
-            return col + 1;
-        }
-        match ch {
-            '"' => quoted = !quoted,
-            ',' if !quoted => field += 1,
-            _ => {}
-        }
-    }
-    raw.chars().count() + 1
-}
-
-/// One row being checked: its fields by column name, and where to point at problems.
-struct Row<'a> {
-    table: &'a Table,
-    line: usize,
-    raw: &'a str,
-    fields: &'a [String],
-    diags: &'a mut Vec<Diagnostic>,
-}
-
-impl Row<'_> {
-    fn get(&self, col: &str) -> &str {
-        self.fields
-            .get(self.table.columns[col])
-            .map_or("", |s| s.as_str())
-    }
-
-    fn bad(&mut self, col: &str, message: String) {
-        let c = field_col(self.raw, self.table.columns[col]);
-        self.diags.push(at(
-            &self.table.file,
-            self.line,
-            c,
-            format!("column `{col}`: {message}"),
-        ));
-    }
-
-    fn required(&mut self, col: &str) -> Option<String> {
-        let v = self.get(col).to_string();
-        if v.is_empty() {
-            self.bad(col, "is required and empty".into());
-            None
-        } else {
-            Some(v)
-        }
-    }
-
-    /// An empty cell is unknown; `YYYY-MM-DD`, or `YYYY-MM` when only the month is public
-    /// (read as the 15th of that month).
-    fn date(&mut self, col: &str) -> Option<NaiveDate> {
-        let v = self.get(col).to_string();
-        if v.is_empty() {
-            return None;
-        }
-        let parsed = if v.len() == 7 {
-            parse_date(&format!("{v}-15")).map_err(|_| {
-                format!("`{v}` is not a date (YYYY-MM-DD, or YYYY-MM when only the month is known)")
-            })
-        } else {
-            parse_date(&v).map_err(|e| {
-                format!("{e} (YYYY-MM-DD, or YYYY-MM when only the month is known)")
-            })
-        };
-        match parsed {
-            Ok(d) => Some(d),
-            Err(m) => {
-                self.bad(col, m);
-                None
-            }
-        }
-    }
-
-    fn number(&mut self, col: &str, max: f64) -> Option<f64> {
-        let v = self.get(col).to_string();
-        if v.is_empty() {
-            return None;
-        }
-        match v.parse::<f64>() {
-            Ok(x) if x.is_finite() && x > 0.0 && x <= max => Some(x),
-            _ => {
-                self.bad(
-                    col,
-                    format!("`{v}` is not a number above 0 and at most {max:e}"),
-                );
-                None
-            }
-        }
-    }
-
-    /// Checks that `later` (in column `col`) is not before `earlier` (in column `ecol`).
-    fn order(&mut self, ecol: &str, earlier: Option<NaiveDate>, col: &str, later: Option<NaiveDate>) {
-        if let (Some(e), Some(l)) = (earlier, later) {
-            if l < e {
-                self.bad(col, format!("{l} is before `{ecol}` ({e})"));
-            }
-        }
-    }
-}
-
-fn check_source(row: &mut Row) {
-    let v = row.get("source").to_string();
-    if v.is_empty() {
-        row.bad(
-            "source",
-            "every row needs a source (a web address, or FACTS:key)".into(),
-        );
-        return;
-    }
-    for addr in v.split_whitespace() {
-        if let Some(key) = addr.strip_prefix("FACTS:") {
-            if key.is_empty() {
-                row.bad("source", "`FACTS:` needs a key of FACTS.md (like FACTS:gdpr.dpc.2023)".into());
-            }
-            continue;
-        }
-        let host = addr
-            .strip_prefix("https://")
-            .or_else(|| addr.strip_prefix("http://"))
-            .unwrap_or(addr);
-        let host = host.split('/').next().unwrap_or("");
-        if !host.contains('.') || host.starts_with('.') || host.ends_with('.') {
-            row.bad(
-                "source",
-                format!("`{addr}` is not a web address (like https://example.org/page)"),
-            );
-        }
     }
 }
 
@@ -555,7 +342,9 @@ fn read_case(
         "" => Appeal::Unknown,
         "no" => Appeal::No,
         "yes" => Appeal::Undated,
-        _ => row.date("appeal_filed").map_or(Appeal::Unknown, Appeal::Filed),
+        _ => row
+            .date("appeal_filed")
+            .map_or(Appeal::Unknown, Appeal::Filed),
     };
     let outcome_text = row.get("appeal_outcome").to_string();
     let outcome_day = row.date("appeal_outcome_date");
@@ -564,7 +353,10 @@ fn read_case(
         ("", Some(_)) => {
             row.bad(
                 "appeal_outcome",
-                format!("empty, but `appeal_outcome_date` is given (one of {})", APPEAL_OUTCOMES.join(", ")),
+                format!(
+                    "empty, but `appeal_outcome_date` is given (one of {})",
+                    APPEAL_OUTCOMES.join(", ")
+                ),
             );
             None
         }
@@ -633,16 +425,4 @@ fn read_case(
         turnover_eur,
         legal_max_share,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn columns_are_counted_in_characters_outside_quotes() {
-        assert_eq!(field_col("a,b,c", 0), 1);
-        assert_eq!(field_col("a,b,c", 2), 5);
-        assert_eq!(field_col("\"x,y\",é,z", 2), 9);
-    }
 }

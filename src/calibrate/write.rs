@@ -79,7 +79,8 @@ fn hazard_comment(out: &mut String, h: &Hazard, until: &str) {
     if h.events.is_empty() {
         comment(
             out,
-            "No row left by this exit: the posterior rests on the prior's half event.",
+            "No row left by this exit: its posterior rests on the prior's half event; drop the \
+             transition if the regulator cannot take it.",
         );
     }
 }
@@ -110,7 +111,7 @@ pub fn toml(fit: &Fit, files: &str) -> String {
         &format!(
             "Each hazard is exponential within its stage; its `per_year` is the Gamma posterior of the \
              censored likelihood, drawn once per replication: prior Gamma(shape {PRIOR_SHAPE}, rate \
-             {PRIOR_RATE}) (Jeffreys, half an event and no exposure), posterior Gamma({PRIOR_SHAPE} + \
+             {PRIOR_RATE}) (half an event in a year: weak), posterior Gamma({PRIOR_SHAPE} + \
              events, {PRIOR_RATE} + case-years). Rows still open on {until} count their time to it \
              and no event."
         ),

@@ -66,19 +66,24 @@ fn refused(row: &str, col: usize, column: &str, fragment: &str) {
 #[test]
 fn a_bad_date_is_refused_at_its_cell() {
     let row = "dsa-bad,dsa_commission,X,ads,2023-13-18,,,,,,,,,0.06,https://example.org/x";
-    refused(row, 27, "opened", "not a valid calendar date");
+    refused(row, 30, "opened", "not a valid calendar date");
 }
 
 #[test]
 fn a_decision_before_its_opening_is_refused() {
     let row = "dsa-bad,dsa_commission,X,ads,2024-02-19,,2024-01-05,commitments,,,,,,0.06,https://example.org/x";
-    refused(row, 39, "decision", "2024-01-05 is before `opened` (2024-02-19)");
+    refused(
+        row,
+        42,
+        "decision",
+        "2024-01-05 is before `opened` (2024-02-19)",
+    );
 }
 
 #[test]
 fn a_row_without_a_source_is_refused() {
     let row = "dsa-bad,dsa_commission,X,ads,2024-02-19,,,,,,,,,0.06,";
-    refused(row, 52, "source", "every row needs a source");
+    refused(row, 54, "source", "every row needs a source");
 }
 
 #[test]
@@ -113,7 +118,13 @@ fn the_shipped_record_is_valid_and_fits_both_regulators() {
             .success();
         let text = String::from_utf8_lossy(&a.get_output().stdout).to_string();
         let doc: toml::Table = toml::from_str(&text).unwrap();
-        assert!(doc["regulator"][reg]["transition"].as_array().unwrap().len() >= 3);
+        assert!(
+            doc["regulator"][reg]["transition"]
+                .as_array()
+                .unwrap()
+                .len()
+                >= 3
+        );
     }
 }
 
@@ -178,7 +189,11 @@ fn synthetic(rng: &mut Xoshiro256PlusPlus, n: usize) -> Vec<Case> {
                     case.findings = Some(d1);
                     let (t2, k2) = stage(rng, &[TRUE[3].2, TRUE[4].2]);
                     if let Some(d2) = after(d1, t2) {
-                        let e = if k2 == 0 { Ending::Fine } else { Ending::Commitments };
+                        let e = if k2 == 0 {
+                            Ending::Fine
+                        } else {
+                            Ending::Commitments
+                        };
                         case.decision = Some((d2, e));
                     }
                 }
@@ -244,8 +259,11 @@ fn a_large_synthetic_record_is_recovered_through_the_binary() {
     fs::write(dir.path().join("regulators.csv"), REGISTRY).unwrap();
     fs::write(dir.path().join("record.csv"), csv(&cases)).unwrap();
     let a = calibrate(dir.path(), &[]).success();
-    let doc: toml::Table = toml::from_str(&String::from_utf8_lossy(&a.get_output().stdout)).unwrap();
-    let transitions = doc["regulator"]["dsa_commission"]["transition"].as_array().unwrap();
+    let doc: toml::Table =
+        toml::from_str(&String::from_utf8_lossy(&a.get_output().stdout)).unwrap();
+    let transitions = doc["regulator"]["dsa_commission"]["transition"]
+        .as_array()
+        .unwrap();
     assert_eq!(transitions.len(), TRUE.len());
     for (from, to, truth) in TRUE {
         let t = transitions
@@ -254,7 +272,10 @@ fn a_large_synthetic_record_is_recovered_through_the_binary() {
             .unwrap_or_else(|| panic!("no {from} -> {to}"));
         let g = &t["per_year"];
         assert_eq!(g["dist"].as_str(), Some("gamma"));
-        let (shape, rate) = (g["shape"].as_float().unwrap(), g["rate"].as_float().unwrap());
+        let (shape, rate) = (
+            g["shape"].as_float().unwrap(),
+            g["rate"].as_float().unwrap(),
+        );
         let (mean, sd) = (shape / rate, shape.sqrt() / rate);
         // Four posterior standard deviations: a correct fit fails this about once in 16,000.
         assert!(
@@ -293,7 +314,11 @@ fn ninety_five_percent_intervals_cover_the_true_hazards_at_their_nominal_rate() 
         }
     }
     for (k, (from, to, _)) in TRUE.iter().enumerate() {
-        assert!(seen[k] >= REPS * 99 / 100, "{from} -> {to} fitted in {} records", seen[k]);
+        assert!(
+            seen[k] >= REPS * 99 / 100,
+            "{from} -> {to} fitted in {} records",
+            seen[k]
+        );
         let share = covered[k] as f64 / seen[k] as f64;
         assert!(
             (lo..=hi).contains(&share),

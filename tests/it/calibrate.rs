@@ -328,3 +328,29 @@ fn ninety_five_percent_intervals_cover_the_true_hazards_at_their_nominal_rate() 
         );
     }
 }
+
+#[test]
+fn the_backtest_in_the_docs_is_what_the_command_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = fs::read_to_string(root.join("docs/enforcement-backtest.md")).unwrap();
+    for (reg, until) in [
+        ("dsa_commission", "2023-12-31"),
+        ("irish_dpc", "2023-12-31"),
+        ("dsa_commission", "2025-06-30"),
+        ("irish_dpc", "2025-06-30"),
+    ] {
+        let a = Command::cargo_bin("regsim")
+            .unwrap()
+            .arg("calibrate")
+            .arg(root.join("data/enforcement"))
+            .args(["--regulator", reg, "--until", until])
+            .args(["--backtest-to", "2026-11-29"])
+            .assert()
+            .success();
+        let table = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+        assert!(
+            doc.contains(table.trim()),
+            "docs/enforcement-backtest.md is stale for {reg} fitted to {until}; the command prints:\n{table}"
+        );
+    }
+}

@@ -22,6 +22,7 @@
 //! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
 //! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
 //! | `regsim discover`: PRIM scenario discovery over a sweep's or run's rows | [`discover`] |
+//! | `regsim calibrate`: hazards and fine share fitted to the enforcement record | [`calibrate`] |
 //!
 //! Same scenario and seed give byte-identical outputs whatever the thread count: replication r
 //! of every block draws from the stream of (seed, r, block kind, block name) ([`engine::rng`]),
@@ -29,6 +30,7 @@
 //! replication order.
 
 pub mod api;
+pub mod calibrate;
 pub mod diff;
 pub mod discover;
 pub mod engine;

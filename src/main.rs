@@ -111,6 +111,28 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Fit a regulator's hazards (censored piecewise-exponential likelihood, Gamma posterior)
+    /// and fine share to an enforcement record (CSV rows with sources, and the regulators.csv
+    /// beside them); print the TOML block, or with --backtest-to the backtest table.
+    Calibrate {
+        /// Record files (CSV) or folders of them (e.g. data/enforcement).
+        #[arg(required = true)]
+        records: Vec<PathBuf>,
+        /// The regulator to fit (an id of regulators.csv).
+        #[arg(long)]
+        regulator: String,
+        /// Read the record as on this day (YYYY-MM-DD): later events have not happened yet and
+        /// open cases are censored here (default: the latest date in the record).
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Fit to --until, then print (Markdown) which events up to DATE fell inside the
+        /// predicted 90% intervals.
+        #[arg(long, value_name = "DATE")]
+        backtest_to: Option<String>,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// How scenarios run: shared by `run` and `diff`.
@@ -384,6 +406,23 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 let _ = writeln!(std::io::stderr(), "note: {n}");
             }
             out(&format!("{}\n{}\n", o.lines.join("\n"), o.dir.display()))
+        }
+        // calibrate: added with issue 25 (h-calib).
+        Command::Calibrate {
+            records,
+            regulator,
+            until,
+            backtest_to,
+            out: to,
+        } => {
+            let text = regsim::calibrate::calibrate(&regsim::calibrate::Options {
+                records,
+                regulator,
+                until,
+                backtest_to,
+                out: to,
+            })?;
+            text.map_or(Ok(()), |t| out(&t))
         }
         Command::Schema => {
             let schema = schemars::schema_for!(scenario::raw::RawScenario);

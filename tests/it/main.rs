@@ -4,6 +4,7 @@
 mod answers;
 mod api;
 mod bad_inputs;
+mod calibrate;
 mod calibration;
 mod charts;
 mod cli;

@@ -315,7 +315,7 @@ impl<'a> Sim<'a> {
                 ledger.read(index, records);
                 if misuse > 0 {
                     books.add_now(id::MISUSE, misuse as f64);
-                    monitors.misuse(world, route, misuse, day as f64, day, ledger, books);
+                    monitors.misuse(world, index, route, misuse, day, ledger, books);
                 }
             },
         );
@@ -330,9 +330,9 @@ impl<'a> Sim<'a> {
                 .add(self.world.calendar.month_of_time(t), id::MISUSE, 1.0);
             self.monitors.misuse(
                 self.world,
+                request.route as usize,
                 &route,
                 1,
-                t,
                 self.day,
                 &mut self.ledger,
                 &mut self.books,
@@ -458,13 +458,9 @@ impl<'a> Sim<'a> {
     }
 
     fn arrival(&mut self, t: f64, g: usize) {
-        let arrival = self.sessions.arrive(
-            self.world,
-            g,
-            self.day,
-            &self.regime.active_share,
-            &mut self.books,
-        );
+        let arrival = self
+            .sessions
+            .arrive(self.world, g, self.day, &mut self.books);
         match arrival {
             Arrival::Denied => {}
             Arrival::Read(request) => self.read(request, t),

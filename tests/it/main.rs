@@ -11,6 +11,7 @@ mod enforcement;
 mod fuzz_regressions;
 mod golden_draws;
 mod hardening;
+mod pairing;
 mod queueing;
 mod run_invariants;
 mod streams;

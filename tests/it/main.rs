@@ -11,6 +11,7 @@ mod enforcement;
 mod fuzz_regressions;
 mod golden_draws;
 mod hardening;
+mod mgcg;
 mod pairing;
 mod queueing;
 mod run_invariants;

@@ -64,6 +64,7 @@ impl Monitors {
     }
 
     /// `k` misuse sessions read through route `index` (`route`) on day `day`.
+    #[allow(clippy::too_many_arguments)]
     pub fn misuse(
         &mut self,
         world: &World,

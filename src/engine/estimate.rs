@@ -6,8 +6,8 @@ use crate::model::{Action, ControlKind, World, DIRECT_IDENTIFIERS};
 
 /// About how many units of work (events and draws) one replication of `world` takes: a step
 /// per simulated day for each entity; for every staff group, per day, the records draws of
-/// its sessions where they count as exposure (one per session for a distribution without a closed-form sum, up to the
-/// count where a normal stands in), one draw per detected misuse session per monitor watching
+/// its sessions where they count as exposure (one per session up to the switch-over where a
+/// closed form or a normal stands in), one draw per detected misuse session per monitor watching
 /// it, and for a group that can meet an approval gate an arrival and a review per session.
 /// Takes each group at the largest headcount it is ever given and its mean session rate, so
 /// it overestimates rather than under.

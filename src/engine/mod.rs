@@ -105,7 +105,7 @@ pub struct Workspace {
     queue: EventQueue,
     gates: Vec<GateState>,
     waits: Vec<f64>,
-    delays: Vec<(f64, f64)>,
+    delays: Vec<f64>,
     storage: Storage,
 }
 
@@ -328,7 +328,7 @@ impl<'a> Sim<'a> {
                 ledger.read(index, records);
                 if misuse > 0 {
                     books.add_now(id::MISUSE, misuse as f64);
-                    monitors.misuse(world, route, misuse, None, day, ledger, books);
+                    monitors.misuse(world, index, route, misuse, day, ledger, books);
                 }
             },
         );
@@ -343,9 +343,9 @@ impl<'a> Sim<'a> {
                 .add(self.world.calendar.month_of_time(t), id::MISUSE, 1.0);
             self.monitors.misuse(
                 self.world,
+                request.route as usize,
                 &route,
                 1,
-                Some(t),
                 self.day,
                 &mut self.ledger,
                 &mut self.books,
@@ -475,13 +475,9 @@ impl<'a> Sim<'a> {
     }
 
     fn arrival(&mut self, t: f64, g: usize) {
-        let arrival = self.sessions.arrive(
-            self.world,
-            g,
-            self.day,
-            &self.regime.active_share,
-            &mut self.books,
-        );
+        let arrival = self
+            .sessions
+            .arrive(self.world, g, self.day, &mut self.books);
         match arrival {
             Arrival::Denied => {}
             Arrival::Read(request) => self.read(request, t),

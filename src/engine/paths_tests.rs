@@ -1,5 +1,5 @@
 //! The two granularities agree: a gate that lets everything through at once changes nothing
-//! but the path, and bulk misuse detection across several monitors matches its closed form.
+//! but the path, replication by replication, and misuse detection across several monitors matches its closed form.
 
 use super::tests::{totals, world, BASE};
 
@@ -56,19 +56,39 @@ fn an_open_gate_books_the_same_sessions_and_records_as_no_gate() {
 }
 
 #[test]
-fn an_open_gate_gives_the_same_records_distribution_as_no_gate() {
-    // Heavy-tailed records: the two paths draw them differently (one by one vs a compound sum)
-    // but from the same distribution. Means within 3 SE of the difference; the sessions (and
-    // so the conditioning of records on them) are equal per replication.
-    let records = r#"{ dist = "lognormal", median = 20, p90 = 400 }"#;
-    let plain = column(&group(records, ""), "exposure.records_visible", 400);
-    let gated = column(&group(records, OPEN_GATE), "exposure.records_visible", 400);
-    let diffs: Vec<f64> = plain.iter().zip(&gated).map(|(a, b)| a - b).collect();
-    let (d, v) = mean_var(&diffs);
-    let se = (v / diffs.len() as f64).sqrt();
-    assert!(d.abs() <= 3.0 * se, "records differ by {d} ± {se}");
-    let (m, _) = mean_var(&plain);
-    assert!(se < 0.02 * m, "the check is sharp: SE {se} of a mean {m}");
+fn an_open_gate_books_the_same_records_misuse_and_detections_as_no_gate() {
+    // Heavy-tailed records on two populations, misuse watched by a monitor: every route-day
+    // is below the switch-over, so both granularities draw each session's records, each
+    // route's misuse count and each misuse session's detection from the same streams in the
+    // same order. Equal replication by replication, not just in distribution.
+    let two = |extra: &str| {
+        group(r#"{ dist = "lognormal", median = 20, p90 = 400 }"#, extra)
+            .replace(r#"populations = ["p"]"#, r#"populations = ["p", "q"]"#)
+            + r#"
+[population.q]
+home = "X"
+enclave = ["X"]
+restricted = ["Y"]
+users = 300000
+data_per_user_mb = 0
+placement = { s = 1.0 }
+[control.watch]
+kind = "monitor"
+detect_probability = 0.4
+detection_delay_days = { dist = "exponential", mean = 20 }
+"#
+    };
+    let (plain, gated) = (two(""), two(OPEN_GATE));
+    for metric in [
+        "access.sessions",
+        "exposure.records_visible",
+        "incidents.misuse",
+        "incidents.detected",
+    ] {
+        let (a, b) = (column(&plain, metric, 60), column(&gated, metric, 60));
+        assert!(a.iter().sum::<f64>() > 0.0, "{metric} is never zero");
+        assert_eq!(a, b, "{metric}");
+    }
 }
 
 #[test]

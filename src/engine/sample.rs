@@ -9,14 +9,25 @@
 //!   normal(μ, σ) → N(n·μ, n·σ²) (a normal clamped at zero counts as one when P(X < 0) < 1e-15,
 //!   i.e. μ > 8σ); a scaled distribution is the scaled sum.
 //! - **Otherwise** (lognormal, uniform, pert, a normal clamped near zero) the sum is n separate
-//!   draws, unless n is so large that a normal N(n·μ, n·σ²) is provably close: a sum of n draws
-//!   has skewness γ₁/√n and excess kurtosis γ₂/n, and the Edgeworth expansion bounds the error of
-//!   the normal's CDF by about 0.07·γ₁/√n + 0.03·γ₂/n. The normal is used only when both
-//!   γ₁/√n ≤ [`SHAPE_TOLERANCE`] and |γ₂|/n ≤ [`SHAPE_TOLERANCE`], so its CDF is within ~1e-3 of
-//!   the exact sum's and its 99th percentile within 0.01 standard deviations. For a heavy
-//!   lognormal (CV 15: γ₁ ≈ 3,400) that never happens at any feasible n; for a pert(1, 1, 5)
-//!   it happens from n ≈ 14,000; for a uniform from n = 120. Tests compare both paths at their
-//!   switch-over points.
+//!   draws, unless n is so large that a normal N(n·μ, n·σ²) is provably close. By the
+//!   Berry–Esseen theorem with Shevtsova's (2011) constant for identically distributed terms,
+//!   sup |F_n − Φ| ≤ 0.4748·ρ/(σ³√n) with ρ = E|X − μ|³, and by Lyapunov's inequality
+//!   ρ ≤ (E(X − μ)⁴)^(3/4) = σ³(γ₂ + 3)^(3/4), γ₂ the excess kurtosis. The normal is used from
+//!   n = (0.4748·(γ₂ + 3)^(3/4) / [`CDF_TOLERANCE`])² on, so its distribution function is
+//!   within [`CDF_TOLERANCE`] = 0.01 of the exact sum's at every point: a bound, not an
+//!   expansion (the first Edgeworth term, ≈ 0.066·γ₁/√n, is typically ten to a hundred times
+//!   smaller there). For a heavy lognormal (CV 15: γ₂ ≈ 1.3e11) that never happens at any
+//!   feasible n; for a uniform (γ₂ = −1.2) it happens from n = 5,444; for a lognormal with
+//!   σ = 0.25 from n = 18,668; for a pert(1, 1, 5) from n = 19,440. Tests measure the
+//!   Kolmogorov distance of exact sums from that normal at these switch-over points.
+//!
+//! **Per session below the switch-over, in both granularities.** Where the sum is drawn as n
+//! separate draws ([`Compound::per_session`]: below `normal_from`, and for a closed form below
+//! [`PER_SESSION_BELOW`] sessions) the engine draws them itself, session by session, from the
+//! route's records stream, exactly as event mode draws one session at a time; so a route-day
+//! below the switch-over books the same records bit for bit in either granularity. Above it,
+//! the aggregated draw is the closed form or the normal: equal in distribution (or within the
+//! bound above), not draw for draw.
 //!
 //! The sum is a real number; the engine rounds records once, per route and day, in both
 //! granularities (see the engine's module doc).
@@ -25,8 +36,17 @@ use rand::Rng;
 
 use crate::model::{samplers, Dist};
 
-/// Largest skewness and excess kurtosis of a sum that a normal draw may stand in for.
-pub const SHAPE_TOLERANCE: f64 = 0.01;
+/// Largest distance between the distribution functions of a sum and of the normal drawn in
+/// its place (a Berry–Esseen bound; see the module doc).
+pub const CDF_TOLERANCE: f64 = 0.01;
+
+/// Shevtsova's (2011) Berry–Esseen constant for sums of independent, identically distributed
+/// terms.
+const BERRY_ESSEEN: f64 = 0.4748;
+
+/// Below this many sessions a closed-form sum is drawn session by session instead (so that
+/// either granularity draws it the same way; see the module doc).
+pub const PER_SESSION_BELOW: u64 = 1024;
 
 /// Above this mean a Poisson count is drawn as a rounded normal (the two are indistinguishable
 /// there, and counts near 2^64 do not fit the u64 they are returned in).
@@ -84,12 +104,11 @@ impl Compound {
             } if !*clamp || *mean > 8.0 * sd => Compound::Exact,
             Dist::Scaled { inner, .. } => Compound::of(inner),
             _ => {
-                let (skew, kurt) = d.shape();
-                let by_skew = (skew / SHAPE_TOLERANCE) * (skew / SHAPE_TOLERANCE);
-                let by_kurt = kurt.abs() / SHAPE_TOLERANCE;
-                let n = by_skew.max(by_kurt).ceil().max(1.0);
+                let (_, kurt) = d.shape();
+                let root_n = BERRY_ESSEEN * (kurt + 3.0).max(0.0).powf(0.75) / CDF_TOLERANCE;
+                let n = (root_n * root_n).ceil().max(1.0);
                 Compound::Summed {
-                    normal_from: if n >= u64::MAX as f64 {
+                    normal_from: if n.is_nan() || n >= u64::MAX as f64 {
                         u64::MAX
                     } else {
                         n as u64
@@ -99,27 +118,42 @@ impl Compound {
         }
     }
 
+    /// Whether the sum of `n` draws is drawn session by session (below the switch-over).
+    #[inline]
+    pub fn per_session(self, n: u64) -> bool {
+        match self {
+            Compound::Exact => n < PER_SESSION_BELOW,
+            Compound::Summed { normal_from } => n < normal_from,
+        }
+    }
+
     /// Work units (draws) a sum of `n` costs: for the event estimate.
     pub fn work(self, n: f64) -> f64 {
         match self {
-            Compound::Exact => 1.0,
+            Compound::Exact => n.min(PER_SESSION_BELOW as f64).max(1.0),
             Compound::Summed { normal_from } => n.min(normal_from as f64).max(1.0),
         }
     }
 }
 
-/// The records read in `n` sessions, each reading a draw of `d` (a real number, unrounded).
+/// The records read in `n` sessions, each reading a draw of `d` (a real number, unrounded):
+/// below the switch-over ([`Compound::per_session`]) the draws one by one, in order, summing
+/// the positive ones as the ledger sums event-mode sessions; above it, one draw.
 pub fn compound<R: Rng + ?Sized>(rng: &mut R, n: u64, d: &Dist, plan: Compound) -> f64 {
-    if n == 0 {
-        return 0.0;
+    if plan.per_session(n) {
+        let mut sum = 0.0;
+        for _ in 0..n {
+            let x = d.sample(rng);
+            if x > 0.0 {
+                sum += x;
+            }
+        }
+        return sum;
     }
     let nf = n as f64;
     match plan {
         Compound::Exact => exact_sum(rng, n, d),
-        Compound::Summed { normal_from } if n >= normal_from => {
-            normal(rng, nf * d.mean(), nf * d.variance())
-        }
-        Compound::Summed { .. } => (0..n).map(|_| d.sample(rng)).sum::<f64>().max(0.0),
+        Compound::Summed { .. } => normal(rng, nf * d.mean(), nf * d.variance()),
     }
 }
 

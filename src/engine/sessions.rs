@@ -2,16 +2,19 @@
 //! sessions take through the controls to each population, and the day's sessions.
 //!
 //! Streams: a group draws its sessions-per-person-day once per replication from
-//! `("staff", name)` and everything about its sessions on day d from that stream's day d: the
-//! day's count N ~ Poisson(headcount × rate × access), then per session (event mode) or per
-//! population in bulk (aggregated) the population, misuse and records (event-mode arrival times
-//! come from a stream of their own, below). The count is the first
-//! draw of the day in both granularities, so switching a gate on or off leaves every day's
-//! session count as it was.
+//! `("staff", name)`, and from that stream's day d the day's count
+//! N ~ Poisson(headcount × rate × access), then its split over populations by active users
+//! (sequential binomials = multinomial), in both granularities. Each route (group, population)
+//! draws what its sessions do from its own stream, `("records", "<group>/<population>")`'s
+//! stream of day d: first the day's misuse count M ~ Binomial(k, share) of its k sessions, then
+//! the records of each session in turn (or, above the switch-over, their sum in one draw;
+//! [`super::sample`]). So switching a gate on or off leaves every day's count, split, misuse
+//! count and records per route where they were: below the switch-over a gate that approves
+//! everything at once books the same records, misuse and detections as no gate, replication by
+//! replication (a denied route draws nothing, and nothing else draws from its stream).
 //!
-//! - *Aggregated* (no gate on any route): N is split over populations by active users
-//!   (sequential binomials = multinomial); per population, misuse is Binomial(k, share) and
-//!   records a compound sum ([`super::sample::compound`]).
+//! - *Aggregated* (no gate on any route): per population, the k sessions' misuse and records
+//!   are booked at once.
 //! - *Event mode*: the N arrival times are the order statistics of N uniform times in the day —
 //!   together a Poisson process of the day's rate — drawn from their own stream,
 //!   `("arrivals", name)`'s stream of day d, as exponential spacings: with E₁ … E_{N+1}
@@ -19,8 +22,13 @@
 //!   the law of the N sorted uniforms (Devroye 1986, *Non-Uniform Random Variate Generation*,
 //!   §V.2.1). S_{N+1} is summed once when the day starts, on a copy of the stream, and the
 //!   arrivals then replay the same draws one at a time: two ziggurat draws an arrival, no `log`
-//!   or `exp`. Each arrival picks its population by active users and draws misuse and records
-//!   at once from the group's day stream, whatever then happens to it at a gate.
+//!   or `exp`. The day's split and misuse counts are dealt out to the arrivals at random, without
+//!   replacement, from the rest of the group's day stream: an arrival reads population p with
+//!   probability (p's sessions left)/(sessions left), and is misuse with probability (the
+//!   route's misuse left)/(its sessions left) — a uniformly random order of the day's sessions,
+//!   so each arrival's population and misuse have exactly the law of independent draws by
+//!   active users and share. Its records are the route's next draw, whatever then happens to it
+//!   at a gate.
 
 use rand::Rng as _;
 
@@ -89,6 +97,11 @@ pub(super) struct Sessions {
     access: Vec<f64>,
     streams: Vec<DayStream>,
     plans: Vec<Compound>,
+    /// Per route: its records stream, and (event mode) today's sessions and misuse sessions
+    /// not yet dealt out to arrivals.
+    route_streams: Vec<DayStream>,
+    sessions_left: Vec<u64>,
+    misuse_left: Vec<u64>,
     /// Route per (group, population slot), offsets in `route_start`.
     pub routes: Vec<Route>,
     route_start: Vec<usize>,
@@ -153,6 +166,16 @@ impl Sessions {
             n += g.populations.len();
         }
         route_start.push(n);
+        let route_streams = world
+            .staff
+            .iter()
+            .flat_map(|g| {
+                g.populations.iter().map(move |&p| {
+                    let name = format!("{}/{}", g.name, world.populations[p].name);
+                    DayStream::new(Base::new(world.seed, rep, "records", &name))
+                })
+            })
+            .collect();
         Sessions {
             rate,
             headcount: world.staff.iter().map(|g| g.headcount).collect(),
@@ -163,6 +186,9 @@ impl Sessions {
                 .iter()
                 .map(|g| Compound::of(&g.records_per_session))
                 .collect(),
+            route_streams,
+            sessions_left: vec![0; n],
+            misuse_left: vec![0; n],
             routes: vec![Route::default(); n],
             route_start,
             event_mode: vec![false; groups],
@@ -274,9 +300,10 @@ impl Sessions {
         }
     }
 
-    /// Starts day `day`: draws each group's session count; aggregated groups' sessions are
-    /// handled at once, each population's share passed to `read(route index, route, misuse,
-    /// records, books)`; event-mode groups get their first arrival time.
+    /// Starts day `day`: draws each group's session count and its split over populations;
+    /// aggregated groups' sessions are handled at once, each population's share passed to
+    /// `read(route index, route, misuse, records, books)`; event-mode groups get their routes'
+    /// misuse counts and their first arrival time.
     pub fn start_day(
         &mut self,
         world: &World,
@@ -296,13 +323,10 @@ impl Sessions {
             if n == 0 {
                 continue;
             }
-            if self.event_mode[g] {
-                self.spacings[g] = Spacings::new(self.time_bases[g].day(day as u32), n);
-                self.left[g] = n;
-                self.advance(g, day);
-                continue;
+            let event_mode = self.event_mode[g];
+            if !event_mode {
+                books.add_now(id::SESSIONS, n as f64);
             }
-            books.add_now(id::SESSIONS, n as f64);
             let users = |p: usize| world.populations[p].users_by_day[day] * active[p];
             let mut left = n;
             let mut weight_left: f64 = group.populations.iter().map(|&p| users(p)).sum();
@@ -318,22 +342,38 @@ impl Sessions {
                 };
                 weight_left -= w;
                 left -= k;
+                let index = self.route_start[g] + slot;
+                let route = self.routes[index];
+                if event_mode {
+                    self.sessions_left[index] = k;
+                    self.misuse_left[index] = 0;
+                }
                 if k == 0 {
                     continue;
                 }
-                let index = self.route_start[g] + slot;
-                let route = self.routes[index];
                 if route.deny {
-                    books.add_now(id::DENIED, k as f64);
+                    if !event_mode {
+                        books.add_now(id::DENIED, k as f64);
+                    }
                     continue;
                 }
+                let rng = self.route_streams[index].at(day as u32);
                 let misuse = sample::binomial(rng, k, group.misuse_share);
+                if event_mode {
+                    self.misuse_left[index] = misuse;
+                    continue;
+                }
                 let records = if route.class == RecordClass::NotExposure {
                     0.0
                 } else {
                     sample::compound(rng, k, &group.records_per_session, self.plans[g])
                 };
                 read(index, &route, misuse, records, books);
+            }
+            if event_mode {
+                self.spacings[g] = Spacings::new(self.time_bases[g].day(day as u32), n);
+                self.left[g] = n;
+                self.advance(g, day);
             }
         }
     }
@@ -361,45 +401,50 @@ impl Sessions {
         first
     }
 
-    /// The arrival of group `g`'s next session: its population, misuse and records are drawn,
-    /// the next arrival is scheduled, and the session goes its route.
-    pub fn arrive(
-        &mut self,
-        world: &World,
-        g: usize,
-        day: usize,
-        active: &[f64],
-        books: &mut Books,
-    ) -> Arrival {
+    /// The arrival of group `g`'s next session: its population and misuse are dealt out of
+    /// the day's, its records drawn, the next arrival is scheduled, and the session goes its
+    /// route.
+    pub fn arrive(&mut self, world: &World, g: usize, day: usize, books: &mut Books) -> Arrival {
         let group = &world.staff[g];
         let rng = self.streams[g].at(day as u32);
-        let users = |p: usize| world.populations[p].users_by_day[day] * active[p];
-        let slot = if group.populations.len() == 1 {
-            0
+        let routes = self.route_start[g]..self.route_start[g + 1];
+        // The sessions not yet dealt out: this one and the `left` still to arrive.
+        let unassigned = self.left[g] + 1;
+        let index = if routes.len() == 1 {
+            routes.start
         } else {
-            let total: f64 = group.populations.iter().map(|&p| users(p)).sum();
-            let mut u = rng.random::<f64>() * total;
-            let mut pick = group.populations.len() - 1;
-            for (i, &p) in group.populations.iter().enumerate() {
-                u -= users(p);
-                if u < 0.0 {
-                    pick = i;
+            let mut j = deal(rng, unassigned);
+            let mut pick = routes.end - 1;
+            for r in routes {
+                if j < self.sessions_left[r] {
+                    pick = r;
                     break;
                 }
+                j -= self.sessions_left[r];
             }
             pick
         };
+        let here = self.sessions_left[index];
+        self.sessions_left[index] = here - 1;
         books.add_now(id::SESSIONS, 1.0);
-        let index = self.route_start[g] + slot;
         let route = self.routes[index];
         let arrival = if route.deny {
             books.add_now(id::DENIED, 1.0);
             Arrival::Denied
         } else {
+            let misuse = deal(rng, here) < self.misuse_left[index];
+            self.misuse_left[index] -= u64::from(misuse);
+            let records = if route.class == RecordClass::NotExposure {
+                0.0
+            } else {
+                group
+                    .records_per_session
+                    .sample(self.route_streams[index].at(day as u32))
+            };
             let request = Request {
                 route: index as u32,
-                misuse: rng.random::<f64>() < group.misuse_share,
-                records: group.records_per_session.sample(rng),
+                misuse,
+                records,
             };
             match route.gate {
                 Some(gate) => Arrival::Gate(gate, request),
@@ -409,6 +454,12 @@ impl Sessions {
         self.advance(g, day);
         arrival
     }
+}
+
+/// A uniform draw from 0..n (n ≥ 1): which of n sessions left is dealt out next.
+#[inline]
+fn deal(rng: &mut Rng, n: u64) -> u64 {
+    ((rng.random::<f64>() * n as f64) as u64).min(n - 1)
 }
 
 #[cfg(test)]

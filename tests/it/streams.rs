@@ -136,17 +136,40 @@ fn regulators_without_drivers_draw_the_same_whatever_the_data_handling() {
     );
 }
 
+/// Correlations measured at 1,000 replications, seed 20230308 (the scenarios' own), with
+/// `regsim run scenarios/eu_combined.toml scenarios/dsa_scrutiny.toml`: of `cost.fines`, and of
+/// the DSA Commission's first decision day. (0.003 for the fines when all blocks shared one
+/// interleaved stream.) Re-measure when the regulators change.
+const FINES_RHO: f64 = 0.8198;
+const DECISION_DAY_RHO: f64 = 0.9989;
+
+/// Whether correlation `rho` of `n` pairs is within 3 standard errors of `measured` (of
+/// `measured_n` other pairs), on Fisher's z = atanh(r), whose sampling SE is 1/√(n − 3).
+fn consistent(rho: f64, n: usize, measured: f64, measured_n: usize) -> bool {
+    let se = (1.0 / (n as f64 - 3.0) + 1.0 / (measured_n as f64 - 3.0)).sqrt();
+    (rho.atanh() - measured.atanh()).abs() <= 3.0 * se
+}
+
 #[test]
-fn with_drivers_fines_stay_paired_between_clover_and_the_status_quo() {
-    // Measured at 1,000 replications, seed 42: correlation of cost.fines between eu_combined
-    // and dsa_scrutiny 0.90 (0.003 when all blocks shared one interleaved stream).
+fn with_drivers_fines_stay_paired_at_their_measured_correlation() {
+    // At 200 replications of another seed the 3-SE band on z is ±0.233: for the fines
+    // (0.820) that is a correlation of 0.73 to 0.88, so losing half the pairing fails.
     let dir = scenarios();
     let r = run(dir.path(), &["eu_combined.toml", "dsa_scrutiny.toml"], 200);
     let rho = correlation(&r[0]["cost.fines"], &r[1]["cost.fines"]);
-    assert!(rho > 0.7, "correlation of cost.fines {rho}");
+    assert!(
+        consistent(rho, 200, FINES_RHO, 1000),
+        "correlation of cost.fines {rho}, measured {FINES_RHO}"
+    );
+    // The decision day is censored at the horizon (about half the replications never reach
+    // it), an atom Fisher's z does not allow for: 0.999 at 1,000 replications (0.954 before
+    // exits by inverse cumulative hazard). Asserted at that less 0.05, not at a band.
     let day = "regulatory.dsa_commission.decision.first_day";
     let rho = correlation(&r[0][day], &r[1][day]);
-    assert!(rho > 0.7, "correlation of {day} {rho}");
+    assert!(
+        rho > DECISION_DAY_RHO - 0.05,
+        "correlation of {day} {rho}, measured {DECISION_DAY_RHO}"
+    );
 }
 
 #[test]

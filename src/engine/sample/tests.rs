@@ -1,6 +1,7 @@
 //! The bulk draws against direct simulation: every compound sum the engine draws in one step is
-//! compared with the sum of n separate draws, at the session counts where it matters most (one,
-//! the old switch-over at 32/33, and where the normal takes over).
+//! compared with the sum of n separate draws, at the session counts where it matters most: one,
+//! a few, and exactly where the normal takes over (its worst case), where the Kolmogorov
+//! distance of exact sums from the normal is measured against the Berry–Esseen bound.
 
 use super::*;
 use crate::scenario::dist::{RawDist, TaggedDist};
@@ -69,39 +70,96 @@ fn samples(n: u64, d: &Dist, reps: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
 }
 
 #[test]
-fn heavy_tailed_sums_match_exact_sums_at_every_session_count() {
-    // CV = sqrt(exp(σ²) − 1) = 15: σ² = ln 226. Median 1, p90 = exp(1.2816·σ).
+fn below_the_switch_over_sums_are_the_draws_one_by_one() {
+    // CV = sqrt(exp(σ²) − 1) = 15: σ² = ln 226. Median 1, p90 = exp(1.2816·σ). Its normal
+    // never takes over; the sum of n sessions is their n draws in order, bit for bit (what
+    // event mode reads one session at a time).
     let sigma = 226f64.ln().sqrt();
     let d = lognormal(1.0, (1.281_551_565_5 * sigma).exp());
     assert!((d.variance().sqrt() / d.mean() - 15.0).abs() < 1e-6);
-    for (i, n) in [1, 32, 33, 100, 1000].into_iter().enumerate() {
-        let (mut bulk, mut exact) = samples(n, &d, 20_000, 50 + i as u64);
-        assert_same_distribution(&format!("lognormal CV 15, n = {n}"), &mut bulk, &mut exact);
+    let plan = Compound::of(&d);
+    for n in [1, 33, 1000] {
+        assert!(plan.per_session(n));
+        let mut a = Xoshiro256PlusPlus::seed_from_u64(n);
+        let mut b = a.clone();
+        let sum = compound(&mut a, n, &d, plan);
+        let one_by_one = (0..n).fold(0.0, |s, _| s + d.sample(&mut b));
+        assert_eq!(sum.to_bits(), one_by_one.to_bits(), "n = {n}");
     }
 }
 
+/// Kolmogorov distance between the empirical distribution of `xs` and N(mean, var).
+fn ks_from_normal(xs: &mut [f64], mean: f64, var: f64) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len() as f64;
+    xs.iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let f = crate::model::dist::normal_cdf((x - mean) / var.sqrt());
+            (f - i as f64 / n).max((i + 1) as f64 / n - f)
+        })
+        .fold(0.0, f64::max)
+}
+
+/// At its switch-over the normal the bulk path draws is within [`CDF_TOLERANCE`] of the exact
+/// sum's distribution: the Kolmogorov distance of `reps` exact sums from it stays below the
+/// tolerance plus the 0.1% critical value of the KS statistic, 1.95/√reps. Also checks the
+/// bulk draws (the other path, not the same loop) against the exact sums.
+fn check_switch_over(what: &str, d: &Dist, want: u64, reps: usize, seed: u64) {
+    let Compound::Summed { normal_from } = Compound::of(d) else {
+        panic!("{what} has no closed-form sum")
+    };
+    assert_eq!(normal_from, want, "{what}");
+    let plan = Compound::of(d);
+    assert!(!plan.per_session(normal_from) && plan.per_session(normal_from - 1));
+    let (mut bulk, mut exact) = samples(normal_from, d, reps, seed);
+    let nf = normal_from as f64;
+    let ks = ks_from_normal(&mut exact.clone(), nf * d.mean(), nf * d.variance());
+    let allowed = CDF_TOLERANCE + 1.95 / (reps as f64).sqrt();
+    assert!(
+        ks <= allowed,
+        "{what} at n = {normal_from}: KS {ks} > {allowed}"
+    );
+    assert_same_distribution(
+        &format!("{what} at n = {normal_from}"),
+        &mut bulk,
+        &mut exact,
+    );
+}
+
 #[test]
-fn the_normal_stands_in_only_where_its_skewness_and_kurtosis_are_tiny() {
+fn at_the_switch_over_a_uniform_sum_is_within_the_bound_of_its_normal() {
+    // γ₂ = −1.2: n = ⌈(0.4748·1.8^(3/4)/0.01)²⌉ = 5,445 (the old skewness rule said 120).
+    let uniform = dist(TaggedDist::Uniform { min: 0.0, max: 1.0 });
+    check_switch_over("uniform(0, 1)", &uniform, 5_445, 20_000, 7);
+}
+
+#[test]
+fn at_the_switch_over_a_lognormal_sum_is_within_the_bound_of_its_normal() {
+    // σ = 0.25 (median 1, p90 = e^(1.2816·0.25)): skewness 0.78, excess kurtosis 1.096, so
+    // the normal takes over at n = 18,688, and the two paths really differ there.
+    let d = lognormal(1.0, (1.281_551_565_5f64 * 0.25).exp());
+    check_switch_over("lognormal σ = 0.25", &d, 18_688, 6_000, 9);
+}
+
+#[test]
+fn at_the_switch_over_a_pert_sum_is_within_the_bound_of_its_normal() {
+    // pert(1, 1, 5) = 1 + 4·Beta(1, 5): excess kurtosis 1.2, n = 19,405.
     let pert = dist(TaggedDist::Pert {
         min: 1.0,
         mode: 1.0,
         max: 5.0,
     });
-    // Beta(1, 5): skewness 2·4·√7/(8·√5) = 1.1832.
-    let Compound::Summed { normal_from } = Compound::of(&pert) else {
-        panic!("a pert has no closed-form sum")
-    };
-    assert_eq!(normal_from, 14_000);
-    let uniform = dist(TaggedDist::Uniform { min: 0.0, max: 1.0 });
-    assert_eq!(
-        Compound::of(&uniform),
-        Compound::Summed { normal_from: 120 }
-    );
+    check_switch_over("pert(1, 1, 5)", &pert, 19_405, 4_000, 8);
+}
+
+#[test]
+fn the_normal_stands_in_only_where_the_bound_holds() {
     let heavy = lognormal(200.0, 3000.0);
     let Compound::Summed { normal_from } = Compound::of(&heavy) else {
         panic!("a lognormal has no closed-form sum")
     };
-    assert!(normal_from > 100_000_000, "{normal_from}");
+    assert!(normal_from > 100_000_000_000, "{normal_from}");
     for exact in [
         dist(TaggedDist::Exponential { mean: 3.0 }),
         dist(TaggedDist::Poisson { mean: 3.0 }),
@@ -113,24 +171,12 @@ fn the_normal_stands_in_only_where_its_skewness_and_kurtosis_are_tiny() {
         Dist::Constant(1.5),
     ] {
         assert_eq!(Compound::of(&exact), Compound::Exact, "{exact:?}");
+        assert!(Compound::Exact.per_session(PER_SESSION_BELOW - 1));
+        assert!(!Compound::Exact.per_session(PER_SESSION_BELOW));
     }
     // A normal clamped near zero is not a normal sum.
     let clamped = dist(TaggedDist::Normal { mean: 1.0, sd: 1.0 });
     assert!(matches!(Compound::of(&clamped), Compound::Summed { .. }));
-}
-
-#[test]
-fn at_the_switch_over_the_normal_matches_exact_sums() {
-    let uniform = dist(TaggedDist::Uniform { min: 0.0, max: 1.0 });
-    let (mut bulk, mut exact) = samples(120, &uniform, 100_000, 7);
-    assert_same_distribution("uniform at n = 120", &mut bulk, &mut exact);
-    let pert = dist(TaggedDist::Pert {
-        min: 1.0,
-        mode: 1.0,
-        max: 5.0,
-    });
-    let (mut bulk, mut exact) = samples(14_000, &pert, 12_000, 8);
-    assert_same_distribution("pert(1, 1, 5) at n = 14,000", &mut bulk, &mut exact);
 }
 
 #[test]
@@ -148,14 +194,16 @@ fn closed_form_sums_match_exact_sums() {
     .iter()
     .enumerate()
     {
-        for n in [1, 5, 40] {
-            let (mut bulk, mut exact) = samples(n, d, 40_000, 100 + i as u64);
+        for n in [1, 5, PER_SESSION_BELOW] {
+            let reps = if n > 5 { 4_000 } else { 40_000 };
+            let (mut bulk, mut exact) = samples(n, d, reps, 100 + i as u64);
             assert_same_distribution(&format!("{d:?}, n = {n}"), &mut bulk, &mut exact);
         }
     }
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
     let c = Dist::Constant(1.5);
     assert_eq!(compound(&mut rng, 7, &c, Compound::of(&c)), 10.5);
+    assert_eq!(compound(&mut rng, 2000, &c, Compound::of(&c)), 3000.0);
 }
 
 #[test]

@@ -109,9 +109,10 @@ impl Stats {
     pub fn with(values: &mut [f64], rng: &mut Rng, horizon: Option<f64>) -> Stats {
         let n = values.len();
         let (mean, sd) = intervals::mean_sd(values);
+        // Resampled in the order given (replication order), as a paired comparison does.
+        let iv = intervals::mean_interval(values, rng);
         values.sort_by(f64::total_cmp);
         let at = |q| quantile_sorted(values, q);
-        let iv = intervals::mean_interval(values, rng);
         let n_nonzero = values.iter().filter(|&&v| v != 0.0).count();
         let positive: Vec<f64> = values.iter().copied().filter(|&v| v > 0.0).collect();
         let mean_positive = (!positive.is_empty()).then(|| intervals::mean_sd(&positive).0);

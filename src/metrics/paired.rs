@@ -116,7 +116,9 @@ pub fn differences(changed: &Totals, base: &Totals) -> io::Result<Vec<Stats>> {
                 let b = base.totals.column(j)?;
                 d.iter_mut().zip(b).for_each(|(x, b)| *x -= b);
             }
-            Ok(Stats::of_metric(&mut d, changed.layout.seed, name, None))
+            // The stream `paired` uses, so a sweep's `versus` interval is `diff`'s.
+            let rng = &mut intervals::stream(base.layout.seed, "bootstrap-diff", name);
+            Ok(Stats::with(&mut d, rng, None))
         })
         .collect()
 }

@@ -14,7 +14,8 @@ use crate::metrics::aggregate::Stats;
 use crate::report::num;
 use crate::scenario::raw::{RawExpect, RawStat};
 
-/// The value of `stat` in `s`.
+/// The value of `stat` in `s` (NaN, failing the check, where `s` does not have it: a sweep
+/// point keeps only some statistics, see [`crate::sweep::output::PointResult`]).
 pub fn stat_value(s: &Stats, stat: RawStat) -> f64 {
     match stat {
         RawStat::Mean => s.mean,
@@ -26,6 +27,16 @@ pub fn stat_value(s: &Stats, stat: RawStat) -> f64 {
         RawStat::Max => s.max,
         RawStat::Ci95Lo => s.ci95[0],
         RawStat::Ci95Hi => s.ci95[1],
+        RawStat::P1 => s.p1,
+        RawStat::P99 => s.p99,
+        RawStat::Es95 => s.es95,
+        RawStat::Es99 => s.es99,
+        RawStat::PPositive => s.p_positive,
+        RawStat::PPositiveCi95Lo => s.p_positive_ci95[0],
+        RawStat::PPositiveCi95Hi => s.p_positive_ci95[1],
+        RawStat::MeanPositive => s.mean_positive.unwrap_or(f64::NAN),
+        // NaN (a failed check) for a metric that is not a milestone.
+        RawStat::PReached => s.milestone.as_ref().map_or(f64::NAN, |m| m.p_reached),
     }
 }
 

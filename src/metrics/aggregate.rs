@@ -2,13 +2,32 @@
 //! on how replications were scheduled on threads.
 //!
 //! Quantiles are the linear-interpolation kind (Hyndman–Fan type 7, as R and numpy default).
-//! The 95% interval of the mean is mean ± t(0.975, n − 1)·sd/√n. Expected shortfall at level α
-//! is the mean of the upper tail of that same quantile function,
-//! ES_α = (1/(1 − α)) ∫_α^1 Q(u) du, computed exactly on the piecewise-linear Q: it is the mean
-//! of the worst (highest) 1 − α of outcomes, and never below the α-quantile.
+//! Expected shortfall at level α is the empirical (Acerbi–Tasche) tail mean: the mean of the
+//! worst (highest) (1 − α)n values, the boundary value weighted by its fraction. The 95%
+//! interval of the mean, the shares' and the tails' intervals come from [`super::intervals`].
 
 use super::collect::Collected;
+use super::intervals::{self, Method};
 use super::Layout;
+use crate::engine::rng::Rng;
+
+pub use super::intervals::shortfall_sorted;
+
+/// A milestone's day (`regulatory.<r>.<state>.first_day`), censored at the horizon: a
+/// replication that never reached the state holds the horizon's length.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Milestone {
+    /// The horizon in days (the censoring time).
+    pub horizon_days: f64,
+    /// Share of replications that reached the state by the horizon, with a Wilson interval.
+    pub p_reached: f64,
+    pub p_reached_ci95: [f64; 2],
+    /// Kaplan–Meier median day; `None` ("not reached") when fewer than half reached it.
+    pub km_median: Option<f64>,
+    /// Restricted mean: the mean of min(day, horizon), which with censoring only at the
+    /// horizon is the mean of the values as recorded.
+    pub restricted_mean: f64,
+}
 
 /// Statistics of one metric over replications.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -22,62 +41,129 @@ pub struct Stats {
     pub p99: f64,
     pub min: f64,
     pub max: f64,
+    /// 95% interval of the mean (simulation noise of the mean), made by `ci95_method`.
     pub ci95: [f64; 2],
     /// Expected shortfall: the mean of the worst 5% and 1% (highest values).
     pub es95: f64,
     pub es99: f64,
     /// Share of replications above 0.
     pub p_positive: f64,
+    /// How `ci95` was made: `bootstrap-t`, `t`, or `none` (every value equal: no interval).
+    pub ci95_method: &'static str,
+    /// Replications, and those whose value is not 0 ("k non-zero of n").
+    pub n: usize,
+    pub n_nonzero: usize,
+    /// Wilson 95% interval of `p_positive`.
+    pub p_positive_ci95: [f64; 2],
+    /// Mean of the values above 0 and its 95% interval (`None` when none is; the interval also
+    /// when they are all equal).
+    pub mean_positive: Option<f64>,
+    pub mean_positive_ci95: Option<[f64; 2]>,
+    /// Percentile-bootstrap 95% intervals of the expected shortfalls (`None` when every value
+    /// is equal or past the bootstrap's size).
+    pub es95_ci95: Option<[f64; 2]>,
+    pub es99_ci95: Option<[f64; 2]>,
+    /// `all_equal`, `few_nonzero`, `es95_tail_under_10`, `es99_tail_under_10`.
+    pub flags: Vec<&'static str>,
+    /// Set for milestones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<Milestone>,
+}
+
+/// The flags of a sample of `n` values, `nonzero` of them not 0, interval made by `method`.
+pub fn flags(n: usize, nonzero: usize, method: Method) -> Vec<&'static str> {
+    let mut f = Vec::new();
+    if method == Method::None && n > 0 {
+        f.push("all_equal");
+    }
+    if nonzero < intervals::FEW {
+        f.push("few_nonzero");
+    }
+    if intervals::tail_size(n, 0.95) < intervals::FEW as f64 {
+        f.push("es95_tail_under_10");
+    }
+    if intervals::tail_size(n, 0.99) < intervals::FEW as f64 {
+        f.push("es99_tail_under_10");
+    }
+    f
 }
 
 impl Stats {
-    /// Statistics of `values` (sorted in place).
+    /// Statistics of `values` (sorted in place), bootstrapped from a fixed stream: for values
+    /// that are not one metric of a run (a branch's conditional statistics, tests).
     pub fn of(values: &mut [f64]) -> Stats {
+        Stats::with(values, &mut intervals::stream(0, "bootstrap", ""), None)
+    }
+
+    /// Statistics of metric `name` of a run under `seed`: its bootstrap draws from the stream
+    /// keyed by the name. `horizon`: the censoring day of a milestone.
+    pub fn of_metric(values: &mut [f64], seed: u64, name: &str, horizon: Option<f64>) -> Stats {
+        Stats::with(
+            values,
+            &mut intervals::stream(seed, "bootstrap", name),
+            horizon,
+        )
+    }
+
+    /// Statistics of `values` (sorted in place), resampling with `rng`.
+    pub fn with(values: &mut [f64], rng: &mut Rng, horizon: Option<f64>) -> Stats {
         let n = values.len();
-        if n == 0 {
-            return Stats {
-                mean: 0.0,
-                sd: 0.0,
-                p1: 0.0,
-                p5: 0.0,
-                p50: 0.0,
-                p95: 0.0,
-                p99: 0.0,
-                min: 0.0,
-                max: 0.0,
-                ci95: [0.0, 0.0],
-                es95: 0.0,
-                es99: 0.0,
-                p_positive: 0.0,
-            };
-        }
-        let mean = values.iter().sum::<f64>() / n as f64;
-        let sd = if n > 1 {
-            (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n as f64 - 1.0)).sqrt()
-        } else {
-            0.0
-        };
+        let (mean, sd) = intervals::mean_sd(values);
+        // Resampled in the order given (replication order), as a paired comparison does.
+        let iv = intervals::mean_interval(values, rng);
         values.sort_by(f64::total_cmp);
-        let half = if n > 1 {
-            t975(n - 1) * sd / (n as f64).sqrt()
-        } else {
-            0.0
-        };
+        let at = |q| quantile_sorted(values, q);
+        let n_nonzero = values.iter().filter(|&&v| v != 0.0).count();
+        let positive: Vec<f64> = values.iter().copied().filter(|&v| v > 0.0).collect();
+        let mean_positive = (!positive.is_empty()).then(|| intervals::mean_sd(&positive).0);
+        let mean_positive_ci95 = (!positive.is_empty())
+            .then(|| intervals::mean_interval(&positive, rng))
+            .filter(|iv| iv.method != Method::None)
+            .map(|iv| iv.ci95);
+        let es = intervals::shortfall_intervals(values, rng);
+        // A tail whose resamples all agree (values at a cap) has no interval either.
+        let spread = |i: [f64; 2]| (i[0] < i[1]).then_some(i);
+        let (es95_ci95, es99_ci95) = (es.and_then(|e| spread(e[0])), es.and_then(|e| spread(e[1])));
+        let milestone = horizon.map(|h| {
+            let reached = values.iter().filter(|&&v| v < h).count();
+            Milestone {
+                horizon_days: h,
+                p_reached: reached as f64 / n.max(1) as f64,
+                p_reached_ci95: intervals::wilson(reached, n),
+                km_median: intervals::km_median(values, h),
+                restricted_mean: mean,
+            }
+        });
         Stats {
             mean,
             sd,
-            p1: quantile_sorted(values, 0.01),
-            p5: quantile_sorted(values, 0.05),
-            p50: quantile_sorted(values, 0.5),
-            p95: quantile_sorted(values, 0.95),
-            p99: quantile_sorted(values, 0.99),
-            min: values[0],
-            max: values[n - 1],
-            ci95: [mean - half, mean + half],
+            p1: at(0.01),
+            p5: at(0.05),
+            p50: at(0.5),
+            p95: at(0.95),
+            p99: at(0.99),
+            min: values.first().copied().unwrap_or(0.0),
+            max: values.last().copied().unwrap_or(0.0),
+            ci95: iv.ci95,
             es95: shortfall_sorted(values, 0.95),
             es99: shortfall_sorted(values, 0.99),
-            p_positive: values.iter().filter(|&&v| v > 0.0).count() as f64 / n as f64,
+            p_positive: positive.len() as f64 / n.max(1) as f64,
+            ci95_method: iv.method.name(),
+            n,
+            n_nonzero,
+            p_positive_ci95: intervals::wilson(positive.len(), n),
+            mean_positive,
+            mean_positive_ci95,
+            es95_ci95,
+            es99_ci95,
+            flags: flags(n, n_nonzero, iv.method),
+            milestone,
         }
+    }
+
+    /// Whether every value was equal (then `ci95` is no interval, only the value).
+    pub fn all_equal(&self) -> bool {
+        self.flags.contains(&"all_equal")
     }
 }
 
@@ -99,7 +185,20 @@ impl Stats {
         ] {
             *v *= k;
         }
-        self.ci95 = [self.ci95[0] * k, self.ci95[1] * k];
+        for iv in [
+            Some(&mut self.ci95),
+            self.mean_positive_ci95.as_mut(),
+            self.es95_ci95.as_mut(),
+            self.es99_ci95.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *iv = [iv[0] * k, iv[1] * k];
+        }
+        if let Some(m) = self.mean_positive.as_mut() {
+            *m *= k;
+        }
     }
 }
 
@@ -111,29 +210,6 @@ impl MonthStats {
         self.p50 *= k;
         self.p95 *= k;
     }
-}
-
-/// Expected shortfall of sorted data at level `alpha`: (1/(1 − α)) ∫_α^1 Q(u) du for the type-7
-/// quantile function Q, which is linear between (i/(n − 1), xᵢ).
-pub fn shortfall_sorted(sorted: &[f64], alpha: f64) -> f64 {
-    let n = sorted.len();
-    if n < 2 {
-        return sorted.first().copied().unwrap_or(0.0);
-    }
-    let step = 1.0 / (n as f64 - 1.0);
-    let mut area = 0.0;
-    // Segments [u_i, u_{i+1}] with u_i = i·step; integrate the part above alpha.
-    let first = ((alpha / step).floor() as usize).min(n - 2);
-    for i in first..n - 1 {
-        let (u0, u1) = (i as f64 * step, (i + 1) as f64 * step);
-        let lo = u0.max(alpha);
-        if lo >= u1 {
-            continue;
-        }
-        let at = |u: f64| sorted[i] + (u - u0) / step * (sorted[i + 1] - sorted[i]);
-        area += (u1 - lo) * (at(lo) + sorted[i + 1]) / 2.0;
-    }
-    area / (1.0 - alpha)
 }
 
 /// Type-7 quantile of sorted data.
@@ -208,7 +284,16 @@ impl Summary {
     pub fn of(layout: &Layout, reps: &Collected) -> std::io::Result<Summary> {
         let m = layout.len();
         let totals = (0..m)
-            .map(|k| Ok(Stats::of(&mut reps.totals.column(k)?)))
+            .map(|k| {
+                let mut v = reps.totals.column(k)?;
+                let horizon = layout.is_milestone(k).then_some(layout.horizon_days);
+                Ok(Stats::of_metric(
+                    &mut v,
+                    layout.seed,
+                    &layout.names[k],
+                    horizon,
+                ))
+            })
             .collect::<std::io::Result<_>>()?;
         let monthly = (0..m).map(|k| reps.monthly(k)).collect();
         Ok(Summary {
@@ -265,11 +350,12 @@ mod tests {
 
     #[test]
     fn expected_shortfall_is_the_mean_of_the_upper_tail_and_never_below_its_quantile() {
-        // Uniform 0..=100 in steps of 1: Q(u) = 100u exactly, so ES_α = 100(1 + α)/2.
+        // 0..=100 in steps of 1: the worst 5.05 values are 100..=96 and 5% of 95; the worst
+        // 1.01 are 100 and 1% of 99.
         let mut v: Vec<f64> = (0..=100).rev().map(f64::from).collect();
         let s = Stats::of(&mut v);
-        assert!((s.es95 - 97.5).abs() < 1e-9, "{}", s.es95);
-        assert!((s.es99 - 99.5).abs() < 1e-9, "{}", s.es99);
+        assert!((s.es95 - (490.0 + 4.75) / 5.05).abs() < 1e-12, "{}", s.es95);
+        assert!((s.es99 - (100.0 + 0.99) / 1.01).abs() < 1e-12, "{}", s.es99);
         assert!((s.p99 - 99.0).abs() < 1e-12 && (s.p1 - 1.0).abs() < 1e-12);
         assert!((s.p_positive - 100.0 / 101.0).abs() < 1e-12);
         // Heavy right tail: ES well above the quantile; a constant: ES = the constant.
@@ -282,9 +368,32 @@ mod tests {
     }
 
     #[test]
-    fn ci_of_a_constant_is_a_point() {
+    fn a_constant_has_no_interval_but_a_flag() {
         let mut v = vec![2.0; 10];
         let s = Stats::of(&mut v);
-        assert_eq!(s.ci95, [2.0, 2.0]);
+        assert_eq!(
+            (s.ci95, s.ci95_method, s.n_nonzero),
+            ([2.0, 2.0], "none", 10)
+        );
+        assert!(s.all_equal() && s.es95_ci95.is_none() && s.mean_positive_ci95.is_none());
+        assert!(s.flags.contains(&"es95_tail_under_10"));
+    }
+
+    #[test]
+    fn milestones_are_censored_at_the_horizon() {
+        // 3 of 5 reached by day 100: KM median the 3rd day, restricted mean of min(T, 100).
+        let mut v = vec![100.0, 10.0, 30.0, 100.0, 20.0];
+        let s = Stats::of_metric(&mut v, 1, "regulatory.r.x.first_day", Some(100.0));
+        let m = s.milestone.unwrap();
+        assert_eq!(
+            (m.p_reached, m.km_median, m.restricted_mean),
+            (0.6, Some(30.0), 52.0)
+        );
+        assert!(m.p_reached_ci95[0] < 0.6 && m.p_reached_ci95[1] > 0.6);
+        let mut late = vec![100.0, 10.0, 100.0];
+        let l = Stats::of_metric(&mut late, 1, "m", Some(100.0))
+            .milestone
+            .unwrap();
+        assert_eq!(l.km_median, None);
     }
 }

@@ -11,6 +11,7 @@ pub mod branches;
 pub mod breakdown;
 pub mod collect;
 pub mod inputs;
+pub mod intervals;
 pub mod paired;
 pub mod quantiles;
 pub mod table;
@@ -134,6 +135,12 @@ pub struct Layout {
     pub inputs: inputs::Inputs,
     /// Where the per-entity metrics start.
     pub breakdown: breakdown::Breakdown,
+    /// The scenario's seed (keys the summaries' bootstrap streams).
+    pub seed: u64,
+    /// The horizon in days: a milestone never reached holds this.
+    pub horizon_days: f64,
+    /// Whether each metric is a milestone (`regulatory.<r>.<state>.first_day`).
+    pub milestones: Vec<bool>,
 }
 
 impl Layout {
@@ -145,16 +152,20 @@ impl Layout {
             kinds.push(Kind::Level);
         }
         let mut regulator_offsets = Vec::new();
+        let mut milestones = vec![false; names.len()];
         for r in &world.regulators {
             regulator_offsets.push(names.len());
             names.push(format!("regulatory.{}.first_fine", r.name));
             kinds.push(Kind::PerReplication);
+            milestones.push(false);
             for s in r.states.iter().filter(|s| s.milestone) {
                 names.push(format!("regulatory.{}.{}.first_day", r.name, s.name));
                 kinds.push(Kind::PerReplication);
+                milestones.push(true);
             }
         }
         let breakdown = breakdown::Breakdown::add(world, &mut names, &mut kinds);
+        milestones.resize(names.len(), false);
         Layout {
             names,
             kinds,
@@ -163,11 +174,19 @@ impl Layout {
             regulator_offsets,
             inputs: inputs::Inputs::of(world),
             breakdown,
+            seed: world.seed,
+            horizon_days: world.calendar.days as f64,
+            milestones,
         }
     }
 
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+
+    /// Whether metric `k` is a milestone day, censored at [`Layout::horizon_days`].
+    pub fn is_milestone(&self, k: usize) -> bool {
+        self.milestones.get(k).copied().unwrap_or(false)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -3,12 +3,19 @@
 //! Replication r of both draws the same numbers for every block they share, so the difference
 //! dᵣ = changedᵣ − baseᵣ cancels the noise of what they share. Per metric (those both have, in
 //! the base's order): the means, the mean difference d̄, its sd, the 95% interval
-//! d̄ ± t(0.975, n − 1)·sd/√n, the relative change d̄ / base mean (empty when the base mean is
-//! 0), and the share of replications where changed > base.
+//! of d̄ (see [`super::intervals::mean_interval`]: bootstrap-t, keyed by the metric's name, or t
+//! past the bootstrap's size; none, flagged `all_equal`, when every difference is equal), the
+//! relative change d̄ / base mean (empty when the base mean is 0), and the share of replications
+//! where changed > base. A milestone's day is censored at the horizon, so its row adds the
+//! shares that reached it and their paired difference, and the Kaplan–Meier medians; its mean
+//! difference is the difference of restricted means (of min(day, horizon)).
 
 use std::io;
 
-use super::aggregate::{t975, Stats, Summary};
+use crate::engine::rng::Rng;
+
+use super::aggregate::{flags, Stats, Summary};
+use super::intervals::{self, Method};
 use super::table::Table;
 use super::Layout;
 
@@ -24,6 +31,36 @@ pub struct PairedStats {
     /// `diff_mean / base_mean`; `None` when the base mean is 0.
     pub rel_change: Option<f64>,
     pub p_changed_greater: f64,
+    /// How `ci95` was made (`bootstrap-t`, `t`, `none`).
+    pub ci95_method: &'static str,
+    /// Replications, and those whose difference is not 0.
+    pub n: usize,
+    pub n_nonzero: usize,
+    /// `all_equal`, `few_nonzero`, `es95_tail_under_10`, `es99_tail_under_10`.
+    pub flags: Vec<&'static str>,
+    /// Set for milestones.
+    pub milestone: Option<PairedMilestone>,
+}
+
+/// A milestone's paired comparison: whether it is reached, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairedMilestone {
+    pub p_reached_base: f64,
+    pub p_reached_changed: f64,
+    /// Mean of (reached in changed − reached in base) and its 95% interval (`None` when
+    /// every replication agrees).
+    pub p_reached_diff: f64,
+    pub p_reached_diff_ci95: Option<[f64; 2]>,
+    /// Kaplan–Meier medians (`None`: not reached by half the replications).
+    pub km_median_base: Option<f64>,
+    pub km_median_changed: Option<f64>,
+}
+
+impl PairedStats {
+    /// Whether every paired difference was equal (then `ci95` is no interval).
+    pub fn all_equal(&self) -> bool {
+        self.flags.contains(&"all_equal")
+    }
 }
 
 /// Every replication's totals of one scenario, in replication order.
@@ -44,7 +81,20 @@ pub fn paired(base: &Totals, changed: &Totals) -> io::Result<Vec<PairedStats>> {
         };
         let (b, c) = (base.totals.column(k)?, changed.totals.column(j)?);
         let pairs: Vec<(f64, f64)> = b.into_iter().zip(c).take(n).collect();
-        out.push(stats(name, &pairs));
+        let seed = base.layout.seed;
+        let mut s = stats_with(
+            name,
+            &pairs,
+            &mut intervals::stream(seed, "bootstrap-diff", name),
+        );
+        if base.layout.is_milestone(k) {
+            s.milestone = Some(milestone(
+                &pairs,
+                base.layout.horizon_days,
+                &mut intervals::stream(seed, "bootstrap-reached", name),
+            ));
+        }
+        out.push(s);
     }
     Ok(out)
 }
@@ -66,41 +116,77 @@ pub fn differences(changed: &Totals, base: &Totals) -> io::Result<Vec<Stats>> {
                 let b = base.totals.column(j)?;
                 d.iter_mut().zip(b).for_each(|(x, b)| *x -= b);
             }
-            Ok(Stats::of(&mut d))
+            // The stream `paired` uses, so a sweep's `versus` interval is `diff`'s.
+            let rng = &mut intervals::stream(base.layout.seed, "bootstrap-diff", name);
+            Ok(Stats::with(&mut d, rng, None))
         })
         .collect()
 }
 
-/// Paired statistics of (base, changed) values.
+/// Paired statistics of (base, changed) values, resampling from a stream keyed by `metric`
+/// under seed 0 (for pairs that are not a run's metric).
 pub fn stats(metric: &str, pairs: &[(f64, f64)]) -> PairedStats {
+    stats_with(
+        metric,
+        pairs,
+        &mut intervals::stream(0, "bootstrap-diff", metric),
+    )
+}
+
+/// Paired statistics of (base, changed) values, resampling with `rng`.
+pub fn stats_with(metric: &str, pairs: &[(f64, f64)], rng: &mut Rng) -> PairedStats {
     let n = pairs.len();
     let nf = n.max(1) as f64;
     let base_mean = pairs.iter().map(|p| p.0).sum::<f64>() / nf;
     let changed_mean = pairs.iter().map(|p| p.1).sum::<f64>() / nf;
+    let d: Vec<f64> = pairs.iter().map(|(b, c)| c - b).collect();
     let diff_mean = changed_mean - base_mean;
-    let diff_sd = if n > 1 {
-        let ss: f64 = pairs
-            .iter()
-            .map(|(b, c)| (c - b - diff_mean) * (c - b - diff_mean))
-            .sum();
-        (ss / (nf - 1.0)).sqrt()
+    let diff_sd = intervals::mean_sd(&d).1;
+    let iv = intervals::mean_interval(&d, rng);
+    let ci95 = if iv.method == Method::None {
+        [diff_mean, diff_mean]
     } else {
-        0.0
+        iv.ci95
     };
-    let half = if n > 1 {
-        t975(n - 1) * diff_sd / nf.sqrt()
-    } else {
-        0.0
-    };
+    let n_nonzero = d.iter().filter(|&&x| x != 0.0).count();
     PairedStats {
         metric: metric.to_string(),
         base_mean,
         changed_mean,
         diff_mean,
         diff_sd,
-        ci95: [diff_mean - half, diff_mean + half],
+        ci95,
         rel_change: (base_mean != 0.0).then(|| diff_mean / base_mean),
         p_changed_greater: pairs.iter().filter(|(b, c)| c > b).count() as f64 / nf,
+        ci95_method: iv.method.name(),
+        n,
+        n_nonzero,
+        flags: flags(n, n_nonzero, iv.method),
+        milestone: None,
+    }
+}
+
+/// The censored comparison of a milestone's (base, changed) days under `horizon`.
+fn milestone(pairs: &[(f64, f64)], horizon: f64, rng: &mut Rng) -> PairedMilestone {
+    let nf = pairs.len().max(1) as f64;
+    let reached = |v: f64| f64::from(u8::from(v < horizon));
+    let d: Vec<f64> = pairs
+        .iter()
+        .map(|&(b, c)| reached(c) - reached(b))
+        .collect();
+    let iv = intervals::mean_interval(&d, rng);
+    let median = |pick: fn(&(f64, f64)) -> f64| {
+        let mut v: Vec<f64> = pairs.iter().map(pick).collect();
+        v.sort_by(f64::total_cmp);
+        intervals::km_median(&v, horizon)
+    };
+    PairedMilestone {
+        p_reached_base: pairs.iter().map(|p| reached(p.0)).sum::<f64>() / nf,
+        p_reached_changed: pairs.iter().map(|p| reached(p.1)).sum::<f64>() / nf,
+        p_reached_diff: d.iter().sum::<f64>() / nf,
+        p_reached_diff_ci95: (iv.method != Method::None).then_some(iv.ci95),
+        km_median_base: median(|p| p.0),
+        km_median_changed: median(|p| p.1),
     }
 }
 

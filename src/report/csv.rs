@@ -178,8 +178,12 @@ pub fn annual(s: &Summary, years: &[YearStats]) -> Vec<u8> {
 }
 
 /// `metric,base_mean,changed_mean,diff_mean,diff_sd,diff_ci95_lo,diff_ci95_hi,rel_change,
-/// p_changed_greater`: paired differences (`diff.csv`, `versus_<baseline>.csv`). A relative
-/// change against a base mean of 0 is left empty.
+/// p_changed_greater,diff_ci95_method,replications,diff_nonzero,flags,p_reached_base,
+/// p_reached_changed,p_reached_diff,p_reached_diff_ci95_lo,p_reached_diff_ci95_hi,
+/// km_median_base,km_median_changed`: paired differences (`diff.csv`, `versus_<baseline>.csv`).
+/// A relative change against a base mean of 0 is left empty, and so is the interval when every
+/// paired difference is equal (flag `all_equal`; `diff_nonzero` says how many differ from 0).
+/// The milestone columns are empty for other metrics; a median not reached is `not reached`.
 pub fn paired(rows: &[PairedStats]) -> Vec<u8> {
     let mut w = writer();
     w.write_record([
@@ -192,21 +196,56 @@ pub fn paired(rows: &[PairedStats]) -> Vec<u8> {
         "diff_ci95_hi",
         "rel_change",
         "p_changed_greater",
+        "diff_ci95_method",
+        "replications",
+        "diff_nonzero",
+        "flags",
+        "p_reached_base",
+        "p_reached_changed",
+        "p_reached_diff",
+        "p_reached_diff_ci95_lo",
+        "p_reached_diff_ci95_hi",
+        "km_median_base",
+        "km_median_changed",
     ])
     .expect("memory");
+    let median = |m: Option<f64>| m.map_or("not reached".to_string(), num);
     for p in rows {
-        w.write_record([
+        let ci = |i: usize| {
+            if p.all_equal() {
+                String::new()
+            } else {
+                num(p.ci95[i])
+            }
+        };
+        let mut row = vec![
             p.metric.clone(),
             num(p.base_mean),
             num(p.changed_mean),
             num(p.diff_mean),
             num(p.diff_sd),
-            num(p.ci95[0]),
-            num(p.ci95[1]),
+            ci(0),
+            ci(1),
             p.rel_change.map_or(String::new(), num),
             num(p.p_changed_greater),
-        ])
-        .expect("memory");
+            p.ci95_method.to_string(),
+            p.n.to_string(),
+            p.n_nonzero.to_string(),
+            p.flags.join(" "),
+        ];
+        match &p.milestone {
+            Some(m) => row.extend([
+                num(m.p_reached_base),
+                num(m.p_reached_changed),
+                num(m.p_reached_diff),
+                m.p_reached_diff_ci95.map_or(String::new(), |c| num(c[0])),
+                m.p_reached_diff_ci95.map_or(String::new(), |c| num(c[1])),
+                median(m.km_median_base),
+                median(m.km_median_changed),
+            ]),
+            None => row.extend(std::iter::repeat_n(String::new(), 7)),
+        }
+        w.write_record(&row).expect("memory");
     }
     finish(w)
 }

@@ -111,9 +111,24 @@ pub(crate) fn fmt(unit: &Unit, v: f64) -> String {
 
 fn stats_row(out: &mut String, name: &str, st: &Stats, currency: &str) {
     let u = Unit::of_metric(name, currency);
+    let ci = if st.all_equal() {
+        esc(&crate::report::json::nonzero_note(st))
+    } else {
+        format!(
+            "{} – {} <small>{}</small>",
+            fmt(&u, st.ci95[0]),
+            fmt(&u, st.ci95[1]),
+            st.ci95_method
+        )
+    };
+    let few = if st.flags.contains(&"es99_tail_under_10") {
+        " <small>(under 10 tail values)</small>"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td></tr>",
+        "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{few}</td><td>{} <small>({} – {})</small></td><td>{ci}</td></tr>",
         esc(name),
         fmt(&u, st.mean),
         fmt(&u, st.p5),
@@ -122,9 +137,43 @@ fn stats_row(out: &mut String, name: &str, st: &Stats, currency: &str) {
         fmt(&u, st.p99),
         fmt(&u, st.es99),
         fmt(&Unit::Share, st.p_positive),
-        fmt(&u, st.ci95[0]),
-        fmt(&u, st.ci95[1]),
+        fmt(&Unit::Share, st.p_positive_ci95[0]),
+        fmt(&Unit::Share, st.p_positive_ci95[1]),
     );
+}
+
+/// Milestones as censored times: reached by the horizon or not, and when.
+fn milestones_table(b: &mut String, s: &Summary) {
+    let rows: Vec<_> = s
+        .layout
+        .names
+        .iter()
+        .zip(&s.totals)
+        .filter_map(|(n, st)| st.milestone.as_ref().map(|m| (n, m)))
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    b.push_str(
+        "<p>Milestones are censored at the horizon (a replication that never reached the state holds \
+         the horizon's length): P(reached by the horizon) with its Wilson 95% interval, the \
+         Kaplan–Meier median day, and the restricted mean, the mean of min(day, horizon).</p>\n\
+         <div class=\"wide\"><table>\n<tr><th class=\"l\">milestone</th><th>P(reached)</th>\
+         <th>Kaplan–Meier median (day)</th><th>restricted mean (day)</th></tr>\n",
+    );
+    for (name, m) in rows {
+        let median = m.km_median.map_or("not reached".into(), |d| format!("{d}"));
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"l\"><code>{}</code></td><td>{} <small>({} – {})</small></td><td>{median}</td><td>{:.1}</td></tr>",
+            esc(name),
+            fmt(&Unit::Share, m.p_reached),
+            fmt(&Unit::Share, m.p_reached_ci95[0]),
+            fmt(&Unit::Share, m.p_reached_ci95[1]),
+            m.restricted_mean,
+        );
+    }
+    b.push_str("</table></div>\n");
 }
 
 /// The shell command that reruns one scenario exactly.
@@ -245,18 +294,41 @@ pub(crate) fn paired_table(b: &mut String, rows: &[PairedStats], currency: &str)
             .map_or("–".to_string(), |v| fmt(&Unit::Share, v));
         let _ = writeln!(
             b,
-            "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"l\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&r.metric),
             fmt(&u, r.base_mean),
             fmt(&u, r.changed_mean),
             fmt(&u, r.diff_mean),
-            fmt(&u, r.ci95[0]),
-            fmt(&u, r.ci95[1]),
+            paired_ci(r, &u),
             rel,
             fmt(&Unit::Share, r.p_changed_greater),
         );
     }
     b.push_str("</table></div>\n");
+}
+
+/// A paired difference's interval, or what replaces it when every difference is equal; a
+/// milestone adds the difference in P(reached).
+fn paired_ci(r: &PairedStats, u: &Unit) -> String {
+    let mut c = if r.all_equal() {
+        format!("{} non-zero of {}, all equal", r.n_nonzero, r.n)
+    } else {
+        format!(
+            "{} – {} <small>{}</small>",
+            fmt(u, r.ci95[0]),
+            fmt(u, r.ci95[1]),
+            r.ci95_method
+        )
+    };
+    if let Some(m) = &r.milestone {
+        let _ = write!(
+            c,
+            "<br><small>restricted means; P(reached) {} → {}</small>",
+            fmt(&Unit::Share, m.p_reached_base),
+            fmt(&Unit::Share, m.p_reached_changed)
+        );
+    }
+    c
 }
 
 pub(crate) const HOW_TO_READ: &str =
@@ -385,7 +457,7 @@ pub fn scenario_report(
     let _ = writeln!(
         b,
         "<h2 id=\"summary\">Summary</h2>\n<p>Every metric's total per replication, summarised over {} replications: \
-         mean, 5th, 50th, 95th and 99th percentiles, the expected shortfall at 99% (the mean of the worst 1%), the share of replications above zero, and the 95% confidence interval of the mean. \
+         mean, 5th, 50th, 95th and 99th percentiles, the expected shortfall at 99% (the mean of the worst 1%; marked when fewer than 10 values make that tail), the share of replications above zero (Wilson 95% interval), and the 95% confidence interval of the mean (the simulation noise of the mean, not the spread across replications; its method named: bootstrap-t up to 2,000 replications, t beyond). \
          Exact values are in <a href=\"summary.json\">summary.json</a>; monthly series in \
          <a href=\"timeseries.csv\">timeseries.csv</a>; every replication in <a href=\"replications.csv\">replications.csv</a>.</p>",
         thousands(replications as u64)
@@ -395,6 +467,7 @@ pub fn scenario_report(
         stats_row(&mut b, name, st, &w.currency);
     }
     b.push_str("</table></div>\n");
+    milestones_table(&mut b, s);
     branches_section(&mut b, extras.branches, &w.currency);
     if let Some(v) = versus {
         versus_section(&mut b, v, &w.currency);

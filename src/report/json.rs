@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::metrics::aggregate::Summary;
+use crate::metrics::aggregate::{Stats, Summary};
 use crate::model::World;
 
 /// The header of a summary.
@@ -37,13 +37,23 @@ pub fn summary(world: &World, seed: u64, replications: usize, s: &Summary) -> Ve
     };
     let mut metrics = Map::new();
     for (name, stats) in s.layout.names.iter().zip(&s.totals) {
-        metrics.insert(
-            name.clone(),
-            serde_json::to_value(stats).expect("finite numbers"),
-        );
+        let mut v = serde_json::to_value(stats).expect("finite numbers");
+        if let Value::Object(m) = &mut v {
+            if stats.all_equal() {
+                // No spread, so no interval: say what the values were instead.
+                m.insert("ci95".into(), Value::Null);
+                m.insert("note".into(), Value::String(nonzero_note(stats)));
+            }
+        }
+        metrics.insert(name.clone(), v);
     }
     root.insert("metrics".into(), Value::Object(metrics));
     let mut out = serde_json::to_vec_pretty(&Value::Object(root)).expect("serializable");
     out.push(b'\n');
     out
+}
+
+/// "k non-zero of n, all equal": what replaces the interval of a metric without spread.
+pub fn nonzero_note(s: &Stats) -> String {
+    format!("{} non-zero of {}, all equal", s.n_nonzero, s.n)
 }

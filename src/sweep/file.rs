@@ -201,12 +201,14 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
     if axes.len() == raw.parameter.len() {
         check_point_count(&raw, design, &axes, &sources, &mut diags);
     }
-    let layout = Layout::of(&base.world);
+    let mut layout = Layout::of(&base.world);
     check_outputs(&raw, &layout, &sources, &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
     let seed = raw.seed.unwrap_or(base.raw.seed);
+    // The points run under the sweep's seed: so do their bootstrap streams.
+    layout.seed = seed;
     let plan = design::plan(design, &axes, seed);
     let parameters: Vec<String> = raw.parameter.iter().map(|p| p.path.clone()).collect();
     // Each scenario gets the parameters that `apply` to it, at every point of the plan.
@@ -230,7 +232,10 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
             let (_, worlds) = build(&v.sources, &merged, &applies)?;
             Some(Versus {
                 applies,
-                layout: Layout::of(&v.world),
+                layout: Layout {
+                    seed,
+                    ..Layout::of(&v.world)
+                },
                 worlds,
             })
         }

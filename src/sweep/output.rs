@@ -79,8 +79,9 @@ pub struct PointResult {
     /// [`fingerprint`] of the sweep's manifest: a point of another sweep (a stale file left in
     /// a reused folder) is never taken for one of this sweep.
     pub sweep: String,
-    /// `[mean, sd, p5, p50, p95, min, max, ci95_lo, ci95_hi]` per metric.
-    pub stats: Vec<[f64; 9]>,
+    /// `[mean, sd, p5, p50, p95, min, max, ci95_lo, ci95_hi, p_positive, p_positive_ci95_lo,
+    /// p_positive_ci95_hi, es95, es99]` per metric (`ci95` is `[mean, mean]` when every value was equal).
+    pub stats: Vec<[f64; 14]>,
 }
 
 impl PointResult {
@@ -92,33 +93,49 @@ impl PointResult {
             stats: totals
                 .iter()
                 .map(|t| {
+                    let ci = t.ci95;
                     [
-                        t.mean, t.sd, t.p5, t.p50, t.p95, t.min, t.max, t.ci95[0], t.ci95[1],
+                        t.mean,
+                        t.sd,
+                        t.p5,
+                        t.p50,
+                        t.p95,
+                        t.min,
+                        t.max,
+                        ci[0],
+                        ci[1],
+                        t.p_positive,
+                        t.p_positive_ci95[0],
+                        t.p_positive_ci95[1],
+                        t.es95,
+                        t.es99,
                     ]
                 })
                 .collect(),
         }
     }
 
-    /// The statistics a point keeps (those `[[expect]]` can name); the tail statistics of a
-    /// run's summary are not kept per point and read as NaN.
+    /// The statistics a point keeps (those `[[expect]]` can name); the others of a run's
+    /// summary are not kept per point and read as NaN.
     fn stats_of(&self, metric: usize) -> Stats {
         let s = self.stats[metric];
-        Stats {
-            mean: s[0],
-            sd: s[1],
-            p1: f64::NAN,
-            p5: s[2],
-            p50: s[3],
-            p95: s[4],
-            p99: f64::NAN,
-            min: s[5],
-            max: s[6],
-            ci95: [s[7], s[8]],
-            es95: f64::NAN,
-            es99: f64::NAN,
-            p_positive: f64::NAN,
-        }
+        let mut t = Stats::of(&mut []);
+        [&mut t.p1, &mut t.p99]
+            .into_iter()
+            .for_each(|v| *v = f64::NAN);
+        t.mean = s[0];
+        t.sd = s[1];
+        t.p5 = s[2];
+        t.p50 = s[3];
+        t.p95 = s[4];
+        t.min = s[5];
+        t.max = s[6];
+        t.ci95 = [s[7], s[8]];
+        t.p_positive = s[9];
+        t.p_positive_ci95 = [s[10], s[11]];
+        t.es95 = s[12];
+        t.es99 = s[13];
+        t
     }
 }
 
@@ -211,15 +228,22 @@ fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
-/// `point,<parameter>...,<metric>.mean,.p5,.p50,.p95,.ci95_lo,.ci95_hi` per metric.
+/// `point,<parameter>...,<metric>.mean,.p5,.p50,.p95,.ci95_lo,.ci95_hi,.p_positive,
+/// .p_positive_ci95_lo,.p_positive_ci95_hi,.es95,.es99` per metric (`ci95` empty when every
+/// value was equal).
 pub fn points_csv(m: &Manifest, results: &[PointResult]) -> Vec<u8> {
-    const COLS: [(&str, usize); 6] = [
+    const COLS: [(&str, usize); 11] = [
         ("mean", 0),
         ("p5", 2),
         ("p50", 3),
         ("p95", 4),
         ("ci95_lo", 7),
         ("ci95_hi", 8),
+        ("p_positive", 9),
+        ("p_positive_ci95_lo", 10),
+        ("p_positive_ci95_hi", 11),
+        ("es95", 12),
+        ("es99", 13),
     ];
     let mut w = writer();
     let mut header = vec!["point".to_string()];
@@ -232,7 +256,12 @@ pub fn points_csv(m: &Manifest, results: &[PointResult]) -> Vec<u8> {
         let mut row = vec![r.point.to_string()];
         row.extend(m.points[r.point].iter().map(|v| num(*v)));
         for s in &r.stats {
-            row.extend(COLS.iter().map(|(_, i)| num(s[*i])));
+            // No spread (sd 0): no interval, the cell is left empty.
+            let none = |i: usize| (i == 7 || i == 8) && s[1] == 0.0;
+            row.extend(
+                COLS.iter()
+                    .map(|(_, i)| if none(*i) { String::new() } else { num(s[*i]) }),
+            );
         }
         w.write_record(&row).expect("memory");
     }

@@ -69,7 +69,7 @@ fn diff_pairs_clover_with_the_status_quo_and_its_interval_is_narrower_than_unpai
     let dir = out.join("diff_clover_vs_eu_status_quo");
     let text = std::fs::read_to_string(dir.join("diff.csv")).unwrap();
     assert!(text.starts_with(
-        "metric,base_mean,changed_mean,diff_mean,diff_sd,diff_ci95_lo,diff_ci95_hi,rel_change,p_changed_greater\n"
+        "metric,base_mean,changed_mean,diff_mean,diff_sd,diff_ci95_lo,diff_ci95_hi,rel_change,p_changed_greater,"
     ));
     assert!(dir.join("report.html").is_file());
     let diff = csv_rows(&dir.join("diff.csv"));

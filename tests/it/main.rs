@@ -22,3 +22,4 @@ mod queueing;
 mod run_invariants;
 mod streams;
 mod sweep;
+mod tails;

@@ -125,6 +125,16 @@ pub enum RawStat {
     Max,
     Ci95Lo,
     Ci95Hi,
+    P1,
+    P99,
+    Es95,
+    Es99,
+    PPositive,
+    PPositiveCi95Lo,
+    PPositiveCi95Hi,
+    MeanPositive,
+    /// A milestone's share of replications that reached it by the horizon.
+    PReached,
 }
 
 impl RawStat {
@@ -140,6 +150,15 @@ impl RawStat {
             RawStat::Max => "max",
             RawStat::Ci95Lo => "ci95_lo",
             RawStat::Ci95Hi => "ci95_hi",
+            RawStat::P1 => "p1",
+            RawStat::P99 => "p99",
+            RawStat::Es95 => "es95",
+            RawStat::Es99 => "es99",
+            RawStat::PPositive => "p_positive",
+            RawStat::PPositiveCi95Lo => "p_positive_ci95_lo",
+            RawStat::PPositiveCi95Hi => "p_positive_ci95_hi",
+            RawStat::MeanPositive => "mean_positive",
+            RawStat::PReached => "p_reached",
         }
     }
 }

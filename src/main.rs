@@ -22,6 +22,10 @@ use regsim::sweep::{self, shard::Shard, SweepOptions};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A folder of scenarios that scenarios and sweeps elsewhere may extend or name (run, diff,
+    /// validate, explain, sweep); repeatable; default: REGSIM_LIBRARY.
+    #[arg(long, global = true, value_name = "DIR")]
+    library: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -212,7 +216,8 @@ fn duration(s: &str) -> Result<Duration, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli.command) {
+    let library = scenario::library::set(cli.library).map_err(Error::Usage);
+    match library.and_then(|()| dispatch(cli.command)) {
         Ok(()) => ExitCode::from(EXIT_OK as u8),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "{e:#}");

@@ -9,6 +9,7 @@ use crate::metrics::Layout;
 use crate::model::World;
 use crate::report::num;
 use crate::scenario::build::{name_from_stem, safe_name, MAX_REPLICATIONS};
+use crate::scenario::library;
 use crate::scenario::source::{folder_of, FieldPath, Sources};
 use crate::scenario::{self, suggestion};
 
@@ -57,8 +58,9 @@ fn base_file(
         )
     };
     let shown = written;
+    let roots = library::roots();
+    let path = library::resolve(folder_of(file), written, &roots);
     let written = Path::new(written);
-    let path = folder_of(file).join(written);
     let root = base_root(file);
     if written.is_absolute() {
         return Err(err(format!(
@@ -74,16 +76,18 @@ fn base_file(
     }
     if !path.is_file() {
         return Err(err(format!(
-            "scenario `{}` not found (looked for {})",
+            "scenario `{}` not found ({})",
             shown,
-            path.display()
+            library::looked_in(&path, shown, &roots)
         )));
     }
-    if !path.canonicalize().is_ok_and(|p| p.starts_with(&root)) {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+    if !library::allowed(&canonical, &root, &roots) {
         return Err(err(format!(
-            "`{}` is outside {}; a sweep's scenarios must be in the sweep file's folder or the one above it, or below either",
+            "`{}` is outside {}; a sweep's scenarios must be in the sweep file's folder or the one above it, or below either, or in a library root; {}",
             shown,
-            root.display()
+            root.display(),
+            library::way_out(&canonical)
         )));
     }
     if looks_like_sweep(&path) {

@@ -286,12 +286,18 @@ fn dispatch(command: Command) -> Result<(), Error> {
             }
             for f in &sweeps {
                 match sweep::file::load(f) {
-                    Ok(s) => lines.push(format!(
-                        "{}: ok (sweep {}, {} points)\n",
-                        f.display(),
-                        s.name,
-                        s.worlds.len()
-                    )),
+                    Ok(s) => {
+                        // A swept field moving its distribution's mean the other way.
+                        for w in &s.warnings {
+                            let _ = writeln!(std::io::stderr(), "{}: warning: {w}", f.display());
+                        }
+                        lines.push(format!(
+                            "{}: ok (sweep {}, {} points)\n",
+                            f.display(),
+                            s.name,
+                            s.worlds.len()
+                        ))
+                    }
                     Err(d) => diags.extend(d),
                 }
             }

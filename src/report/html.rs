@@ -13,6 +13,7 @@ use std::path::Path;
 use super::charts;
 use super::format::{thousands, Unit};
 use super::notes::{self, Note, Tag};
+use super::sources;
 use crate::facts;
 use crate::metrics::aggregate::{Stats, Summary};
 use crate::metrics::branches::Branch;
@@ -184,7 +185,7 @@ fn assumptions_section(out: &mut String, l: &Loaded) {
                 out,
                 "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td class=\"l small\">{}:{}</td></tr>",
                 esc(&n.field),
-                esc(&n.text),
+                sources::linked_keys(&esc(&n.text), &n.keys),
                 esc(file_name(&n.file)),
                 n.line
             );
@@ -216,7 +217,7 @@ fn assumptions_section(out: &mut String, l: &Loaded) {
                         esc(&f.figure),
                         esc(&f.date)
                     ),
-                    fact_source(f),
+                    sources::fact_source(f),
                 ),
                 None => (
                     "<strong>no row in the facts table</strong>".to_string(),
@@ -235,15 +236,6 @@ fn assumptions_section(out: &mut String, l: &Loaded) {
             );
         }
         out.push_str("</table>\n");
-    }
-}
-
-/// A fact's publisher, linked to the page when its address is known.
-fn fact_source(f: &facts::Fact) -> String {
-    if f.address.is_empty() {
-        format!("{} (publisher only)", esc(&f.source))
-    } else {
-        format!("<a href=\"{}\">{}</a>", esc(&f.address), esc(&f.source))
     }
 }
 

@@ -134,6 +134,8 @@ pub struct Sweep {
     pub versus: Option<Versus>,
     /// Metrics of `sensitivity.csv`.
     pub sensitivity_metrics: Vec<String>,
+    /// Why the sweep may not mean what it says ([`super::warn`]).
+    pub warnings: Vec<String>,
 }
 
 /// A sweep's `versus` scenario, built at every point.
@@ -211,6 +213,14 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         return Err(diags);
     }
     let seed = raw.seed.unwrap_or(base.raw.seed);
+    let warnings = super::warn::mean_against_field(
+        &merged,
+        &raw.parameter
+            .iter()
+            .map(|p| p.path.clone())
+            .collect::<Vec<_>>(),
+        &axes,
+    );
     let plan = design::plan(design, &axes, seed);
     let parameters: Vec<String> = raw.parameter.iter().map(|p| p.path.clone()).collect();
     // Each scenario gets the parameters that `apply` to it, at every point of the plan.
@@ -257,6 +267,7 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         layout,
         versus,
         sensitivity_metrics,
+        warnings,
         raw,
     })
 }

@@ -17,6 +17,8 @@ fn lognormal(median: f64, p90: f64) -> Dist {
         p90: Some(p90),
         p5: None,
         p95: None,
+        mean: None,
+        cv: None,
     })
 }
 
@@ -84,7 +86,8 @@ fn heavy_tailed_sums_match_exact_sums_at_every_session_count() {
 fn the_normal_stands_in_only_where_its_skewness_and_kurtosis_are_tiny() {
     let pert = dist(TaggedDist::Pert {
         min: 1.0,
-        mode: 1.0,
+        mode: Some(1.0),
+        mean: None,
         max: 5.0,
     });
     // Beta(1, 5): skewness 2·4·√7/(8·√5) = 1.1832.
@@ -126,7 +129,8 @@ fn at_the_switch_over_the_normal_matches_exact_sums() {
     assert_same_distribution("uniform at n = 120", &mut bulk, &mut exact);
     let pert = dist(TaggedDist::Pert {
         min: 1.0,
-        mode: 1.0,
+        mode: Some(1.0),
+        mean: None,
         max: 5.0,
     });
     let (mut bulk, mut exact) = samples(14_000, &pert, 12_000, 8);

@@ -30,12 +30,14 @@ pub fn linked_keys(text: &str, keys: &[String]) -> String {
     out
 }
 
-/// A fact's publisher, linked to the page when its address is known.
+/// A fact's publisher, with the page's address when it is known. The address is text, not a
+/// link: a report opens nothing from the network (copy it into a browser).
 pub fn fact_source(f: &facts::Fact) -> String {
     if f.address.is_empty() {
         format!("{} (publisher only)", esc(&f.source))
     } else {
-        format!("<a href=\"{}\">{}</a>", esc(&f.address), esc(&f.source))
+        let page = f.address.trim_start_matches("https://");
+        format!("{}: <code>{}</code>", esc(&f.source), esc(page))
     }
 }
 

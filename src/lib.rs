@@ -19,6 +19,7 @@
 //! | `regsim run`: discovery, validation; one scenario's [`Results`], computed then written | [`mod@run`] |
 //! | `regsim diff`: paired differences of two scenarios, computed ([`Diffed`]) then written | [`mod@diff`] |
 //! | files: JSON, CSV, charts, HTML report | [`report`] |
+//! | the public-facts table `# FACTS:` keys cite (`docs/facts.csv`) | [`facts`] |
 //! | `[[expect]]` checks: expectations.json, junit.xml | [`expect`] |
 //! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
 //! | `regsim discover`: PRIM scenario discovery over a sweep's or run's rows | [`discover`] |
@@ -36,6 +37,7 @@ pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod expect;
+pub mod facts;
 pub mod limits;
 pub mod metrics;
 pub mod model;

@@ -22,6 +22,10 @@ use regsim::sweep::{self, shard::Shard, SweepOptions};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A folder of scenarios that scenarios and sweeps elsewhere may extend or name (run, diff,
+    /// validate, explain, sweep); repeatable; default: REGSIM_LIBRARY.
+    #[arg(long, global = true, value_name = "DIR")]
+    library: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -234,7 +238,8 @@ fn duration(s: &str) -> Result<Duration, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli.command) {
+    let library = scenario::library::set(cli.library).map_err(Error::Usage);
+    match library.and_then(|()| dispatch(cli.command)) {
         Ok(()) => ExitCode::from(EXIT_OK as u8),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "{e:#}");
@@ -303,12 +308,18 @@ fn dispatch(command: Command) -> Result<(), Error> {
             }
             for f in &sweeps {
                 match sweep::file::load(f) {
-                    Ok(s) => lines.push(format!(
-                        "{}: ok (sweep {}, {} points)\n",
-                        f.display(),
-                        s.name,
-                        s.worlds.len()
-                    )),
+                    Ok(s) => {
+                        // A swept field moving its distribution's mean the other way.
+                        for w in &s.warnings {
+                            let _ = writeln!(std::io::stderr(), "{}: warning: {w}", f.display());
+                        }
+                        lines.push(format!(
+                            "{}: ok (sweep {}, {} points)\n",
+                            f.display(),
+                            s.name,
+                            s.worlds.len()
+                        ))
+                    }
                     Err(d) => diags.extend(d),
                 }
             }

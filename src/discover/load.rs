@@ -230,9 +230,24 @@ impl Table {
         });
         let Some((col, cells)) = found else {
             let names: Vec<String> = self.metrics.iter().map(|(n, _)| n.clone()).collect();
-            let hint = match crate::sweep::path::closest(name, &names, 1).first() {
-                Some(c) => format!("; did you mean `{c}`?"),
-                None => String::new(),
+            // A sweep's metric: suggest its `.mean` first, unless only the statistic is wrong
+            // (`m.p59` for a metric `m`).
+            let means: Vec<String> = names
+                .iter()
+                .filter_map(|n| n.strip_suffix(".mean").map(str::to_string))
+                .collect();
+            let stat_wrong = name
+                .rsplit_once('.')
+                .is_some_and(|(base, _)| means.iter().any(|m| m == base));
+            let hint = match (self.source, stat_wrong) {
+                (Source::Sweep, false) if !means.is_empty() => {
+                    let m = crate::sweep::path::closest(name, &means, 1)[0];
+                    format!("; did you mean `{m}` (its mean, `{m}.mean`; or `{m}.p5`, `.p50`, `.p95`, ...)?")
+                }
+                _ => match crate::sweep::path::closest(name, &names, 1).first() {
+                    Some(c) => format!("; did you mean `{c}`?"),
+                    None => String::new(),
+                },
             };
             return Err(usage(format!(
                 "unknown metric `{name}`: not a column of {}{hint}",
@@ -284,6 +299,9 @@ mod tests {
         );
         let e = t.metric("m.p59").unwrap_err().to_string();
         assert!(e.contains("did you mean `m.p5"), "{e}");
+        // A mistyped metric: its mean first, not the shortest statistic.
+        let e = t.metric("mm").unwrap_err().to_string();
+        assert!(e.contains("did you mean `m` (its mean, `m.mean`"), "{e}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::report::charts::{render, Header};
-use crate::report::{atomic_write, num};
+use crate::report::{atomic_write, format, num};
 use prim::{Data, Found, Params};
 
 /// Which rows are of interest.
@@ -36,11 +36,19 @@ impl Target {
         }
     }
 
+    /// `exposure.records_visible above 20 M`: in words, the threshold as people write it.
     fn describe(self, metric: &str) -> String {
-        match self {
-            Target::Above(x) => format!("{metric} > {}", num(x)),
-            Target::Below(x) => format!("{metric} < {}", num(x)),
-        }
+        let (word, x) = match self {
+            Target::Above(x) => ("above", x),
+            Target::Below(x) => ("below", x),
+        };
+        // `20 M` where that is exact, else every digit given.
+        let shown = if format::round_sig(x, 3) == x {
+            format::si(x)
+        } else {
+            num(x)
+        };
+        format!("{metric} {word} {shown}")
     }
 }
 
@@ -141,7 +149,7 @@ pub fn discover(opts: &Options) -> Result<Outcome, Error> {
     let chart = render("trajectory", &chart::TradeoffChart::new(header, &found))?;
     let files = [
         ("trajectory.csv", trajectory_csv(&found)),
-        ("boxes.csv", boxes_csv(&found, &names)),
+        ("boxes.csv", boxes_csv(&found, &names, &columns)),
         ("trajectory.svg", chart.svg),
         ("trajectory.png", chart.png),
     ];
@@ -152,7 +160,7 @@ pub fn discover(opts: &Options) -> Result<Outcome, Error> {
         atomic_write(&dir.join(name), bytes)?;
     }
     Ok(Outcome {
-        lines: summary_lines(&found, &names, &what),
+        lines: summary_lines(&found, &names, &columns, &what),
         notes: table.notes,
         dir,
     })
@@ -189,7 +197,61 @@ fn trajectory_csv(found: &[Found]) -> Vec<u8> {
 }
 
 /// `box,dimension,min,max,restricted`, every dimension of every box found.
-fn boxes_csv(found: &[Found], names: &[&str]) -> Vec<u8> {
+/// Limits as short as the data allow: each box's limit `[lo, hi]` of a column becomes the number
+/// with the fewest significant digits that keeps exactly the same rows inside (a lower limit
+/// moves down at most to just above the next smaller value in the column, an upper limit up to
+/// just below the next larger), so `0.12345678901234567` prints as `0.12` when no row lies
+/// between. Unrestricted (infinite) limits stay as they are.
+fn readable(limits: &[[f64; 2]], columns: &[Vec<f64>]) -> Vec<[f64; 2]> {
+    limits
+        .iter()
+        .zip(columns)
+        .map(|(&[lo, hi], col)| {
+            let below = col
+                .iter()
+                .copied()
+                .filter(|&v| v < lo)
+                .fold(f64::NEG_INFINITY, f64::max);
+            let above = col
+                .iter()
+                .copied()
+                .filter(|&v| v > hi)
+                .fold(f64::INFINITY, f64::min);
+            [shortest_in(below, lo, true), shortest_in(hi, above, false)]
+        })
+        .collect()
+}
+
+/// The number with the fewest significant digits in `(a, b]` (`down`: found by rounding `b`
+/// down) or in `[a, b)` (rounding `a` up); the limit itself when none is shorter.
+fn shortest_in(a: f64, b: f64, down: bool) -> f64 {
+    let limit = if down { b } else { a };
+    if !limit.is_finite() || limit == 0.0 {
+        return limit;
+    }
+    for digits in 1..17 {
+        let scale = libm::pow(
+            10.0,
+            f64::from(digits - 1 - libm::log10(limit.abs()).floor() as i32),
+        );
+        let c = if down {
+            (limit * scale).floor() / scale
+        } else {
+            (limit * scale).ceil() / scale
+        };
+        let fits = if down {
+            c > a && c <= b
+        } else {
+            c >= a && c < b
+        };
+        if fits {
+            return c;
+        }
+    }
+    limit
+}
+
+fn boxes_csv(found: &[Found], names: &[&str], columns: &[Vec<f64>]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -197,8 +259,9 @@ fn boxes_csv(found: &[Found], names: &[&str]) -> Vec<u8> {
     row(&mut w, ["box", "dimension", "min", "max", "restricted"]);
     for (b, f) in found.iter().enumerate() {
         let chosen = f.chosen();
+        let limits = readable(&chosen.limits, columns);
         for (j, name) in names.iter().enumerate() {
-            let [lo, hi] = chosen.limits[j];
+            let [lo, hi] = limits[j];
             let bx = (b + 1).to_string();
             row(
                 &mut w,
@@ -209,7 +272,7 @@ fn boxes_csv(found: &[Found], names: &[&str]) -> Vec<u8> {
     w.into_inner().expect("memory")
 }
 
-fn summary_lines(found: &[Found], names: &[&str], what: &str) -> Vec<String> {
+fn summary_lines(found: &[Found], names: &[&str], columns: &[Vec<f64>], what: &str) -> Vec<String> {
     if found.is_empty() {
         return vec![format!("no box holds mostly rows with {what}")];
     }
@@ -218,11 +281,12 @@ fn summary_lines(found: &[Found], names: &[&str], what: &str) -> Vec<String> {
         .enumerate()
         .map(|(b, f)| {
             let c = f.chosen();
+            let limits = readable(&c.limits, columns);
             let dims: Vec<String> = names
                 .iter()
                 .enumerate()
                 .filter(|(j, _)| c.restricted[*j])
-                .map(|(j, n)| format!("{n} in [{}, {}]", num(c.limits[j][0]), num(c.limits[j][1])))
+                .map(|(j, n)| format!("{n} in [{}, {}]", num(limits[j][0]), num(limits[j][1])))
                 .collect();
             format!(
                 "box {}: coverage {:.3}, density {:.3}, mass {:.3}: {}",
@@ -239,4 +303,38 @@ fn summary_lines(found: &[Found], names: &[&str], what: &str) -> Vec<String> {
 /// The folder `discover` writes for `metric` under `out`.
 pub fn output_dir(out: &Path, metric: &str) -> PathBuf {
     out.join(format!("discover_{metric}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_shorten_only_as_far_as_the_rows_inside_stay_the_same() {
+        let col = vec![0.1, 0.123_456_789_012_345_67, 0.2, 0.351_234_567_8, 0.9];
+        let r = readable(
+            &[[0.123_456_789_012_345_67, 0.351_234_567_8]],
+            std::slice::from_ref(&col),
+        );
+        assert_eq!(r, [[0.12, 0.4]]);
+        for (v, inside) in col.iter().zip([false, true, true, true, false]) {
+            assert_eq!(r[0][0] <= *v && *v <= r[0][1], inside, "{v}");
+        }
+        // Neighbours close by keep more digits.
+        let r = readable(&[[0.1234, 0.2]], &[vec![0.1233, 0.1234, 0.2, 0.2001]]);
+        assert_eq!(r, [[0.1234, 0.2]]);
+        assert_eq!(
+            readable(&[[f64::NEG_INFINITY, 5.0]], &[vec![1.0, 5.0]])[0][0],
+            f64::NEG_INFINITY
+        );
+    }
+
+    #[test]
+    fn targets_read_in_words() {
+        assert_eq!(Target::Above(2e7).describe("m"), "m above 20 M");
+        assert_eq!(
+            Target::Below(12_345_678.0).describe("m"),
+            "m below 12345678"
+        );
+    }
 }

@@ -3,7 +3,9 @@
 //! hazard, each ownership change's transition, each uncertain money amount or margin (those
 //! written as distributions), each uncertain timeline event's day, and each decision's outcome
 //! and number of extensions. Names are parameter paths of the
-//! scenario (`staff.cn_engineering.sessions_per_person_day`); an uncertain event that does not
+//! scenario (`staff.cn_engineering.sessions_per_person_day`), or for a timeline event its label
+//! with every character but letters, digits and `-` as `_` (`timeline.kouvola_online.day`, a
+//! repeated label numbered `timeline.kouvola_online_2.day`), so no name holds a space; an uncertain event that does not
 //! happen gets the horizon's length in days (as milestone days do), a decision never taken the
 //! outcome −1.
 
@@ -69,11 +71,23 @@ impl Inputs {
                 timeline.push(None);
                 continue;
             }
-            let mut name = format!("timeline.{}.day", e.label);
+            // `kouvola online` → `timeline.kouvola_online.day`: a column name without spaces.
+            let label: String = e
+                .label
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let mut name = format!("timeline.{label}.day");
             let repeats = seen.iter().filter(|n| **n == name).count();
             seen.push(name.clone());
             if repeats > 0 {
-                name = format!("timeline.{}#{}.day", e.label, repeats + 1);
+                name = format!("timeline.{label}_{}.day", repeats + 1);
             }
             timeline.push(Some(names.len()));
             names.push(name);

@@ -154,7 +154,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// `v` rounded to `digits` significant digits.
-fn round_sig(v: f64, digits: i32) -> f64 {
+pub fn round_sig(v: f64, digits: i32) -> f64 {
     if v == 0.0 {
         return 0.0;
     }

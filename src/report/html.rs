@@ -13,6 +13,8 @@ use std::path::Path;
 use super::charts;
 use super::format::{thousands, Unit};
 use super::notes::{self, Note, Tag};
+use super::sources;
+use crate::facts;
 use crate::metrics::aggregate::{Stats, Summary};
 use crate::metrics::branches::Branch;
 use crate::metrics::paired::PairedStats;
@@ -232,7 +234,7 @@ fn assumptions_section(out: &mut String, l: &Loaded) {
                 out,
                 "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td class=\"l small\">{}:{}</td></tr>",
                 esc(&n.field),
-                esc(&n.text),
+                sources::linked_keys(&esc(&n.text), &n.keys),
                 esc(file_name(&n.file)),
                 n.line
             );
@@ -244,16 +246,39 @@ fn assumptions_section(out: &mut String, l: &Loaded) {
     if sources.is_empty() {
         out.push_str("<p>None cited.</p>\n");
     } else {
-        out.push_str("<table>\n<tr><th class=\"l\">facts key</th><th class=\"l\">cited for</th><th class=\"l\">what the scenario takes from it</th></tr>\n");
+        out.push_str(
+            "<p>Each key's row of the project's facts table (<code>docs/facts.csv</code>, shown as \
+             <code>docs/facts.md</code>): the figure, its date and who published it.</p>\n\
+             <table>\n<tr><th class=\"l\">facts key</th><th class=\"l\">figure (date)</th>\
+             <th class=\"l\">source</th><th class=\"l\">cited for</th>\
+             <th class=\"l\">what the scenario takes from it</th></tr>\n",
+        );
         for s in sources {
             let fields: Vec<String> = s
                 .fields
                 .iter()
                 .map(|f| format!("<code>{}</code>", esc(f)))
                 .collect();
+            let (figure, source) = match facts::get(&s.key) {
+                Some(f) => (
+                    format!(
+                        "{} <span class=\"small\">({})</span>",
+                        esc(&f.figure),
+                        esc(&f.date)
+                    ),
+                    sources::fact_source(f),
+                ),
+                None => (
+                    "<strong>no row in the facts table</strong>".to_string(),
+                    String::new(),
+                ),
+            };
             let _ = writeln!(
                 out,
-                "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td><td class=\"l\">{}</td></tr>",
+                "<tr id=\"fact-{}\"><td class=\"l\"><code>{}</code></td>\
+                 <td class=\"l\">{figure}</td><td class=\"l small\">{source}</td><td class=\"l\">{}</td>\
+                 <td class=\"l\">{}</td></tr>",
+                esc(&facts::anchor(&s.key)),
                 esc(&s.key),
                 fields.join(", "),
                 esc(&s.texts.join(" / "))

@@ -10,6 +10,7 @@ pub mod html;
 pub mod json;
 pub mod notes;
 pub mod paired;
+pub mod sources;
 pub mod visuals;
 
 use std::io::Write;

@@ -215,7 +215,7 @@ fn leading_keys(rest: &str) -> (Vec<String>, String) {
 }
 
 /// Every key named after `FACTS:` in a piece of text.
-fn fact_keys(text: &str) -> Vec<String> {
+pub fn fact_keys(text: &str) -> Vec<String> {
     let mut keys = Vec::new();
     for (pos, _) in text.match_indices(FACTS) {
         for k in leading_keys(&text[pos + FACTS.len()..]).0 {
@@ -228,7 +228,7 @@ fn fact_keys(text: &str) -> Vec<String> {
 }
 
 /// A facts key: lowercase words joined by dots, at least one dot.
-fn is_key(s: &str) -> bool {
+pub fn is_key(s: &str) -> bool {
     s.contains('.')
         && !s.starts_with('.')
         && !s.ends_with('.')

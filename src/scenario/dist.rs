@@ -39,7 +39,8 @@ pub enum TaggedDist {
     Uniform { min: f64, max: f64 },
     /// Normal with `mean` and `sd` (clamped at 0 where the quantity cannot be negative).
     Normal { mean: f64, sd: f64 },
-    /// Lognormal given by `median` and `p90`, or by a 90% interval `p5`..`p95`.
+    /// Lognormal given by `median` and `p90`, by a 90% interval `p5`..`p95`, or by `mean` and
+    /// `cv`.
     Lognormal {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         median: Option<f64>,
@@ -49,11 +50,25 @@ pub enum TaggedDist {
         p5: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         p95: Option<f64>,
+        /// With `cv`: the mean and the coefficient of variation (sd / mean), so that sweeping
+        /// either moves the mean as written.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cv: Option<f64>,
     },
     /// Exponential with `mean`.
     Exponential { mean: f64 },
-    /// PERT (a scaled beta) on [min, max] with the given `mode`.
-    Pert { min: f64, mode: f64, max: f64 },
+    /// PERT (a scaled beta) on [min, max] with the given `mode`, or with the given `mean`
+    /// (mode = (6·mean − min − max) / 4), so that sweeping the mean moves the mean.
+    Pert {
+        min: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mode: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean: Option<f64>,
+        max: f64,
+    },
     /// Poisson counts with `mean`.
     Poisson { mean: f64 },
     /// 1 with probability `p`, else 0.
@@ -245,35 +260,49 @@ fn build(raw: &RawDist, nonneg: bool) -> Result<Dist, String> {
             p90,
             p5,
             p95,
+            mean,
+            cv,
         } => {
-            let (mu, sigma) = match (median, p90, p5, p95) {
-                (Some(m), Some(p), None, None) => {
-                    finite("median", m)?;
-                    finite("p90", p)?;
-                    if m <= 0.0 || p < m {
-                        return Err(format!(
-                            "lognormal needs 0 < `median` ≤ `p90`, got median {m}, p90 {p}"
-                        ));
+            let (mu, sigma) =
+                match (median, p90, p5, p95, mean, cv) {
+                    (None, None, None, None, Some(m), Some(c)) => {
+                        finite("mean", m)?;
+                        finite("cv", c)?;
+                        if m <= 0.0 || c < 0.0 {
+                            return Err(format!(
+                                "lognormal needs `mean` > 0 and `cv` ≥ 0, got mean {m}, cv {c}"
+                            ));
+                        }
+                        // σ² = ln(1 + cv²), μ = ln(mean) − σ²/2.
+                        let s2 = libm::log1p(c * c);
+                        (libm::log(m) - s2 / 2.0, libm::sqrt(s2))
                     }
-                    (libm::log(m), (libm::log(p) - libm::log(m)) / Z90)
-                }
-                (None, None, Some(a), Some(b)) => {
-                    finite("p5", a)?;
-                    finite("p95", b)?;
-                    if a <= 0.0 || b < a {
-                        return Err(format!(
-                            "lognormal needs 0 < `p5` ≤ `p95`, got p5 {a}, p95 {b}"
-                        ));
+                    (Some(m), Some(p), None, None, None, None) => {
+                        finite("median", m)?;
+                        finite("p90", p)?;
+                        if m <= 0.0 || p < m {
+                            return Err(format!(
+                                "lognormal needs 0 < `median` ≤ `p90`, got median {m}, p90 {p}"
+                            ));
+                        }
+                        (libm::log(m), (libm::log(p) - libm::log(m)) / Z90)
                     }
-                    let (la, lb) = (libm::log(a), libm::log(b));
-                    ((la + lb) / 2.0, (lb - la) / (2.0 * Z95))
-                }
-                _ => {
-                    return Err(
-                        "lognormal takes either `median` and `p90`, or `p5` and `p95`".into(),
-                    )
-                }
-            };
+                    (None, None, Some(a), Some(b), None, None) => {
+                        finite("p5", a)?;
+                        finite("p95", b)?;
+                        if a <= 0.0 || b < a {
+                            return Err(format!(
+                                "lognormal needs 0 < `p5` ≤ `p95`, got p5 {a}, p95 {b}"
+                            ));
+                        }
+                        let (la, lb) = (libm::log(a), libm::log(b));
+                        ((la + lb) / 2.0, (lb - la) / (2.0 * Z95))
+                    }
+                    _ => return Err(
+                        "lognormal takes `median` and `p90`, or `p5` and `p95`, or `mean` and `cv`"
+                            .into(),
+                    ),
+                };
             Dist::lognormal(mu, sigma)?
         }
         TaggedDist::Exponential { mean } => {
@@ -283,7 +312,26 @@ fn build(raw: &RawDist, nonneg: bool) -> Result<Dist, String> {
             }
             Dist::exponential(mean)?
         }
-        TaggedDist::Pert { min, mode, max } => {
+        TaggedDist::Pert {
+            min,
+            mode,
+            mean,
+            max,
+        } => {
+            let mode = match (mode, mean) {
+                (Some(m), None) => m,
+                (None, Some(m)) => {
+                    finite("mean", m)?;
+                    let mode = (6.0 * m - min - max) / 4.0;
+                    if !(min <= mode && mode <= max) {
+                        return Err(format!(
+                            "pert by `mean` needs a mean within [(5·min + max)/6, (min + 5·max)/6] so that its mode lies in [min, max]; got mean {m} on [{min}, {max}]"
+                        ));
+                    }
+                    mode
+                }
+                _ => return Err("pert takes `min`, `max` and one of `mode` or `mean`".into()),
+            };
             finite("min", min)?;
             finite("mode", mode)?;
             finite("max", max)?;
@@ -347,6 +395,8 @@ mod tests {
             p90: None,
             p5: Some(2.0),
             p95: Some(50.0),
+            mean: None,
+            cv: None,
         })
         .to_any()
         .unwrap();
@@ -355,6 +405,37 @@ mod tests {
         let below5 = (0..n).filter(|_| d.sample(&mut rng) < 2.0).count() as f64 / n as f64;
         // Binomial SE of a 5% share over 1e5 draws is 0.0007.
         assert!((below5 - 0.05).abs() < 0.003, "{below5}");
+    }
+
+    #[test]
+    fn mean_forms_have_the_mean_and_spread_written() {
+        let parse = |t: &str| -> Dist {
+            let v: toml::Value =
+                toml::from_str::<toml::Table>(&format!("d = {t}")).unwrap()["d"].clone();
+            RawDist::deserialize(v).unwrap().to_any().unwrap()
+        };
+        let n = 200_000;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let d = parse("{ dist = \"lognormal\", mean = 10, cv = 0.5 }");
+        let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        let m = xs.iter().sum::<f64>() / n as f64;
+        let sd = (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1) as f64).sqrt();
+        // SE of the mean 10·0.5/√2e5 = 0.011; of the sd about 0.03 (kurtosis included).
+        assert!((m - 10.0).abs() < 0.05, "{m}");
+        assert!((sd - 5.0).abs() < 0.15, "{sd}");
+        let d = parse("{ dist = \"pert\", min = 0, mean = 3, max = 10 }");
+        let m = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64;
+        // sd at most 10/6·1.2, SE under 0.005.
+        assert!((m - 3.0).abs() < 0.02, "{m}");
+        let e = RawDist::deserialize(
+            toml::from_str::<toml::Table>("d = { dist = \"pert\", min = 0, mean = 9.9, max = 10 }")
+                .unwrap()["d"]
+                .clone(),
+        )
+        .unwrap()
+        .to_any()
+        .unwrap_err();
+        assert!(e.contains("mode lies in [min, max]"), "{e}");
     }
 
     #[test]
@@ -374,6 +455,8 @@ mod tests {
             p90: None,
             p5: None,
             p95: None,
+            mean: None,
+            cv: None,
         })
         .to_any()
         .unwrap_err();

@@ -9,9 +9,11 @@
 pub mod build;
 pub mod dist;
 pub mod expect;
+pub mod library;
 pub mod raw;
 pub mod source;
 mod suggest;
+mod syntax;
 
 pub use suggest::suggestion;
 
@@ -216,23 +218,34 @@ fn explain_serde(mut path: FieldPath, msg: &str) -> Problem {
         };
     }
     Problem {
-        message: format!("field {where_}: {}", plain_types(msg)),
+        message: format!("field {where_}: {}", plain_types(msg, &path)),
         path,
         unknown_key: None,
     }
 }
 
-/// serde's Rust type names in "expected u32" spelled out as ranges.
-fn plain_types(msg: &str) -> String {
+/// serde's Rust type names in "expected u32" spelled out as ranges: the range the field allows
+/// where validation narrows it (`replications`: 1 to 10,000,000), else the type's.
+fn plain_types(msg: &str, path: &FieldPath) -> String {
+    let leaf = match path.0.last() {
+        Some(source::Seg::Key(k)) => k.as_str(),
+        _ => "",
+    };
+    let narrowed = match leaf {
+        "replications" => Some((1, u64::from(build::MAX_REPLICATIONS))),
+        "reviewers" => Some((1, 100_000)),
+        _ => None,
+    };
     let mut msg = msg.to_string();
     for (ty, max) in [
         ("u32", u32::MAX as u64),
         ("u64", u64::MAX),
         ("usize", usize::MAX as u64),
     ] {
+        let (lo, hi) = narrowed.unwrap_or((0, max));
         msg = msg.replace(
             &format!("expected {ty}"),
-            &format!("expected a whole number from 0 to {max}"),
+            &format!("expected a whole number from {lo} to {hi}"),
         );
     }
     msg
@@ -292,7 +305,10 @@ fn check_parts(root: &toml::Table) -> Vec<Problem> {
     each("flow", &|v, p| deserialize_at::<RawFlow>(v, p).map(drop));
     each("staff", &|v, p| deserialize_at::<RawStaff>(v, p).map(drop));
     each("control", &|v, p| {
-        deserialize_at::<RawControl>(v, p).map(drop)
+        let kind = v.get("kind").and_then(|k| k.as_str()).map(str::to_string);
+        deserialize_at::<RawControl>(v, p)
+            .map(drop)
+            .map_err(|e| for_control_kind(e, kind.as_deref()))
     });
     each("regulator", &|v, p| {
         deserialize_at::<RawRegulator>(v, p).map(drop)
@@ -329,6 +345,46 @@ fn check_parts(root: &toml::Table) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// The fields a control of `kind` takes: those of every kind, then its own.
+fn control_fields(kind: &str) -> Option<Vec<&'static str>> {
+    const EVERY: [&str; 9] = [
+        "kind",
+        "start",
+        "end",
+        "staff_jurisdictions",
+        "staff",
+        "populations",
+        "currency",
+        "annual_cost",
+        "incremental",
+    ];
+    let own: &[&str] = match kind {
+        "deny" => &[],
+        "gateway" => &["masks", "reid_probability", "flow_pass_share"],
+        "approval" => &[
+            "reviewers",
+            "review_days",
+            "approval_probability",
+            "patience_days",
+        ],
+        "monitor" => &["detect_probability", "detection_delay_days"],
+        _ => return None,
+    };
+    Some(EVERY.iter().chain(own).copied().collect())
+}
+
+/// An unknown field of a control, with the valid fields of its own kind only.
+fn for_control_kind(mut p: Problem, kind: Option<&str>) -> Problem {
+    if let (Some(name), Some(kind)) = (&p.unknown_key, kind) {
+        if let Some(fields) = control_fields(kind) {
+            let hint = suggestion(name, fields.into_iter())
+                .replace("(valid: ", &format!("(valid for a {kind} control: "));
+            p.message = format!("unknown field `{name}` in `{}`{hint}", p.path);
+        }
+    }
+    p
 }
 
 /// Parses a TOML string as a complete scenario with no file behind it (for tests and fuzzing).
@@ -424,7 +480,58 @@ mod tests {
         );
         assert_eq!(
             p.message,
-            "field `control.gate.reviewers`: invalid value: integer `-1`, expected a whole number from 0 to 4294967295"
+            "field `control.gate.reviewers`: invalid value: integer `-1`, expected a whole number from 1 to 100000"
         );
+        let p = explain_serde(
+            FieldPath::parse("replications"),
+            "invalid type: floating point `1e12`, expected u64",
+        );
+        assert!(
+            p.message
+                .ends_with("expected a whole number from 1 to 10000000"),
+            "{}",
+            p.message
+        );
+        let p = explain_serde(
+            FieldPath::parse("seed"),
+            "invalid value: integer `-1`, expected u64",
+        );
+        assert!(
+            p.message.ends_with("from 0 to 18446744073709551615"),
+            "{}",
+            p.message
+        );
+    }
+
+    #[test]
+    fn the_fields_of_each_control_kind_are_exactly_the_controls_fields() {
+        // serde lists every field of a control in its unknown-field message.
+        let v: toml::Value = toml::from_str("kind = \"deny\"\nzzz = 1\n").unwrap();
+        let Err(e) = deserialize_at::<RawControl>(v, &FieldPath::parse("control.x")) else {
+            panic!("zzz accepted");
+        };
+        let mut all: Vec<&str> = ["deny", "gateway", "approval", "monitor"]
+            .iter()
+            .flat_map(|k| control_fields(k).unwrap())
+            .collect();
+        all.sort();
+        all.dedup();
+        let listed = e
+            .message
+            .split("(valid: ")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches(')');
+        let mut listed: Vec<&str> = listed.split(", ").collect();
+        listed.sort();
+        assert_eq!(all, listed);
+        let p = for_control_kind(e, Some("deny"));
+        assert!(
+            p.message
+                .contains("(valid for a deny control: kind, start,"),
+            "{}",
+            p.message
+        );
+        assert!(!p.message.contains("reviewers"), "{}", p.message);
     }
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{ImDocument, Item, Value};
 
+use super::{library, syntax};
 use crate::error::Diagnostic;
 
 /// One step of a path into a scenario: a table key or an array index.
@@ -112,23 +113,29 @@ pub struct Sources {
 impl Sources {
     /// Reads `path` and every file it extends. Fails with located diagnostics on unreadable
     /// files, TOML syntax errors, a missing base or a cycle.
+    /// Bases may also come from the library roots in force ([`library::roots`]).
     pub fn load(path: &Path) -> Result<Sources, Vec<Diagnostic>> {
-        Sources::follow(read_one(path)?)
+        Self::load_in(path, &library::roots())
+    }
+
+    /// [`Sources::load`] with the library roots `roots` (canonical).
+    pub fn load_in(path: &Path, roots: &[PathBuf]) -> Result<Sources, Vec<Diagnostic>> {
+        Sources::follow(read_one(path)?, roots)
     }
 
     /// Reads a scenario from `text`, as if it were the file at `path` (which need not exist):
-    /// diagnostics name `path`, and `extends` resolves against its folder, as for [`load`].
-    ///
-    /// [`load`]: Sources::load
+    /// diagnostics name `path`, and `extends` resolves against its folder and the library roots
+    /// in force, as for [`Sources::load`].
     pub fn from_text(path: &Path, text: String) -> Result<Sources, Vec<Diagnostic>> {
-        Sources::follow(parse_text(path, text)?)
+        Sources::follow(parse_text(path, text)?, &library::roots())
     }
 
     /// `file` and every file it extends, child first.
-    fn follow(file: SourceFile) -> Result<Sources, Vec<Diagnostic>> {
+    fn follow(file: SourceFile, roots: &[PathBuf]) -> Result<Sources, Vec<Diagnostic>> {
         let root = canonical(folder_of(&file.path));
         let mut merge_order = Vec::new();
-        load_into(file, &root, &mut Vec::new(), &mut merge_order)?;
+        let ctx = Confine { root: &root, roots };
+        load_into(file, &ctx, &mut Vec::new(), &mut merge_order)?;
         merge_order.reverse();
         Ok(Sources { files: merge_order })
     }
@@ -185,12 +192,19 @@ pub fn folder_of(path: &Path) -> &Path {
     }
 }
 
+/// Where bases may be read from: `root` (canonical, the first file's folder) and the library
+/// roots, or below them.
+struct Confine<'a> {
+    root: &'a Path,
+    roots: &'a [PathBuf],
+}
+
 /// Reads the bases of `file` (depth first, left to right), then `file`, into `out`, in merge
-/// order. `chain` holds the files being read above this one, for cycle detection; every base must lie
-/// in `root` (canonical) or below it.
+/// order. `chain` holds the files being read above this one, for cycle detection; every base
+/// must lie where `ctx` allows.
 fn load_into(
     mut file: SourceFile,
-    root: &Path,
+    ctx: &Confine,
     chain: &mut Vec<PathBuf>,
     out: &mut Vec<SourceFile>,
 ) -> Result<(), Vec<Diagnostic>> {
@@ -199,7 +213,7 @@ fn load_into(
     file.table.remove("extends");
     chain.push(canonical(path));
     for (target, loc) in file.extends_targets().map_err(|d| vec![d])? {
-        let resolved = folder_of(path).join(&target);
+        let resolved = library::resolve(folder_of(path), &target, ctx.roots);
         let diag = |message: String| {
             vec![Diagnostic {
                 file: file.path.clone(),
@@ -209,20 +223,21 @@ fn load_into(
         };
         if Path::new(&target).is_absolute() {
             return Err(diag(format!(
-                "field `extends`: `{target}` is an absolute path; name the base relative to this file, in {} or below it",
-                root.display()
+                "field `extends`: `{target}` is an absolute path; name the base relative to this file, in {} or below it, or in a library root (`--library DIR`)",
+                ctx.root.display()
             )));
         }
         if !resolved.is_file() {
             return Err(diag(format!(
-                "field `extends`: base scenario `{target}` not found (looked for {})",
-                resolved.display()
+                "field `extends`: base scenario `{target}` not found ({})",
+                library::looked_in(&resolved, &target, ctx.roots)
             )));
         }
-        if !canonical(&resolved).starts_with(root) {
+        if !library::allowed(&canonical(&resolved), ctx.root, ctx.roots) {
             return Err(diag(format!(
-                "field `extends`: `{target}` is outside {}, the folder of the scenario given on the command line; a base must lie in that folder or below it",
-                root.display()
+                "field `extends`: `{target}` is outside {}, the folder of the scenario given on the command line; a base must lie in that folder or below it, or in a library root; {}",
+                ctx.root.display(),
+                library::way_out(&canonical(&resolved))
             )));
         }
         if chain.contains(&canonical(&resolved)) {
@@ -242,7 +257,7 @@ fn load_into(
         if out.iter().any(|f| f.canonical == canonical(&resolved)) {
             continue;
         }
-        load_into(read_one(&resolved)?, root, chain, out)?;
+        load_into(read_one(&resolved)?, ctx, chain, out)?;
     }
     chain.pop();
     out.push(file);
@@ -288,7 +303,7 @@ fn parse_text(path: &Path, text: String) -> Result<SourceFile, Vec<Diagnostic>> 
         vec![Diagnostic {
             file: path.to_path_buf(),
             location: Some(line_col(&text, offset)),
-            message: format!("TOML syntax: {}", one_line(e.message())),
+            message: syntax::message(&text, offset, e.message()),
         }]
     })?;
     let table: toml::Table = toml::from_str(&text).map_err(|e| {
@@ -296,7 +311,7 @@ fn parse_text(path: &Path, text: String) -> Result<SourceFile, Vec<Diagnostic>> 
         vec![Diagnostic {
             file: path.to_path_buf(),
             location: Some(line_col(&text, offset)),
-            message: format!("TOML syntax: {}", one_line(e.message())),
+            message: syntax::message(&text, offset, e.message()),
         }]
     })?;
     if table.is_empty() {
@@ -429,17 +444,6 @@ fn merge_into(acc: &mut toml::Table, over: toml::Table) {
             }
         }
     }
-}
-
-/// A parser's message on one line ("invalid table header; expected `.`, `]`"), so that each
-/// diagnostic stays one `file:line:col: message` line.
-fn one_line(message: &str) -> String {
-    let lines: Vec<&str> = message
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines.join("; ")
 }
 
 /// 1-based line and character column of a byte offset.

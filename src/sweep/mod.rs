@@ -22,6 +22,7 @@ pub mod raw;
 pub mod report;
 pub mod sensitivity;
 pub mod shard;
+pub mod warn;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -122,6 +123,7 @@ fn manifest(s: &file::Sweep) -> Manifest {
             .first()
             .map(|w| w.currency.clone())
             .unwrap_or_default(),
+        warnings: s.warnings.clone(),
     }
 }
 

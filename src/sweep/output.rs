@@ -52,6 +52,9 @@ pub struct Manifest {
     /// The base scenario's currency, for money on the charts' axes.
     #[serde(default)]
     pub currency: String,
+    /// Why the sweep may not mean what it says ([`super::warn`]), for its report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl Manifest {

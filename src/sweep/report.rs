@@ -80,6 +80,9 @@ fn head(b: &mut String, m: &Manifest, points: usize) {
             esc(v)
         );
     }
+    for w in &m.warnings {
+        let _ = writeln!(b, "<p class=\"warn\"><b>Warning</b>: {}</p>", esc(w));
+    }
     b.push_str("<p>Contents: <a href=\"#parameters\">parameters</a> · <a href=\"#charts\">charts</a> · \
                 <a href=\"#sensitivity\">sensitivity</a> · <a href=\"#expectations\">expectations</a> · \
                 <a href=\"#points\">points</a> · <a href=\"#reproduce\">reproduce</a></p>\n");

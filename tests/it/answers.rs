@@ -554,7 +554,7 @@ fn uncertain_costs_have_their_closed_form_means_and_split_into_one_off_and_recur
         50e6 + 0.1e6 * (366.0 - 90.0),
         (0.1e6f64).powi(2) * (300.0 + 1.0 / 6.0),
     );
-    let delays = column(&inputs, "timeline.b online.day");
+    let delays = column(&inputs, "timeline.b_online.day");
     assert!(
         delays.iter().all(|d| (60.0..=120.0).contains(d)),
         "{delays:?}"

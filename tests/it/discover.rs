@@ -217,7 +217,7 @@ fn bad_input_is_exit_2_and_writes_nothing() {
     refused(
         p,
         &["--metric", "exposure.score", "--above", "50"],
-        "no row has exposure.score > 50",
+        "no row has exposure.score above 50",
     );
     refused(
         p,

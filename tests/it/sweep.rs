@@ -825,3 +825,59 @@ values = [10, 20]
         "{masked:?}"
     );
 }
+
+#[test]
+fn sweeping_a_lognormal_median_under_a_fixed_p90_warns_in_validate_and_the_report() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let sweep = d.path().join("median.toml");
+    fs::write(
+        &sweep,
+        "base = \"clover.toml\"\ndesign = \"grid\"\nreplications = 2\n\n\
+         [[parameter]]\npath = \"staff.cn_engineering.records_per_session.median\"\nvalues = [50, 800]\n",
+    )
+    .unwrap();
+    let a = regsim()
+        .arg("validate")
+        .arg(&sweep)
+        .arg("--library")
+        .arg(&repo)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("warning: parameter[0] `staff.cn_engineering.records_per_session.median`: raising `median` from 50 to 800")
+            && err.contains("lowers its mean"),
+        "{err}"
+    );
+    let out = d.path().join("out");
+    regsim()
+        .arg("sweep")
+        .arg(&sweep)
+        .args(["--library"])
+        .arg(&repo)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = fs::read_to_string(out.join("median/report.html")).unwrap();
+    assert!(
+        html.contains("<b>Warning</b>: parameter[0]"),
+        "no warning in the report"
+    );
+    // A median whose rise raises the mean (far below its p90) does not warn.
+    fs::write(
+        &sweep,
+        "base = \"clover.toml\"\ndesign = \"grid\"\nreplications = 2\n\n\
+         [[parameter]]\npath = \"staff.cn_engineering.sessions_per_person_day.median\"\nvalues = [0.05, 0.1]\n",
+    )
+    .unwrap();
+    let a = regsim()
+        .arg("validate")
+        .arg(&sweep)
+        .arg("--library")
+        .arg(&repo)
+        .assert()
+        .success();
+    assert!(a.get_output().stderr.is_empty());
+}

@@ -18,6 +18,8 @@ fn lognormal(median: f64, p90: f64) -> Dist {
         p90: Some(p90),
         p5: None,
         p95: None,
+        mean: None,
+        cv: None,
     })
 }
 
@@ -147,7 +149,8 @@ fn at_the_switch_over_a_pert_sum_is_within_the_bound_of_its_normal() {
     // pert(1, 1, 5) = 1 + 4·Beta(1, 5): excess kurtosis 1.2, n = 19,405.
     let pert = dist(TaggedDist::Pert {
         min: 1.0,
-        mode: 1.0,
+        mode: Some(1.0),
+        mean: None,
         max: 5.0,
     });
     check_switch_over("pert(1, 1, 5)", &pert, 19_405, 4_000, 8);

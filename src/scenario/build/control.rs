@@ -78,11 +78,16 @@ pub(super) fn controls(
             .as_ref()
             .and_then(|d| h.day(cx, &cp.key("start"), d));
         let off = c.end.as_ref().and_then(|d| h.day(cx, &cp.key("end"), d));
-        if let (Some(a), Some(b)) = (on, off) {
+        if let (Some(a), Some(b), Some(s), Some(e)) = (on, off, &c.start, &c.end) {
             if b < a {
                 cx.err(
                     &cp.key("end"),
-                    format!("field `{}` is before `start`", cp.key("end")),
+                    format!(
+                        "field `{}` ({}) is before `start` ({})",
+                        cp.key("end"),
+                        e.0,
+                        s.0
+                    ),
                 );
             }
         }

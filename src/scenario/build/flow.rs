@@ -6,6 +6,7 @@ use super::ctx::{lookup, Ctx};
 use super::horizon::Horizon;
 use super::names::Names;
 use crate::model::{Control, ControlKind, Flow};
+use crate::scenario::dist::RawDate;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::source::FieldPath;
 
@@ -42,9 +43,19 @@ pub(super) fn flows(
             .unwrap_or(Some(h.last_day as u32));
         if let (Some(a), Some(b)) = (start_day, end_day) {
             if b < a {
+                let date = |d: &Option<RawDate>| {
+                    d.as_ref()
+                        .map_or("the horizon's start", |d| d.0.as_str())
+                        .to_string()
+                };
                 cx.err(
                     &fp.key("end"),
-                    format!("field `{}` is before `start`", fp.key("end")),
+                    format!(
+                        "field `{}` ({}) is before `start` ({})",
+                        fp.key("end"),
+                        date(&f.end),
+                        date(&f.start)
+                    ),
                 );
             }
         }

@@ -57,19 +57,25 @@ pub(super) fn timeline(
             }
         }
     }
-    let mut previous: Option<u32> = None;
+    // The last readable date so far: its day and the event that has it.
+    let mut previous: Option<(u32, usize)> = None;
     for (i, e) in raw.timeline.iter().enumerate() {
         let ep = FieldPath::root().key("timeline").index(i);
         let day = h.day(cx, &ep.key("date"), &e.date);
-        if let (Some(p), Some(d)) = (previous, day) {
+        if let (Some((p, j)), Some(d)) = (previous, day) {
             if d < p {
                 cx.err(
                     &ep.key("date"),
-                    format!("field `{}`: timeline events must be in date order; {} comes after a later date", ep.key("date"), e.date),
+                    format!(
+                        "field `{}`: timeline events must be in date order; {} is earlier than {} (`timeline[{j}].date`, written above it)",
+                        ep.key("date"),
+                        e.date.0,
+                        raw.timeline[j].date.0
+                    ),
                 );
             }
         }
-        previous = day.or(previous);
+        previous = day.map(|d| (d, i)).or(previous);
         let probability = cx.probability(&ep.key("probability"), e.probability.unwrap_or(1.0));
         let delay_days = e
             .delay_days

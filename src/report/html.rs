@@ -363,6 +363,13 @@ pub(crate) const HOW_TO_READ: &str =
     the two scenarios share. P(changed &gt; base) is the share of replications in which the \
     changed scenario's value is higher.";
 
+/// What a difference in cost against the baseline means.
+const INCREMENTAL: &str = "Every scenario pays to host its data wherever it sits, so the \
+    difference in <code>cost.total</code> against the baseline is this scenario's incremental \
+    cost: what the regime adds to the world the baseline describes. The difference in \
+    <code>cost.incremental</code> also leaves out costs marked as committed before the regime \
+    (<code>incremental = false</code>).";
+
 /// The "versus baseline" section of a scenario's report.
 pub fn versus_section(b: &mut String, v: &Versus, currency: &str) {
     let _ = writeln!(
@@ -381,6 +388,7 @@ pub fn versus_section(b: &mut String, v: &Versus, currency: &str) {
         "<p>{HOW_TO_READ} The same numbers are in <a href=\"versus_{0}.csv\">versus_{0}.csv</a>.</p>",
         esc(v.baseline)
     );
+    let _ = writeln!(b, "<p>{INCREMENTAL}</p>");
     paired_table(b, v.rows, currency);
 }
 

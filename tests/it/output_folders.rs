@@ -50,3 +50,23 @@ fn one_scenario_run_into_a_folder_of_a_nine_scenario_run_leaves_no_comparison_of
         );
     }
 }
+
+#[test]
+fn a_report_against_its_baseline_says_the_cost_difference_is_incremental() {
+    let tmp = tempfile::tempdir().unwrap();
+    regsim()
+        .arg("run")
+        .arg(repo("scenarios/eu_status_quo.toml"))
+        .arg(repo("scenarios/clover.toml"))
+        .args(["--replications", "4", "--no-charts", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let report = std::fs::read_to_string(tmp.path().join("clover/report.html")).unwrap();
+    assert!(
+        report.contains("this scenario's incremental"),
+        "no word on incremental cost"
+    );
+    let alone = std::fs::read_to_string(tmp.path().join("eu_status_quo/report.html")).unwrap();
+    assert!(!alone.contains("this scenario's incremental"));
+}

@@ -120,7 +120,14 @@ fn columns(path: &Path) -> BTreeMap<String, Vec<f64>> {
 }
 
 /// Runs `text` as scenario `name`; its replications and inputs, by column.
-fn run(name: &str, text: &str) -> (BTreeMap<String, Vec<f64>>, BTreeMap<String, Vec<f64>>, String) {
+fn run(
+    name: &str,
+    text: &str,
+) -> (
+    BTreeMap<String, Vec<f64>>,
+    BTreeMap<String, Vec<f64>>,
+    String,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join(format!("{name}.toml"));
     std::fs::write(&file, text).unwrap();
@@ -156,8 +163,14 @@ fn data_held_in_a_restricted_jurisdiction_counts_pb_times_days_exactly() {
         let total = reps["exposure.pb_days_restricted"][r];
         // eu's 0.3 + 0.2 PB in China; apac's 0.5 PB there does not count (it restricts nothing).
         assert!(close(total, 0.5 * days), "replication {r}: {total}");
-        assert!(close(reps["exposure.pb_days_restricted.beijing"][r], 0.3 * days));
-        assert!(close(reps["exposure.pb_days_restricted.shanghai"][r], 0.2 * days));
+        assert!(close(
+            reps["exposure.pb_days_restricted.beijing"][r],
+            0.3 * days
+        ));
+        assert!(close(
+            reps["exposure.pb_days_restricted.shanghai"][r],
+            0.2 * days
+        ));
         assert!(close(reps["exposure.pb_days_restricted.eu"][r], 0.5 * days));
         assert_eq!(reps["exposure.pb_days_restricted.apac"][r], 0.0);
         // Held data is not compelled access: no event, no records.
@@ -166,8 +179,7 @@ fn data_held_in_a_restricted_jurisdiction_counts_pb_times_days_exactly() {
 }
 
 #[test]
-fn a_dated_compelled_access_exposes_its_share_of_the_held_and_readable_data_with_its_probability(
-) {
+fn a_dated_compelled_access_exposes_its_share_of_the_held_and_readable_data_with_its_probability() {
     let (reps, inputs, branches) = run("dated", &format!("{WORLD}{DATED}"));
     let records = &reps["exposure.records_compelled"];
     let n = records.len() as f64;
@@ -185,11 +197,17 @@ fn a_dated_compelled_access_exposes_its_share_of_the_held_and_readable_data_with
     // Mean P × share × records, within four standard errors of a Bernoulli(0.3) × 600,000.
     let se = hit * (0.3_f64 * 0.7 / n).sqrt();
     let m = mean(records);
-    assert!((m - 0.3 * hit).abs() < 4.0 * se, "mean {m}, want {}", 0.3 * hit);
+    assert!(
+        (m - 0.3 * hit).abs() < 4.0 * se,
+        "mean {m}, want {}",
+        0.3 * hit
+    );
     // branches.csv has the event with its share of replications.
     let share = happened / n;
     assert!(
-        branches.contains(&format!("compelled_access.dated,happens,{happened},{share},")),
+        branches.contains(&format!(
+            "compelled_access.dated,happens,{happened},{share},"
+        )),
         "{branches}"
     );
 }
@@ -216,8 +234,15 @@ fn a_compelled_access_hazard_has_a_poisson_mean_and_leaves_the_other_events_draw
     );
     // Whole occurrences: the hazard's part is a multiple of 60,000.
     for (r, &x) in records.iter().enumerate() {
-        let k = (x - if inputs["compelled_access.dated.day"][r] < 366.0 { 600_000.0 } else { 0.0 }) / per;
-        assert!((k - k.round()).abs() < 1e-6 && k > -1e-6, "replication {r}: {x}");
+        let k = (x - if inputs["compelled_access.dated.day"][r] < 366.0 {
+            600_000.0
+        } else {
+            0.0
+        }) / per;
+        assert!(
+            (k - k.round()).abs() < 1e-6 && k > -1e-6,
+            "replication {r}: {x}"
+        );
     }
 }
 

@@ -71,7 +71,10 @@ pub(super) fn compelled(
             if given && e.per_year.is_none() {
                 cx.err_key(
                     &ep.key(field),
-                    format!("field `{}` needs `per_year`: it bounds the hazard", ep.key(field)),
+                    format!(
+                        "field `{}` needs `per_year`: it bounds the hazard",
+                        ep.key(field)
+                    ),
                 );
             }
         }

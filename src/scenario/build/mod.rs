@@ -77,8 +77,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
     let ownerships = ownership::ownerships(&mut cx, raw, &names, &mut draws);
     let regulators = regulator::regulators(&mut cx, raw, &names, &h.calendar, &mut draws);
     let decisions = decision::decisions(&mut cx, raw, &names);
-    let compelled =
-        compelled::compelled(&mut cx, raw, &h, &jur, &names, &populations, &mut draws);
+    let compelled = compelled::compelled(&mut cx, raw, &h, &jur, &names, &populations, &mut draws);
     let turnover_by_day = finance::turnover_by_day(&mut cx, &raw.finance, &h.calendar);
 
     let timeline = timeline::timeline(&mut cx, raw, &h, &names, &sites, &site_online, &controls);

@@ -89,7 +89,11 @@ pub(super) fn check_entity_names(cx: &mut Ctx, raw: &RawScenario, names: &Names)
         ("ban", "ban", &names.bans),
         ("ownership", "ownership", &names.ownerships),
         ("decision", "decision", &names.decisions),
-        ("compelled_access", "compelled-access event", &names.compelled),
+        (
+            "compelled_access",
+            "compelled-access event",
+            &names.compelled,
+        ),
     ] {
         named.extend(list.iter().map(|n| (root.key(section).key(n), what, *n)));
     }

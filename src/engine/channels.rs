@@ -162,7 +162,8 @@ impl Event {
     /// Moves the hazard's next occurrence one gap on (drawn now), or to ∞ past its last day.
     fn advance(&mut self, end_day: u32) {
         self.next += self.mean_gap_days * exp1(&mut self.rng);
-        if !(self.next < f64::from(end_day + 1)) {
+        // ∞ × a zero draw is NaN: no hazard, no occurrence.
+        if self.next.is_nan() || self.next >= f64::from(end_day + 1) {
             self.next = f64::INFINITY;
         }
     }

@@ -101,7 +101,7 @@ per_year = 0.3
     )
 }
 
-fn columns(path: &Path) -> BTreeMap<String, Vec<f64>> {
+fn columns(path: &Path) -> Columns {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut lines = text.lines();
     let header: Vec<String> = lines
@@ -110,7 +110,7 @@ fn columns(path: &Path) -> BTreeMap<String, Vec<f64>> {
         .split(',')
         .map(str::to_string)
         .collect();
-    let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut out = Columns::new();
     for l in lines {
         for (h, v) in header.iter().zip(l.split(',')) {
             out.entry(h.clone()).or_default().push(v.parse().unwrap());
@@ -119,15 +119,11 @@ fn columns(path: &Path) -> BTreeMap<String, Vec<f64>> {
     out
 }
 
-/// Runs `text` as scenario `name`; its replications and inputs, by column.
-fn run(
-    name: &str,
-    text: &str,
-) -> (
-    BTreeMap<String, Vec<f64>>,
-    BTreeMap<String, Vec<f64>>,
-    String,
-) {
+/// A CSV file's columns by name.
+type Columns = BTreeMap<String, Vec<f64>>;
+
+/// Runs `text` as scenario `name`: its replications and inputs by column, and its branches.
+fn run(name: &str, text: &str) -> (Columns, Columns, String) {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join(format!("{name}.toml"));
     std::fs::write(&file, text).unwrap();
@@ -159,8 +155,7 @@ fn close(a: f64, b: f64) -> bool {
 fn data_held_in_a_restricted_jurisdiction_counts_pb_times_days_exactly() {
     let (reps, _, _) = run("held", WORLD);
     let days = 366.0;
-    for r in 0..reps["replication"].len() {
-        let total = reps["exposure.pb_days_restricted"][r];
+    for (r, &total) in reps["exposure.pb_days_restricted"].iter().enumerate() {
         // eu's 0.3 + 0.2 PB in China; apac's 0.5 PB there does not count (it restricts nothing).
         assert!(close(total, 0.5 * days), "replication {r}: {total}");
         assert!(close(

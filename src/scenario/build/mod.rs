@@ -8,8 +8,8 @@
 //!
 //! [`build`] only orchestrates: one builder per block, mirroring [`crate::model`] (populations,
 //! sites, migrations, flows, staff, controls, timeline, regulators, bans, ownerships, decisions,
-//! compelled-access events, finance), each reporting through the shared `Ctx` of `ctx.rs`, in the order the blocks are
-//! built.
+//! compelled-access events, finance), each reporting through the shared `Ctx` of `ctx.rs`, in
+//! the order the blocks are built.
 
 mod action;
 mod ban;

@@ -75,9 +75,10 @@ share = 0.5
 records_per_user = 2
 "#;
 
-/// A hazard of 2 a year over 2024: 0.1 × 10⁶ × 0.6 = 60,000 records per occurrence.
+/// A hazard of 2 a year over 2024: 0.1 × 10⁶ × 0.6 = 60,000 records per occurrence. Its name
+/// sorts before `dated`, so a stream keyed by position rather than name would move `dated`'s.
 const HAZARD: &str = r#"
-[compelled_access.hazard]
+[compelled_access.band]
 jurisdiction = "CN"
 per_year = 2
 share = 0.1

@@ -66,13 +66,15 @@ pub mod id {
     pub const COST_RECURRING: usize = 28;
     pub const COST_COMMITTED: usize = 29;
     pub const COST_INCREMENTAL: usize = 30;
+    pub const PB_DAYS_RESTRICTED: usize = 31;
+    pub const RECORDS_COMPELLED: usize = 32;
     /// `users.active.<population>` start here, one per population in name order; then per
     /// regulator its `first_fine` and one `first_day` per milestone state.
-    pub const PER_ENTITY: usize = 31;
+    pub const PER_ENTITY: usize = 33;
 }
 
 /// The fixed metrics, in output order.
-pub const FIXED: [(&str, Kind); 31] = [
+pub const FIXED: [(&str, Kind); 33] = [
     ("exposure.records_visible", Kind::Sum),
     ("exposure.records_masked", Kind::Sum),
     ("exposure.records_reidentifiable", Kind::Sum),
@@ -104,6 +106,8 @@ pub const FIXED: [(&str, Kind); 31] = [
     ("cost.recurring", Kind::Sum),
     ("cost.committed", Kind::Sum),
     ("cost.incremental", Kind::Sum),
+    ("exposure.pb_days_restricted", Kind::Sum),
+    ("exposure.records_compelled", Kind::Sum),
 ];
 
 /// Cost components that add up to `cost.total`. The same total splits another way into

@@ -73,6 +73,9 @@ pub struct World {
     pub bans: Vec<Ban>,
     pub ownerships: Vec<Ownership>,
     pub decisions: Vec<Decision>,
+    /// Compelled-access events: a restricted jurisdiction's authorities take a share of the
+    /// data held in or readable from it.
+    pub compelled: Vec<CompelledAccess>,
     /// Quantities drawn once per replication, each from its own stream keyed by its path:
     /// every money amount of the entities above (in their currency-converted form) and margins.
     pub drawn: Vec<Drawn>,
@@ -349,6 +352,31 @@ pub struct ProfitGivenUp {
     pub licence_fee_per_year: DrawnId,
 }
 
+/// A compelled-access event: the authorities of `jurisdiction` compel access to the data of
+/// `populations` (those that restrict it) held at its sites or readable from it. It happens on
+/// `date_day` with `probability`, and at `per_year` from `start_day` to `end_day` (a Poisson
+/// process); each occurrence exposes `share` of that data, as `records_per_user` records per user.
+#[derive(Debug, Clone)]
+pub struct CompelledAccess {
+    pub name: String,
+    pub jurisdiction: Jur,
+    /// Populations whose data it reaches (indexed by population): those named (default all)
+    /// that list `jurisdiction` as restricted.
+    pub populations: Vec<bool>,
+    pub date_day: Option<u32>,
+    /// Chance of the dated occurrence, drawn once per replication.
+    pub probability: DrawnId,
+    /// Occurrences per year, drawn once per replication.
+    pub per_year: DrawnId,
+    /// First and last day (inclusive) of the hazard.
+    pub start_day: u32,
+    pub end_day: u32,
+    /// Share of the reachable data an occurrence exposes, drawn once per replication.
+    pub share: DrawnId,
+    /// Records per user whose data is exposed, drawn once per replication.
+    pub records_per_user: DrawnId,
+}
+
 /// A regulator: a Markov chain over states with hazards per year, stepped daily.
 #[derive(Debug, Clone)]
 pub struct Regulator {
@@ -491,13 +519,15 @@ impl FineModel {
 }
 
 /// What drives a regulator, in the order of [`Drivers`]' coefficients.
-pub const DRIVER_NAMES: [&str; 6] = [
+pub const DRIVER_NAMES: [&str; 8] = [
     "detected_incidents",
     "records_millions",
     "pb_outside",
     "pb_accessible",
     "users_millions",
     "exposure_years",
+    "pb_restricted",
+    "records_compelled_millions",
 ];
 
 /// Coefficients per driver, indexed like [`DRIVER_NAMES`]:
@@ -505,8 +535,9 @@ pub const DRIVER_NAMES: [&str; 6] = [
 /// read identifiably from a restricted jurisdiction in the last 365 days; PB stored outside the
 /// enclave today; PB readable from a restricted jurisdiction today (masked data counted at its
 /// re-identification probability); millions of distinct users read identifiably so far; years
-/// with identifiable reads so far.
-pub type Drivers = [f64; 6];
+/// with identifiable reads so far; PB held at sites in a restricted jurisdiction today; millions
+/// of records exposed by compelled-access events so far.
+pub type Drivers = [f64; 8];
 
 /// Σ coefficient × driver.
 #[inline]

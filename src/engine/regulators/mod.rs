@@ -48,6 +48,10 @@ pub(super) struct Seen<'a> {
     /// PB outside the enclave today, per population.
     pub outside_pb: &'a [f64],
     pub sessions: &'a Sessions,
+    /// PB held at sites in a restricted jurisdiction today, and records exposed by compelled
+    /// access so far, per population.
+    pub restricted_pb: &'a [f64],
+    pub compelled_records: &'a [f64],
 }
 
 /// The regulators of one replication.
@@ -129,7 +133,7 @@ impl Regulators {
                         .collect()
                 })
                 .collect(),
-            values: vec![[0.0; 6]; world.regulators.len()],
+            values: vec![Drivers::default(); world.regulators.len()],
             values_day: u32::MAX,
             first_fine_metric: layout.regulator_offsets.clone(),
             milestone_metric,
@@ -317,7 +321,7 @@ impl Regulators {
 fn values(world: &World, r: usize, day: usize, seen: &Seen) -> Drivers {
     let reg = &world.regulators[r];
     let groups = world.staff.len();
-    let mut x = [0.0; 6];
+    let mut x = Drivers::default();
     for (p, pop) in world.populations.iter().enumerate() {
         if !reg.populations[p] {
             continue;
@@ -331,6 +335,8 @@ fn values(world: &World, r: usize, day: usize, seen: &Seen) -> Drivers {
         x[3] += pop.volume_pb(day) * seen.sessions.accessible_share(p);
         x[4] += seen.ledger.distinct_users(p, day) / 1e6;
         x[5] = f64::max(x[5], seen.ledger.exposed_days[p] / DAYS_PER_YEAR);
+        x[6] += seen.restricted_pb[p];
+        x[7] += seen.compelled_records[p] / 1e6;
     }
     x
 }

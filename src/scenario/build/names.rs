@@ -20,6 +20,7 @@ pub(super) struct Names<'a> {
     pub bans: Vec<&'a str>,
     pub ownerships: Vec<&'a str>,
     pub decisions: Vec<&'a str>,
+    pub compelled: Vec<&'a str>,
 }
 
 impl<'a> Names<'a> {
@@ -38,6 +39,7 @@ impl<'a> Names<'a> {
             bans: keys(&raw.ban),
             ownerships: keys(&raw.ownership),
             decisions: keys(&raw.decision),
+            compelled: keys(&raw.compelled_access),
         }
     }
 }
@@ -87,6 +89,11 @@ pub(super) fn check_entity_names(cx: &mut Ctx, raw: &RawScenario, names: &Names)
         ("ban", "ban", &names.bans),
         ("ownership", "ownership", &names.ownerships),
         ("decision", "decision", &names.decisions),
+        (
+            "compelled_access",
+            "compelled-access event",
+            &names.compelled,
+        ),
     ] {
         named.extend(list.iter().map(|n| (root.key(section).key(n), what, *n)));
     }

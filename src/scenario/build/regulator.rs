@@ -223,6 +223,8 @@ fn drivers(cx: &mut Ctx, dp: &FieldPath, d: &RawDrivers) -> Drivers {
         ("pb_accessible", d.pb_accessible),
         ("users_millions", d.users_millions),
         ("exposure_years", d.exposure_years),
+        ("pb_restricted", d.pb_restricted),
+        ("records_compelled_millions", d.records_compelled_millions),
     ]
     .map(|(k, v)| cx.non_negative(&dp.key(k), v))
 }

@@ -351,6 +351,12 @@ pub struct RawDrivers {
     /// Per year with records read visibly or re-identifiably so far (duration).
     #[serde(default)]
     pub exposure_years: f64,
+    /// Per PB of protected data held at sites in a restricted jurisdiction today.
+    #[serde(default)]
+    pub pb_restricted: f64,
+    /// Per million records exposed by compelled-access events so far.
+    #[serde(default)]
+    pub records_compelled_millions: f64,
 }
 
 impl RawDrivers {

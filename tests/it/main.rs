@@ -6,6 +6,7 @@ mod api;
 mod bad_inputs;
 mod calibrate;
 mod calibration;
+mod cases;
 mod charts;
 mod cli;
 mod common;

@@ -44,3 +44,32 @@ impl Infringement {
         (a as usize, b as usize)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn period(from: Option<i64>, back: Option<u32>, until: Option<i64>) -> Infringement {
+        Infringement {
+            from_day: from,
+            look_back_days: back,
+            until_day: until,
+            remediation_weight: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_period_is_clipped_to_the_simulated_days_up_to_the_fine() {
+        // Began before the start, stopped on day 136: days 0..136, whenever the fine falls.
+        assert_eq!(period(Some(-1000), None, Some(136)).days(900), (0, 136));
+        // Not stopped: up to the fine's day.
+        assert_eq!(period(Some(10), None, None).days(900), (10, 900));
+        // A look-back of 365 days before a fine on day 900.
+        assert_eq!(period(None, Some(365), None).days(900), (535, 900));
+        // A fine before the period's end reads the period so far; one before it begins, none.
+        assert_eq!(period(Some(10), None, Some(500)).days(300), (10, 300));
+        assert_eq!(period(Some(400), None, Some(500)).days(300), (300, 300));
+        // Stopped before the start: nothing simulated.
+        assert_eq!(period(Some(-900), None, Some(-100)).days(300), (0, 0));
+    }
+}

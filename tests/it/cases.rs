@@ -191,7 +191,10 @@ per_year = 2.0
             .map(|c| more[&format!("cost.fines.dpc.{c}")][rep])
             .sum();
         let tol = 1e-9 * total.max(1.0);
-        assert!((dpc - more["cost.fines.dpc"][rep]).abs() <= tol, "rep {rep}");
+        assert!(
+            (dpc - more["cost.fines.dpc"][rep]).abs() <= tol,
+            "rep {rep}"
+        );
         let both = more["cost.fines.dpc"][rep] + more["cost.fines.zzz"][rep];
         assert!((both - total).abs() <= tol, "rep {rep}");
     }

@@ -1,9 +1,9 @@
 //! Actions, as timeline events and decision outcomes write them: which fields each kind uses,
 //! the references they resolve, and the label an event gets when it has none.
 
+use super::case::{chain_index, chain_states};
 use super::ctx::{lookup, Ctx, MAX_HEADCOUNT, MAX_NUMBER};
 use super::names::Names;
-use super::case::{chain_index, chain_states};
 use crate::model::Action;
 use crate::scenario::raw::{RawAction, RawEventKind, RawScenario, RawTimelineEvent};
 use crate::scenario::source::FieldPath;

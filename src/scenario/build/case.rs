@@ -9,8 +9,7 @@ use super::regulator::drivers;
 use crate::model::{Calendar, Infringement, Opening, Regulator};
 use crate::scenario::dist::RawDate;
 use crate::scenario::raw::{
-    RawDrivers, RawInfringement, RawOpening, RawRegState, RawRegulator, RawScenario,
-    RawTransition,
+    RawDrivers, RawInfringement, RawOpening, RawRegState, RawRegulator, RawScenario, RawTransition,
 };
 use crate::scenario::source::FieldPath;
 
@@ -30,7 +29,11 @@ pub(super) struct ChainRaw<'a> {
 
 /// The chains of regulator `r` at `rp`, in case-name order; a regulator with cases may not set
 /// a chain's fields itself.
-pub(super) fn chains_of<'a>(cx: &mut Ctx, r: &'a RawRegulator, rp: &FieldPath) -> Vec<ChainRaw<'a>> {
+pub(super) fn chains_of<'a>(
+    cx: &mut Ctx,
+    r: &'a RawRegulator,
+    rp: &FieldPath,
+) -> Vec<ChainRaw<'a>> {
     if r.case.is_empty() {
         if r.state.is_empty() {
             return Vec::new();
@@ -117,9 +120,8 @@ pub(super) fn apply(
     draws: &mut Draws,
     chain: &mut Regulator,
 ) {
-    let day = |cx: &mut Ctx, path: &FieldPath, d: &RawDate| {
-        cx.date(path, d).map(|date| cal.day_of(date))
-    };
+    let day =
+        |cx: &mut Ctx, path: &FieldPath, d: &RawDate| cx.date(path, d).map(|date| cal.day_of(date));
     chain.history_until_day = c
         .history_until
         .as_ref()
@@ -140,7 +142,10 @@ pub(super) fn apply(
             Some(fine) => fine.gravity = g,
             None => cx.err(
                 &gp,
-                format!("field `{gp}`: a case's gravity needs a [regulator.{}.fine] table", chain.name),
+                format!(
+                    "field `{gp}`: a case's gravity needs a [regulator.{}.fine] table",
+                    chain.name
+                ),
             ),
         }
     }
@@ -153,7 +158,10 @@ fn opening(
     cal: &Calendar,
     draws: &mut Draws,
 ) -> Opening {
-    let ways = [o.date.is_some(), o.per_year.is_some(), o.event].iter().filter(|b| **b).count();
+    let ways = [o.date.is_some(), o.per_year.is_some(), o.event]
+        .iter()
+        .filter(|b| **b)
+        .count();
     if ways != 1 {
         cx.err(
             op,
@@ -163,7 +171,10 @@ fn opening(
     }
     if o.per_year.is_none() && o.drivers != RawDrivers::default() {
         let p = op.key("drivers");
-        cx.err_key(&p, format!("field `{p}`: drivers of an opening need its `per_year`"));
+        cx.err_key(
+            &p,
+            format!("field `{p}`: drivers of an opening need its `per_year`"),
+        );
     }
     if let Some(d) = &o.date {
         let p = op.key("date");
@@ -217,7 +228,10 @@ fn infringement(
     if let (Some(f), Some(u)) = (from_day, until_day) {
         if u < f {
             let p = ip.key("until");
-            cx.err(&p, format!("field `{p}`: the infringement stops before it begins (`from`)"));
+            cx.err(
+                &p,
+                format!("field `{p}`: the infringement stops before it begins (`from`)"),
+            );
         }
     }
     let w = cx.probability(&ip.key("remediation_weight"), i.remediation_weight);
@@ -231,7 +245,12 @@ fn infringement(
 
 /// The index among the world's chains of regulator `r`'s case `case` (`None`: its one chain).
 pub(super) fn chain_index(raw: &RawScenario, r: usize, case: Option<usize>) -> usize {
-    let before: usize = raw.regulator.values().take(r).map(|x| x.case.len().max(1)).sum();
+    let before: usize = raw
+        .regulator
+        .values()
+        .take(r)
+        .map(|x| x.case.len().max(1))
+        .sum();
     before + case.unwrap_or(0)
 }
 
@@ -246,7 +265,10 @@ pub(super) fn chain_states(raw: &RawScenario, chain: usize) -> (String, Vec<&str
             k -= 1;
         } else if k < r.case.len() {
             let (cn, c) = r.case.iter().nth(k).expect("k < cases");
-            return (format!("{rn}.{cn}"), c.state.keys().map(String::as_str).collect());
+            return (
+                format!("{rn}.{cn}"),
+                c.state.keys().map(String::as_str).collect(),
+            );
         } else {
             k -= r.case.len();
         }

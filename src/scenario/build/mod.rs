@@ -75,7 +75,8 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
 
     let bans = ban::bans(&mut cx, raw, &names);
     let ownerships = ownership::ownerships(&mut cx, raw, &names, &mut draws);
-    let (regulators, regulator_names) = regulator::regulators(&mut cx, raw, &names, &h.calendar, &mut draws);
+    let (regulators, regulator_names) =
+        regulator::regulators(&mut cx, raw, &names, &h.calendar, &mut draws);
     let decisions = decision::decisions(&mut cx, raw, &names);
     let turnover_by_day = finance::turnover_by_day(&mut cx, &raw.finance, &h.calendar);
 

@@ -70,7 +70,14 @@ pub(super) fn regulators(
             let Some((initial, state_names, what)) = case::initial(cx, c, rn) else {
                 continue;
             };
-            let states = states(cx, c.state, &c.path, names, (&state_names, fine_rate), draws);
+            let states = states(
+                cx,
+                c.state,
+                &c.path,
+                names,
+                (&state_names, fine_rate),
+                draws,
+            );
             let transitions = transitions(cx, c, &state_names, &what, draws);
             if r.fine.is_none() {
                 for (sn, s) in c.state {
@@ -78,7 +85,9 @@ pub(super) fn regulators(
                         let p = c.path.key("state").key(sn).key("fine");
                         cx.err(
                             &p,
-                            format!("field `{p}`: a fine state needs a [regulator.{rn}.fine] table"),
+                            format!(
+                                "field `{p}`: a fine state needs a [regulator.{rn}.fine] table"
+                            ),
                         );
                     }
                 }

@@ -1,9 +1,9 @@
 //! Breakdowns: metrics per entity, named `<metric>.<entity>`, where a scenario has more than one
-//! entity of a kind — exposure per staff group and per population, fines per regulator,
-//! infrastructure cost per site, running cost per control, PB-days held in a restricted
+//! entity of a kind — exposure per staff group and per population, fines per regulator and per
+//! case, infrastructure cost per site, running cost per control, PB-days held in a restricted
 //! jurisdiction per population and per site that can hold them, records compelled per
-//! population. They are amounts ([`Kind::Sum`]) and
-//! add up to their metric; `cost.total` is never their sum (it adds the seven components only).
+//! population. They are amounts ([`Kind::Sum`]) and add up to their metric (a regulator's cases
+//! to its breakdown); `cost.total` is never their sum (it adds the seven components only).
 
 use super::Kind;
 use crate::model::World;
@@ -18,6 +18,10 @@ pub struct Breakdown {
     pub reidentifiable_by_population: Option<usize>,
     pub fines_by_regulator: Option<usize>,
     pub fine_count_by_regulator: Option<usize>,
+    /// Fines per case (`cost.fines.<regulator>.<case>`) of the chains that are cases, in chain
+    /// order: those of a regulator add up to its `cost.fines.<regulator>`.
+    pub fines_by_case: Option<usize>,
+    pub fine_count_by_case: Option<usize>,
     pub infrastructure_by_site: Option<usize>,
     /// Running cost of each control (monitors' fees and other controls' costs).
     pub cost_by_control: Option<usize>,
@@ -50,7 +54,14 @@ impl Breakdown {
         };
         let groups: Vec<&str> = world.staff.iter().map(|g| g.name.as_str()).collect();
         let pops: Vec<&str> = world.populations.iter().map(|p| p.name.as_str()).collect();
-        let regs: Vec<&str> = world.regulators.iter().map(|r| r.name.as_str()).collect();
+        let regs: Vec<&str> = world.regulator_names.iter().map(String::as_str).collect();
+        let cases: Vec<String> = world
+            .regulators
+            .iter()
+            .filter(|r| r.case.is_some())
+            .map(|r| r.key('.'))
+            .collect();
+        let cases: Vec<&str> = cases.iter().map(String::as_str).collect();
         let sites: Vec<&str> = world.sites.iter().map(|s| s.name.as_str()).collect();
         let controls: Vec<&str> = world.controls.iter().map(|c| c.name.as_str()).collect();
         let costly_controls = world
@@ -77,6 +88,8 @@ impl Breakdown {
             reidentifiable_by_population: add("exposure.records_reidentifiable", pops.clone()),
             fines_by_regulator: add("cost.fines", regs.clone()),
             fine_count_by_regulator: add("regulatory.fines", regs),
+            fines_by_case: add("cost.fines", cases.clone()),
+            fine_count_by_case: add("regulatory.fines", cases),
             infrastructure_by_site: add("cost.infrastructure", sites),
             cost_by_control: if costly_controls >= 2 {
                 add("cost.control", controls)

@@ -133,7 +133,8 @@ pub struct Layout {
     pub months: usize,
     /// The calendar year of each month.
     pub years: Vec<i32>,
-    /// Index of each regulator's `first_fine`; its milestones follow in state order.
+    /// Index of each regulator's `first_fine`; its chains' milestones follow, in chain then
+    /// state order.
     pub regulator_offsets: Vec<usize>,
     /// The quantities drawn once per replication.
     pub inputs: inputs::Inputs,
@@ -157,15 +158,17 @@ impl Layout {
         }
         let mut regulator_offsets = Vec::new();
         let mut milestones = vec![false; names.len()];
-        for r in &world.regulators {
+        for (g, name) in world.regulator_names.iter().enumerate() {
             regulator_offsets.push(names.len());
-            names.push(format!("regulatory.{}.first_fine", r.name));
+            names.push(format!("regulatory.{name}.first_fine"));
             kinds.push(Kind::PerReplication);
             milestones.push(false);
-            for s in r.states.iter().filter(|s| s.milestone) {
-                names.push(format!("regulatory.{}.{}.first_day", r.name, s.name));
-                kinds.push(Kind::PerReplication);
-                milestones.push(true);
+            for r in world.regulators.iter().filter(|r| r.group == g) {
+                for s in r.states.iter().filter(|s| s.milestone) {
+                    names.push(format!("regulatory.{}.{}.first_day", r.key('.'), s.name));
+                    kinds.push(Kind::PerReplication);
+                    milestones.push(true);
+                }
             }
         }
         let breakdown = breakdown::Breakdown::add(world, &mut names, &mut kinds);

@@ -10,10 +10,12 @@
 //! amount in [`World::drawn`], and the engine draws every one once per replication from a stream
 //! keyed by its parameter path, so an overrun written on one site leaves every other draw as it was.
 
+pub mod case;
 pub mod dist;
 pub mod samplers;
 pub mod time;
 
+pub use case::{Infringement, Opening};
 pub use dist::Dist;
 pub use time::Calendar;
 
@@ -69,7 +71,11 @@ pub struct World {
     pub controls: Vec<Control>,
     /// Dated changes, sorted by day; same-day events keep their order of writing.
     pub timeline: Vec<TimelineEvent>,
+    /// One chain per regulator case (a regulator without cases is one chain), by regulator
+    /// then case name.
     pub regulators: Vec<Regulator>,
+    /// The regulators' names, indexed by [`Regulator::group`].
+    pub regulator_names: Vec<String>,
     pub bans: Vec<Ban>,
     pub ownerships: Vec<Ownership>,
     pub decisions: Vec<Decision>,
@@ -377,10 +383,21 @@ pub struct CompelledAccess {
     pub records_per_user: DrawnId,
 }
 
-/// A regulator: a Markov chain over states with hazards per year, stepped daily.
+/// One chain of a regulator: a case (a proceeding), or the regulator itself when it has no
+/// cases; a Markov chain over states with hazards per year, stepped daily.
 #[derive(Debug, Clone)]
 pub struct Regulator {
+    /// The regulator's name.
     pub name: String,
+    /// The regulator's index in [`World::regulator_names`].
+    pub group: usize,
+    /// The case's name; `None`: the regulator has no cases.
+    pub case: Option<String>,
+    pub opening: Opening,
+    /// The period its fines judge; `None`: the drivers on the fine's day.
+    pub infringement: Option<Infringement>,
+    /// Gravity added to every drawn fine (inaccurate information given to the regulator).
+    pub inaccurate_information: f64,
     /// Populations whose exposure and residency drive it.
     pub populations: Vec<bool>,
     /// Staff groups whose detected misuse drives it.
@@ -394,6 +411,17 @@ pub struct Regulator {
     pub fine: Option<FineModel>,
     /// Multiplies every hazard by 1 + Σ coefficient × driver.
     pub drivers: Drivers,
+}
+
+impl Regulator {
+    /// The chain's name: the regulator's, or `regulator<sep>case` (`/` keys its random
+    /// streams, `.` names its metrics).
+    pub fn key(&self, sep: char) -> String {
+        match &self.case {
+            Some(c) => format!("{}{sep}{c}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// A transition out of a regulator state.

@@ -7,6 +7,7 @@ mod bad_inputs;
 mod calibrate;
 mod calibration;
 mod channels;
+mod cases;
 mod charts;
 mod cli;
 mod common;

@@ -1,6 +1,7 @@
 //! Actions, as timeline events and decision outcomes write them: which fields each kind uses,
 //! the references they resolve, and the label an event gets when it has none.
 
+use super::case::{chain_index, chain_states};
 use super::ctx::{lookup, Ctx, MAX_HEADCOUNT, MAX_NUMBER};
 use super::names::Names;
 use crate::model::Action;
@@ -19,6 +20,7 @@ pub(super) struct ActionFields<'a> {
     pub hours: Option<f64>,
     pub ownership: &'a Option<String>,
     pub regulator: &'a Option<String>,
+    pub case: &'a Option<String>,
     pub state: &'a Option<String>,
     pub fine: Option<f64>,
     pub decision: &'a Option<String>,
@@ -41,6 +43,7 @@ macro_rules! action_fields_from {
                     hours: e.hours,
                     ownership: &e.ownership,
                     regulator: &e.regulator,
+                    case: &e.case,
                     state: &e.state,
                     fine: e.fine,
                     decision: &e.decision,
@@ -77,7 +80,7 @@ fn fields_of(kind: RawEventKind) -> &'static [&'static str] {
         RawEventKind::BanStart | RawEventKind::BanEnd => &["ban"],
         RawEventKind::Outage => &["population", "hours"],
         RawEventKind::OwnershipChange => &["ownership"],
-        RawEventKind::RegulatorState => &["regulator", "state", "fine"],
+        RawEventKind::RegulatorState => &["regulator", "case", "state", "fine"],
         RawEventKind::Decide => &["decision"],
     }
 }
@@ -102,6 +105,7 @@ pub(super) fn action(
         ("hours", f.hours.is_some()),
         ("ownership", f.ownership.is_some()),
         ("regulator", f.regulator.is_some()),
+        ("case", f.case.is_some()),
         ("state", f.state.is_some()),
         ("fine", f.fine.is_some()),
         ("decision", f.decision.is_some()),
@@ -184,22 +188,33 @@ pub(super) fn action(
         .map(Action::Ownership),
         RawEventKind::RegulatorState => {
             let r = need(cx, "regulator", f.regulator, "regulator", &names.regulators)?;
-            let states: Vec<&str> = raw
-                .regulator
-                .values()
-                .nth(r)
-                .map(|x| x.state.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            let s = need(
-                cx,
-                "state",
-                f.state,
-                &format!("state of regulator `{}`", names.regulators[r]),
-                &states,
-            )?;
+            let rn = names.regulators[r];
+            let reg = raw.regulator.values().nth(r)?;
+            let case = if reg.case.is_empty() {
+                if f.case.is_some() {
+                    let p = path.key("case");
+                    cx.err(
+                        &p,
+                        format!("field `{p}`: regulator `{rn}` has no cases (no [regulator.{rn}.case.NAME])"),
+                    );
+                    return None;
+                }
+                None
+            } else {
+                let cases: Vec<&str> = reg.case.keys().map(String::as_str).collect();
+                let what = format!("case of regulator `{rn}`");
+                Some(need(cx, "case", f.case, &what, &cases)?)
+            };
+            let chain = chain_index(raw, r, case);
+            let (label, states) = chain_states(raw, chain);
+            let what = match case {
+                Some(_) => format!("state of case `{label}`"),
+                None => format!("state of regulator `{label}`"),
+            };
+            let s = need(cx, "state", f.state, &what, &states)?;
             let fine = f.fine.map(|x| cx.non_negative(&path.key("fine"), x));
             Some(Action::RegulatorState {
-                regulator: r,
+                regulator: chain,
                 state: s,
                 fine,
             })
@@ -228,16 +243,8 @@ pub(super) fn default_label(action: &Action, n: &Names, raw: &RawScenario) -> St
         Action::RegulatorState {
             regulator, state, ..
         } => {
-            let name = raw
-                .regulator
-                .values()
-                .nth(regulator)
-                .and_then(|r| r.state.keys().nth(state));
-            format!(
-                "{}: {}",
-                n.regulators[regulator],
-                name.map_or("?", String::as_str)
-            )
+            let (label, states) = chain_states(raw, regulator);
+            format!("{label}: {}", states.get(state).copied().unwrap_or("?"))
         }
         Action::Decide(d) => format!("{} decided", n.decisions[d]),
     }

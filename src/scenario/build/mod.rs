@@ -13,6 +13,7 @@
 
 mod action;
 mod ban;
+mod case;
 mod codes;
 mod compelled;
 mod control;
@@ -75,7 +76,8 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
 
     let bans = ban::bans(&mut cx, raw, &names);
     let ownerships = ownership::ownerships(&mut cx, raw, &names, &mut draws);
-    let regulators = regulator::regulators(&mut cx, raw, &names, &h.calendar, &mut draws);
+    let (regulators, regulator_names) =
+        regulator::regulators(&mut cx, raw, &names, &h.calendar, &mut draws);
     let decisions = decision::decisions(&mut cx, raw, &names);
     let compelled = compelled::compelled(&mut cx, raw, &h, &jur, &names, &populations, &mut draws);
     let turnover_by_day = finance::turnover_by_day(&mut cx, &raw.finance, &h.calendar);
@@ -115,6 +117,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         controls: controls.controls,
         timeline,
         regulators,
+        regulator_names,
         bans,
         ownerships,
         decisions,

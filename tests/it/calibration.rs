@@ -3,7 +3,7 @@
 //! dates, the DPC's storage inquiry at its hazard), the simulated distribution of each
 //! milestone date and of GDPR fine amounts must cover the real ones inside its p5–p95, and the
 //! simulated first DSA fine must cover the scale of the Commission's first one (EUR 120 M on X).
-//! The figures this prints are quoted in README.md ("Calibration").
+//! The figures this prints are quoted in docs/validation.md ("Calibration").
 
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 
-/// Per-scenario charts (file names without extension), a contract with the README.
+use crate::common::repo;
+
+/// Per-scenario charts (file names without extension), a contract with docs/outputs.md.
 const SCENARIO_CHARTS: [&str; 7] = [
     "exposure",
     "cost_cumulative",
@@ -26,10 +28,6 @@ const COMPARISON_CHARTS: [&str; 3] = [
     "comparison_exposure",
 ];
 const SCENARIOS: [&str; 2] = ["clover", "eu_status_quo"];
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 /// `regsim run` of clover and eu_status_quo with 16 replications into `out`, plus `extra` flags.
 fn run(out: &Path, extra: &[&str]) {

@@ -4,13 +4,11 @@
 //! variants written beside them) and compares `replications.csv` column by column.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use crate::common::repo;
 
 /// A temporary copy of `scenarios/` (without sweeps).
 fn scenarios() -> tempfile::TempDir {

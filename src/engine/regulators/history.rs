@@ -52,7 +52,11 @@ impl History {
             return;
         }
         let groups = world.staff.len();
-        let prev = if day > 0 { rows[day - 1] } else { Drivers::default() };
+        let prev = if day > 0 {
+            rows[day - 1]
+        } else {
+            Drivers::default()
+        };
         let mut row = Drivers::default();
         row[2] = prev[2] + if day > 0 { yesterday[2] } else { 0.0 };
         row[3] = prev[3] + if day > 0 { yesterday[3] } else { 0.0 };

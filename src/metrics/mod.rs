@@ -10,6 +10,7 @@ pub mod annual;
 pub mod branches;
 pub mod breakdown;
 pub mod collect;
+pub mod drivers;
 pub mod inputs;
 pub mod intervals;
 pub mod paired;

@@ -21,11 +21,13 @@ const SCENARIO_CHARTS: [&str; 7] = [
     "users_active",
     "annual_cost",
 ];
-/// Charts of a run of several scenarios.
-const COMPARISON_CHARTS: [&str; 3] = [
+/// Charts of a run of several scenarios (one group: clover and its baseline), and clover's
+/// forest chart against its baseline.
+const COMPARISON_CHARTS: [&str; 4] = [
     "comparison_metrics",
     "comparison_loss_exceedance",
     "comparison_exposure",
+    "comparison_forest_clover",
 ];
 const SCENARIOS: [&str; 2] = ["clover", "eu_status_quo"];
 

@@ -152,8 +152,9 @@ fn regulators_without_drivers_draw_the_same_whatever_the_data_handling() {
 /// `regsim run scenarios/eu_combined.toml scenarios/dsa_scrutiny.toml`: of `cost.fines`, and of
 /// the DSA Commission's first decision day in the researcher-access case. (0.003 for the fines
 /// when all blocks shared one interleaved stream; 0.808 with one chain per regulator, before
-/// cases.) Re-measure when the regulators change.
-const FINES_RHO: f64 = 0.9302;
+/// cases; 0.930 with cases, before the DPC read data held in China.) Re-measure when the
+/// regulators change.
+const FINES_RHO: f64 = 0.9087;
 const DECISION_DAY_RHO: f64 = 0.9991;
 
 /// Whether correlation `rho` of `n` pairs is within 3 standard errors of `measured` (of
@@ -166,8 +167,9 @@ fn consistent(rho: f64, n: usize, measured: f64, measured_n: usize) -> bool {
 #[test]
 fn with_drivers_fines_stay_paired_at_their_measured_correlation() {
     // At 200 replications of another seed the 3-SE band on z is ±0.233: for the fines
-    // (0.930) that is a correlation of 0.89 to 0.96, so falling back to the 0.808 of one chain
-    // per regulator fails.
+    // (0.909) that is a correlation of 0.85 to 0.95, so falling back to the 0.808 of one chain
+    // per regulator fails. Fisher's SE assumes normal margins; these fines are heavy-tailed, so
+    // the true spread is wider (see the issue 25 note).
     let dir = scenarios();
     let r = run(dir.path(), &["eu_combined.toml", "dsa_scrutiny.toml"], 200);
     let rho = correlation(&r[0]["cost.fines"], &r[1]["cost.fines"]);

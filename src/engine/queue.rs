@@ -36,11 +36,13 @@ pub enum Event {
     Decide { decision: u32 },
     /// An ownership change's transition ends: its staff lose access.
     AccessCut { ownership: u32 },
-    /// Order `order` of a regulator's state falls due: complied with or refused.
+    /// Order `order` of a regulator's state falls due: complied with or refused, unless the
+    /// courts stayed or voided decision `decision` (its serial) that issued it.
     Order {
         regulator: u32,
         state: u32,
         order: u32,
+        decision: u32,
     },
 }
 

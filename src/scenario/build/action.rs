@@ -3,7 +3,7 @@
 
 use super::ctx::{lookup, Ctx, MAX_HEADCOUNT, MAX_NUMBER};
 use super::names::Names;
-use crate::model::Action;
+use crate::model::{Action, Verdict};
 use crate::scenario::raw::{RawAction, RawEventKind, RawScenario, RawTimelineEvent};
 use crate::scenario::source::FieldPath;
 
@@ -22,6 +22,7 @@ pub(super) struct ActionFields<'a> {
     pub state: &'a Option<String>,
     pub fine: Option<f64>,
     pub decision: &'a Option<String>,
+    pub outcome: &'a Option<String>,
 }
 
 /// Timeline events and outcome actions carry the same action fields (serde cannot flatten
@@ -44,6 +45,7 @@ macro_rules! action_fields_from {
                     state: &e.state,
                     fine: e.fine,
                     decision: &e.decision,
+                    outcome: &e.outcome,
                 }
             }
         }
@@ -64,6 +66,8 @@ pub(super) fn kind_name(kind: RawEventKind) -> &'static str {
         RawEventKind::Outage => "outage",
         RawEventKind::OwnershipChange => "ownership_change",
         RawEventKind::RegulatorState => "regulator_state",
+        RawEventKind::Appeal => "appeal",
+        RawEventKind::Judgment => "judgment",
         RawEventKind::Decide => "decide",
     }
 }
@@ -78,6 +82,8 @@ fn fields_of(kind: RawEventKind) -> &'static [&'static str] {
         RawEventKind::Outage => &["population", "hours"],
         RawEventKind::OwnershipChange => &["ownership"],
         RawEventKind::RegulatorState => &["regulator", "state", "fine"],
+        RawEventKind::Appeal => &["regulator", "state"],
+        RawEventKind::Judgment => &["regulator", "state", "outcome"],
         RawEventKind::Decide => &["decision"],
     }
 }
@@ -105,6 +111,7 @@ pub(super) fn action(
         ("state", f.state.is_some()),
         ("fine", f.fine.is_some()),
         ("decision", f.decision.is_some()),
+        ("outcome", f.outcome.is_some()),
     ];
     for (field, is) in present {
         if is && !used.contains(&field) {
@@ -182,14 +189,10 @@ pub(super) fn action(
             &names.ownerships,
         )
         .map(Action::Ownership),
-        RawEventKind::RegulatorState => {
+        RawEventKind::RegulatorState | RawEventKind::Appeal | RawEventKind::Judgment => {
             let r = need(cx, "regulator", f.regulator, "regulator", &names.regulators)?;
-            let states: Vec<&str> = raw
-                .regulator
-                .values()
-                .nth(r)
-                .map(|x| x.state.keys().map(String::as_str).collect())
-                .unwrap_or_default();
+            let reg = raw.regulator.values().nth(r)?;
+            let states: Vec<&str> = reg.state.keys().map(String::as_str).collect();
             let s = need(
                 cx,
                 "state",
@@ -197,11 +200,41 @@ pub(super) fn action(
                 &format!("state of regulator `{}`", names.regulators[r]),
                 &states,
             )?;
-            let fine = f.fine.map(|x| cx.non_negative(&path.key("fine"), x));
-            Some(Action::RegulatorState {
+            if f.kind == RawEventKind::RegulatorState {
+                let fine = f.fine.map(|x| cx.non_negative(&path.key("fine"), x));
+                return Some(Action::RegulatorState {
+                    regulator: r,
+                    state: s,
+                    fine,
+                    appealed: false,
+                });
+            }
+            if reg.state.values().nth(s)?.appeal.is_none() {
+                cx.err(
+                    &path.key("state"),
+                    format!(
+                        "field `{}`: state `{}` of regulator `{}` has no [regulator.{}.state.{}.appeal] table to appeal by",
+                        path.key("state"),
+                        states[s],
+                        names.regulators[r],
+                        names.regulators[r],
+                        states[s]
+                    ),
+                );
+                return None;
+            }
+            if f.kind == RawEventKind::Appeal {
+                return Some(Action::Appeal {
+                    regulator: r,
+                    state: s,
+                });
+            }
+            let what = "court outcome";
+            let v = need(cx, "outcome", f.outcome, what, &Verdict::NAMES)?;
+            Some(Action::Judgment {
                 regulator: r,
                 state: s,
-                fine,
+                verdict: Verdict::ALL[v],
             })
         }
         RawEventKind::Decide => {
@@ -212,6 +245,13 @@ pub(super) fn action(
 
 /// The label of a timeline event that sets none, e.g. `gate on`.
 pub(super) fn default_label(action: &Action, n: &Names, raw: &RawScenario) -> String {
+    let state_name = |r: usize, s: usize| {
+        raw.regulator
+            .values()
+            .nth(r)
+            .and_then(|x| x.state.keys().nth(s))
+            .map_or("?", String::as_str)
+    };
     match *action {
         Action::SiteOnline(s) => format!("{} online", n.sites[s]),
         Action::ControlOn(c) => format!("{} on", n.controls[c]),
@@ -227,18 +267,28 @@ pub(super) fn default_label(action: &Action, n: &Names, raw: &RawScenario) -> St
         Action::Ownership(o) => format!("{} ownership change", n.ownerships[o]),
         Action::RegulatorState {
             regulator, state, ..
-        } => {
-            let name = raw
-                .regulator
-                .values()
-                .nth(regulator)
-                .and_then(|r| r.state.keys().nth(state));
+        } => format!(
+            "{}: {}",
+            n.regulators[regulator],
+            state_name(regulator, state)
+        ),
+        Action::Appeal { regulator, state } => {
             format!(
-                "{}: {}",
+                "{}: {} appealed",
                 n.regulators[regulator],
-                name.map_or("?", String::as_str)
+                state_name(regulator, state)
             )
         }
+        Action::Judgment {
+            regulator,
+            state,
+            verdict,
+        } => format!(
+            "{}: {} {}",
+            n.regulators[regulator],
+            state_name(regulator, state),
+            Verdict::NAMES[verdict as usize]
+        ),
         Action::Decide(d) => format!("{} decided", n.decisions[d]),
     }
 }

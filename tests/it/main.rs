@@ -9,6 +9,7 @@ mod calibration;
 mod charts;
 mod cli;
 mod common;
+mod courts;
 mod discover;
 mod docs;
 mod enforcement;

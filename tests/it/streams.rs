@@ -140,7 +140,7 @@ fn regulators_without_drivers_draw_the_same_whatever_the_data_handling() {
 /// `regsim run scenarios/eu_combined.toml scenarios/dsa_scrutiny.toml`: of `cost.fines`, and of
 /// the DSA Commission's first decision day. (0.003 for the fines when all blocks shared one
 /// interleaved stream.) Re-measure when the regulators change.
-const FINES_RHO: f64 = 0.8078;
+const FINES_RHO: f64 = 0.7916;
 const DECISION_DAY_RHO: f64 = 0.9989;
 
 /// Whether correlation `rho` of `n` pairs is within 3 standard errors of `measured` (of
@@ -153,7 +153,7 @@ fn consistent(rho: f64, n: usize, measured: f64, measured_n: usize) -> bool {
 #[test]
 fn with_drivers_fines_stay_paired_at_their_measured_correlation() {
     // At 200 replications of another seed the 3-SE band on z is ±0.233: for the fines
-    // (0.808) that is a correlation of 0.71 to 0.88, so losing half the pairing fails.
+    // (0.792) that is a correlation of 0.69 to 0.86, so losing half the pairing fails.
     let dir = scenarios();
     let r = run(dir.path(), &["eu_combined.toml", "dsa_scrutiny.toml"], 200);
     let rho = correlation(&r[0]["cost.fines"], &r[1]["cost.fines"]);

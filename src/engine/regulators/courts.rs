@@ -110,8 +110,8 @@ impl Courts {
                 .map(|r| Base::new(seed, rep, "court", &r.name))
                 .collect(),
             entries: vec![0; world.regulators.len()],
-            cases: Vec::new(),
-            blocked: Vec::new(),
+            cases: Vec::with_capacity(8),
+            blocked: Vec::with_capacity(8),
         }
     }
 
@@ -205,17 +205,8 @@ impl Courts {
     fn draw_verdict(&mut self, world: &World, c: usize, day: u32, per_year: &[f64; 4]) {
         let case = &mut self.cases[c];
         let start = day.max(world.regulators[case.regulator].history_until_day);
-        let mut best: Option<(f64, Verdict)> = None;
-        for (v, &h) in Verdict::ALL.iter().zip(per_year) {
-            let level = -libm::log1p(-case.rng.random::<f64>());
-            let excluded = case.amount_only && *v == Verdict::Remitted;
-            if h > 0.0 && !excluded {
-                let t = level / h * DAYS_PER_YEAR;
-                if best.is_none_or(|(b, _)| t < b) {
-                    best = Some((t, *v));
-                }
-            }
-        }
+        let levels: [f64; 4] = std::array::from_fn(|_| -libm::log1p(-case.rng.random::<f64>()));
+        let best = earliest(&levels, per_year, case.amount_only);
         (case.verdict_day, case.verdict) = match best {
             Some((t, v)) => (
                 (f64::from(start) + t.ceil().max(1.0)).min(f64::from(u32::MAX - 1)) as u32,
@@ -317,10 +308,71 @@ impl Courts {
     }
 }
 
+/// The verdict whose level is reached first at constant hazards per year `per_year`, and its
+/// time in days: min over v of 365.25 · Eᵥ / hᵥ (hᵥ > 0; remitted excluded on the amount alone).
+fn earliest(levels: &[f64; 4], per_year: &[f64; 4], amount_only: bool) -> Option<(f64, Verdict)> {
+    let mut best: Option<(f64, Verdict)> = None;
+    for ((v, &h), &level) in Verdict::ALL.iter().zip(per_year).zip(levels) {
+        if h > 0.0 && !(amount_only && *v == Verdict::Remitted) {
+            let t = level / h * DAYS_PER_YEAR;
+            if best.is_none_or(|(b, _)| t < b) {
+                best = Some((t, *v));
+            }
+        }
+    }
+    best
+}
+
 /// The appeal table of a case's state.
 fn appeal_of<'w>(world: &'w World, case: &Case) -> &'w Appeal {
     world.regulators[case.regulator].states[case.state]
         .appeal
         .as_ref()
         .expect("a case is opened only for a state with an appeal table")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// Verdicts drawn at hazards `h` from `n` sets of levels: the count of each, the mean time.
+    fn draw(h: [f64; 4], amount_only: bool, n: usize) -> ([f64; 4], f64) {
+        let mut rng = Rng::seed_from_u64(25);
+        let (mut counts, mut days) = ([0.0; 4], 0.0);
+        for _ in 0..n {
+            let levels = std::array::from_fn(|_| -libm::log1p(-rng.random::<f64>()));
+            let (t, v) = earliest(&levels, &h, amount_only).unwrap();
+            counts[v as usize] += 1.0;
+            days += t;
+        }
+        (counts, days / n as f64)
+    }
+
+    #[test]
+    fn verdicts_are_competing_risks() {
+        // Independent exponential clocks: the first is verdict v with probability hᵥ/Σh, at a
+        // time Exp(Σh) years (mean 365.25/Σh days, sd the same).
+        let h = [0.5, 0.05, 0.2, 0.3];
+        let n = 40_000;
+        let (counts, mean) = draw(h, false, n);
+        let total: f64 = h.iter().sum();
+        for v in 0..4 {
+            let p = h[v] / total;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            let share = counts[v] / n as f64;
+            assert!((share - p).abs() < 4.0 * se, "verdict {v}: {share} vs {p}");
+        }
+        let want = DAYS_PER_YEAR / total;
+        let se = want / (n as f64).sqrt();
+        assert!((mean - want).abs() < 4.0 * se, "{mean} vs {want} (SE {se})");
+    }
+
+    #[test]
+    fn an_appeal_on_the_amount_alone_is_never_remitted() {
+        let (counts, _) = draw([0.5, 0.05, 5.0, 0.3], true, 2_000);
+        assert_eq!(counts[Verdict::Remitted as usize], 0.0);
+        assert!(earliest(&[1.0; 4], &[0.0, 0.0, 1.0, 0.0], true).is_none());
+        assert!(earliest(&[1.0; 4], &[0.0; 4], false).is_none());
+    }
 }

@@ -327,8 +327,7 @@ pub struct RawOrder {
     /// number or a distribution, drawn once per replication.
     #[serde(default = "super::entities::zero")]
     pub compliance_cost: RawDist,
-    /// State the regulator enters on a refusal (none: a refusal changes nothing, as an order
-    /// stayed on appeal).
+    /// State the regulator enters on a refusal (none: a refusal changes no state).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refuse_state: Option<String>,
     /// Ban a refusal starts (none: no ban), e.g. a temporary restriction of access (DSA Art. 82)

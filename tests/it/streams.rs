@@ -143,22 +143,25 @@ fn regulators_without_drivers_draw_the_same_whatever_the_data_handling() {
 const FINES_RHO: f64 = 0.7916;
 const DECISION_DAY_RHO: f64 = 0.9989;
 
-/// Whether correlation `rho` of `n` pairs is within 3 standard errors of `measured` (of
-/// `measured_n` other pairs), on Fisher's z = atanh(r), whose sampling SE is 1/√(n − 3).
-fn consistent(rho: f64, n: usize, measured: f64, measured_n: usize) -> bool {
+/// Whether correlation `rho` of `n` pairs is no more than 3 standard errors below `measured`
+/// (of `measured_n` other pairs), on Fisher's z = atanh(r), whose sampling SE is 1/√(n − 3).
+/// Only the lower side: a correlation above the measured one is no loss of pairing, and the
+/// heavy-tailed fines vary more than Fisher's z allows (seed 7: 0.880 on its first 200
+/// replications, 0.833 on 1,000, against 0.792 on seed 20230308's 1,000).
+fn not_less_paired(rho: f64, n: usize, measured: f64, measured_n: usize) -> bool {
     let se = (1.0 / (n as f64 - 3.0) + 1.0 / (measured_n as f64 - 3.0)).sqrt();
-    (rho.atanh() - measured.atanh()).abs() <= 3.0 * se
+    measured.atanh() - rho.atanh() <= 3.0 * se
 }
 
 #[test]
 fn with_drivers_fines_stay_paired_at_their_measured_correlation() {
-    // At 200 replications of another seed the 3-SE band on z is ±0.233: for the fines
-    // (0.792) that is a correlation of 0.69 to 0.86, so losing half the pairing fails.
+    // At 200 replications of another seed the 3-SE margin on z is 0.233: for the fines (0.792)
+    // that is a correlation of at least 0.69, so losing half the pairing fails.
     let dir = scenarios();
     let r = run(dir.path(), &["eu_combined.toml", "dsa_scrutiny.toml"], 200);
     let rho = correlation(&r[0]["cost.fines"], &r[1]["cost.fines"]);
     assert!(
-        consistent(rho, 200, FINES_RHO, 1000),
+        not_less_paired(rho, 200, FINES_RHO, 1000),
         "correlation of cost.fines {rho}, measured {FINES_RHO}"
     );
     // The decision day is censored at the horizon (about half the replications never reach

@@ -413,7 +413,7 @@ fn issue_orders(
             Event::Order {
                 regulator: r as u32,
                 state: s as u32,
-                order: o as u32,
+                order: o as u16,
                 decision: serial,
             },
         );

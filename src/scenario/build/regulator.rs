@@ -134,6 +134,16 @@ fn states(
     for (sn, s) in &r.state {
         let sp = rp.key("state").key(sn);
         let mut orders = Vec::new();
+        if s.orders.len() > usize::from(u16::MAX) {
+            cx.err(
+                &sp.key("orders"),
+                format!(
+                    "field `{}`: at most {} orders per state",
+                    sp.key("orders"),
+                    u16::MAX
+                ),
+            );
+        }
         for (i, o) in s.orders.iter().enumerate() {
             let op = sp.key("orders").index(i);
             let control = o

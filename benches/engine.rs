@@ -1,4 +1,5 @@
-//! Engine benchmarks (cargo bench). Figures and the machine they came from are in README.md.
+//! Engine benchmarks (cargo bench). Figures and the machine they came from are in
+//! docs/performance.md.
 //!
 //! - `mmc_gate`: one staff group through one approval gate with exponential reviews and 8
 //!   reviewers (the M/M/c equivalent, ρ = 0.75), one replication of a year; throughput is

@@ -24,6 +24,7 @@
 //! | `regsim sweep`/`merge`: designs, parameter paths, shards, sensitivity | [`sweep`] |
 //! | `regsim discover`: PRIM scenario discovery over a sweep's or run's rows | [`discover`] |
 //! | `regsim calibrate`: hazards and fine share fitted to the enforcement record | [`calibrate`] |
+//! | queueing theory the tests hold the approval gate to (Erlang C, Erlang-A) | [`theory`] |
 //!
 //! Same scenario and seed give byte-identical outputs whatever the thread count: replication r
 //! of every block draws from the stream of (seed, r, block kind, block name) ([`engine::rng`]),
@@ -48,6 +49,7 @@ pub mod run;
 pub mod scenario;
 pub mod stop;
 pub mod sweep;
+pub mod theory;
 
 pub use api::{diff, run, Scenario, Settings};
 pub use diff::Diffed;

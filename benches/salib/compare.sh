@@ -5,7 +5,7 @@
 # own outputs. About a minute at the default 1,000 seeds.
 #
 # Usage: benches/salib/compare.sh [--seeds K]   (default 1000; from any folder)
-# Creates benches/salib/.venv with the pinned SALib if missing (setup.sh).
+# Creates benches/salib/.venv with the pinned SALib if missing (benches/venv.sh salib).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,7 +18,7 @@ while (($#)); do
         *) echo "compare.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-[[ -x "$here/.venv/bin/python" ]] || "$here/setup.sh"
+[[ -x "$here/.venv/bin/python" ]] || "$root/benches/venv.sh" salib
 ns=256,1024,4096
 csv="$(mktemp)"
 trap 'rm -f "$csv"' EXIT

@@ -13,8 +13,8 @@
 # whole processes (start-up, parsing, outputs included) and, separately, of the simulation
 # alone: regsim's own per-scenario time (replications + aggregation + writing summary/CSV
 # files, which are a few milliseconds) and SimPy's time around its env.run() calls.
-# Runs from any folder; builds regsim in release and creates the SimPy venv if missing (Python
-# 3.11 or newer: the scenario is read with tomllib).
+# Runs from any folder; builds regsim in release and creates the SimPy venv if missing
+# (benches/venv.sh simpy; Python 3.11 or newer: the scenario is read with tomllib).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -39,7 +39,7 @@ cd "$root"
 cargo build --release --quiet --bin regsim
 regsim="$root/target/release/regsim"
 if [[ ! -x "$here/.venv/bin/python" ]]; then
-    "$here/setup.sh"
+    "$root/benches/venv.sh" simpy
 fi
 py="$here/.venv/bin/python"
 

@@ -53,6 +53,8 @@ pub(super) struct Ledger {
     pub sum_detected: Vec<f64>,
     /// Days with identifiable records per population so far.
     pub exposed_days: Vec<f64>,
+    /// Detected incidents per (population, staff group) so far, as they enter the window.
+    pub total_detected: Vec<f64>,
 }
 
 impl Ledger {
@@ -83,6 +85,7 @@ impl Ledger {
             sum_records: vec![0.0; pops],
             sum_detected: vec![0.0; pops * groups],
             exposed_days: vec![0.0; pops],
+            total_detected: vec![0.0; pops * groups],
         }
     }
 
@@ -169,6 +172,7 @@ impl Ledger {
                 let yesterday = self.detected_on[pg * self.days + day - 1];
                 self.ring_detected[pg * RING + (day - 1) % RING] += yesterday;
                 self.sum_detected[pg] += yesterday;
+                self.total_detected[pg] += yesterday;
             }
         }
     }
@@ -181,9 +185,15 @@ impl Ledger {
         if day <= today {
             self.ring_detected[pg * RING + today % RING] += 1.0;
             self.sum_detected[pg] += 1.0;
+            self.total_detected[pg] += 1.0;
         } else {
             self.detected_on[pg * self.days + day] += 1.0;
         }
+    }
+
+    /// Identifiable records of population `p` read so far (booked days).
+    pub fn identifiable(&self, p: usize) -> f64 {
+        self.identifiable[p]
     }
 
     /// Expected distinct users of population `p` read identifiably by the end of `day`.

@@ -15,6 +15,7 @@
 //! | exposure ledger | records per route and day, rounding, re-identification, distinct users, the regulators' windows | [`ledger`] |
 //! | drawn amounts | money amounts and margins drawn once per replication | [`draws`] |
 //! | estate | data per site, migrations, flows, residency, site costs | [`storage`] |
+//! | exposure channels | data held in restricted jurisdictions, compelled-access events | [`channels`] |
 //! | regime | timeline, decisions, bans, ownership changes | [`regime`] |
 //! | regulators | enforcement states, fines, orders | [`regulators`] |
 //!
@@ -35,7 +36,8 @@
 //!    headcounts change), then orders and access cuts due that day; the routing of sessions
 //!    through controls is then recomputed.
 //! 2. Storage: every population's data is rescaled to its volume, migrations move data, and
-//!    residency, flows and running costs are booked; bans and ownership costs.
+//!    residency, flows and running costs are booked; bans and ownership costs; data held in
+//!    restricted jurisdictions and compelled-access events ([`channels`]).
 //! 3. Regulators step on the windows of exposure and detections of the 365 days before today
 //!    (a detection counts from the day after it falls) and set the fines of states entered in
 //!    step 1 on today's drivers.
@@ -67,6 +69,7 @@
 //! and every 4,096 events.
 
 mod books;
+mod channels;
 mod draws;
 mod estimate;
 mod gates;
@@ -86,6 +89,7 @@ use crate::model::time::DAYS_PER_YEAR;
 use crate::model::{Action, World};
 use crate::stop::Stop;
 use books::Books;
+use channels::Channels;
 use draws::Draws;
 use gates::{GateState, Gates};
 use ledger::Ledger;
@@ -146,6 +150,7 @@ struct Sim<'a> {
     monitors: Monitors,
     ledger: Ledger,
     estate: Estate,
+    channels: Channels,
     regime: Regime,
     regulators: Regulators,
     day: usize,
@@ -178,6 +183,7 @@ impl<'a> Sim<'a> {
         record_inputs(
             world, layout, &sessions, &estate, &regime, &draws, &mut books,
         );
+        let channels = Channels::new(world, layout, rep, &draws, &mut books);
         Sim {
             world,
             layout,
@@ -194,6 +200,7 @@ impl<'a> Sim<'a> {
             monitors: Monitors::new(world, rep, std::mem::take(&mut ws.delays)),
             ledger: Ledger::new(world, rep, routes),
             estate,
+            channels,
             regime,
             regulators,
             day: 0,
@@ -246,10 +253,20 @@ impl<'a> Sim<'a> {
             self.regime.day(world, day, &mut self.books);
             self.ledger
                 .count_users(world, day, &self.regime.active_share);
+            self.channels.day(
+                world,
+                day,
+                &self.ws.storage,
+                &self.sessions,
+                &self.layout.breakdown,
+                &mut self.books,
+            );
             let seen = Seen {
                 ledger: &self.ledger,
                 outside_pb: &self.estate.outside_pb,
                 sessions: &self.sessions,
+                restricted_pb: &self.channels.restricted_pb,
+                compelled_records: &self.channels.compelled_records,
             };
             self.regulators.day(
                 world,

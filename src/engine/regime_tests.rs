@@ -387,7 +387,7 @@ proptest! {
             seriousness: [low, medium, 1.0 - low - medium],
             share_of_max: None,
             factor: crate::model::Dist::Uniform { lo: 0.0, hi: factor_max },
-            gravity: [0.0; 6],
+            gravity: crate::model::Drivers::default(),
         };
         let mut rng = crate::engine::rng::Base::new(seed, 0, "test", "fine").rng();
         let cap = fine.legal_max(turnover);

@@ -37,7 +37,7 @@ use super::rng::{Base, DayStream, Rng};
 use super::sample::{self, Compound};
 use crate::metrics::id;
 use crate::model::samplers::std_exponential;
-use crate::model::{ControlKind, World, DIRECT_IDENTIFIERS, IDENTIFIERS};
+use crate::model::{ControlKind, Jur, World, DIRECT_IDENTIFIERS, IDENTIFIERS};
 
 /// How the records of one (staff group, population) route count as exposure.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -221,10 +221,23 @@ impl Sessions {
     /// gateway's re-identification probability when they are masked, 0 when every such
     /// route is denied (the largest over groups).
     pub fn accessible_share(&self, p: usize) -> f64 {
+        self.accessible_share_of(p, |_| true)
+    }
+
+    /// As [`Sessions::accessible_share`], over the staff groups working from `jur` only.
+    pub fn accessible_share_from(&self, world: &World, p: usize, jur: Jur) -> f64 {
+        self.accessible_share_of(p, |g| world.staff[g].jurisdiction == jur)
+    }
+
+    fn accessible_share_of(&self, p: usize, group: impl Fn(usize) -> bool) -> f64 {
         let mut share: f64 = 0.0;
         for r in &self.routes {
             let g = r.group as usize;
-            if r.population as usize != p || r.deny || self.headcount[g] * self.access[g] <= 0.0 {
+            if r.population as usize != p
+                || r.deny
+                || self.headcount[g] * self.access[g] <= 0.0
+                || !group(g)
+            {
                 continue;
             }
             share = share.max(match r.class {

@@ -5,6 +5,7 @@
 use super::*;
 use crate::metrics::Layout;
 use crate::model::World;
+use crate::theory::erlang_c_wait;
 
 /// Builds a world from scenario text written to a temporary file.
 pub(crate) fn world(text: &str) -> World {
@@ -40,24 +41,6 @@ fn assert_within_3se(what: &str, xs: &[f64], expected: f64) {
         (m - expected).abs() <= 3.0 * se,
         "{what}: simulated {m} ± {se} (SE), expected {expected}"
     );
-}
-
-/// Erlang C: mean wait in queue of M/M/c with arrival rate `lambda`, service rate `mu`.
-fn erlang_c_wait(lambda: f64, mu: f64, c: u32) -> f64 {
-    let a = lambda / mu;
-    let rho = a / c as f64;
-    assert!(rho < 1.0);
-    let mut term = 1.0;
-    let mut sum = 0.0;
-    for k in 0..c {
-        if k > 0 {
-            term *= a / k as f64;
-        }
-        sum += term;
-    }
-    let last = term * a / c as f64 / (1.0 - rho);
-    let prob_wait = last / (sum + last);
-    prob_wait / (c as f64 * mu - lambda)
 }
 
 pub(super) const BASE: &str = r#"
@@ -106,14 +89,6 @@ fn approval_gate_matches_erlang_c_for_mm1_and_mmc() {
             erlang_c_wait(lambda, 1.0 / review, c),
         );
     }
-}
-
-#[test]
-fn erlang_c_formula_matches_textbook_values() {
-    // M/M/1: Wq = ρ / (μ − λ).
-    assert!((erlang_c_wait(5.0, 10.0, 1) - 0.1).abs() < 1e-12);
-    // M/M/2 with a = 1: P(wait) = 1/3, Wq = (1/3) / (2μ − λ).
-    assert!((erlang_c_wait(1.0, 1.0, 2) - 1.0 / 3.0).abs() < 1e-12);
 }
 
 /// A gate that refuses a quarter of its reviews, before requesters of exponential patience

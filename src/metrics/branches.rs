@@ -1,4 +1,5 @@
-//! Branches (`branches.csv`): for every decision and every uncertain timeline event, each
+//! Branches (`branches.csv`): for every decision, every uncertain timeline event and every
+//! compelled-access event, each
 //! outcome's share of replications with its 95% interval (Wilson score), and the headline
 //! metrics given that outcome — so a bimodal result (ban or divest) is read per branch rather
 //! than through a mean no replication produces.
@@ -56,7 +57,8 @@ fn wilson(k: usize, n: usize) -> [f64; 2] {
 }
 
 /// Every branch's outcomes, decisions first (outcomes in the order written, then "not
-/// taken"), then uncertain timeline events ("happens", "does not happen"). Outcomes no
+/// taken"), then uncertain timeline events ("happens", "does not happen"), then compelled-access
+/// events ("happens": at least once). Outcomes no
 /// replication took are listed with share 0. Reads the kept rows a column at a time: the
 /// headline metrics' once, and each branch's input.
 pub fn branches(world: &World, layout: &Layout, reps: &Collected) -> io::Result<Vec<Branch>> {
@@ -85,6 +87,17 @@ pub fn branches(world: &World, layout: &Layout, reps: &Collected) -> io::Result<
             ("does not happen".into(), Box::new(move |v| v >= horizon)),
         ];
         splits.push((format!("timeline.{}", e.label), slot, outcomes));
+    }
+    for (i, c) in world.compelled.iter().enumerate() {
+        let outcomes: Outcomes = vec![
+            ("happens".into(), Box::new(move |v| v < horizon)),
+            ("does not happen".into(), Box::new(move |v| v >= horizon)),
+        ];
+        splits.push((
+            format!("compelled_access.{}", c.name),
+            at.compelled + i,
+            outcomes,
+        ));
     }
     if splits.is_empty() {
         return Ok(Vec::new());

@@ -2,7 +2,9 @@
 //! person-day, each migration's and flow's rate, each ban's churn, residual share and return
 //! hazard, each ownership change's transition, each uncertain money amount or margin (those
 //! written as distributions), each uncertain timeline event's day, and each decision's outcome
-//! and number of extensions. Names are parameter paths of the
+//! and number of extensions, and each compelled-access event's first day
+//! (`compelled_access.NAME.day`; its drawn probability, hazard, share and records per user are
+//! uncertain drawn quantities). Names are parameter paths of the
 //! scenario (`staff.cn_engineering.sessions_per_person_day`), or for a timeline event its label
 //! with every character but letters, digits and `-` as `_` (`timeline.kouvola_online.day`, a
 //! repeated label numbered `timeline.kouvola_online_2.day`), so no name holds a space; an uncertain event that does not
@@ -29,6 +31,8 @@ pub struct Inputs {
     pub timeline: Vec<Option<usize>>,
     /// Two per decision: the outcome drawn last (its index) and the number of extensions.
     pub decisions: usize,
+    /// One per compelled-access event: the day it first happened.
+    pub compelled: usize,
 }
 
 impl Inputs {
@@ -97,6 +101,10 @@ impl Inputs {
             names.push(format!("decision.{}.outcome", d.name));
             names.push(format!("decision.{}.extensions", d.name));
         }
+        let compelled = names.len();
+        for c in &world.compelled {
+            names.push(format!("compelled_access.{}.day", c.name));
+        }
         Inputs {
             names,
             staff,
@@ -108,6 +116,7 @@ impl Inputs {
             drawn_first,
             timeline,
             decisions,
+            compelled,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod annual;
 pub mod branches;
 pub mod breakdown;
 pub mod collect;
+pub mod drivers;
 pub mod inputs;
 pub mod intervals;
 pub mod paired;
@@ -66,13 +67,15 @@ pub mod id {
     pub const COST_RECURRING: usize = 28;
     pub const COST_COMMITTED: usize = 29;
     pub const COST_INCREMENTAL: usize = 30;
+    pub const PB_DAYS_RESTRICTED: usize = 31;
+    pub const RECORDS_COMPELLED: usize = 32;
     /// `users.active.<population>` start here, one per population in name order; then per
     /// regulator its `first_fine` and one `first_day` per milestone state.
-    pub const PER_ENTITY: usize = 31;
+    pub const PER_ENTITY: usize = 33;
 }
 
 /// The fixed metrics, in output order.
-pub const FIXED: [(&str, Kind); 31] = [
+pub const FIXED: [(&str, Kind); 33] = [
     ("exposure.records_visible", Kind::Sum),
     ("exposure.records_masked", Kind::Sum),
     ("exposure.records_reidentifiable", Kind::Sum),
@@ -104,6 +107,8 @@ pub const FIXED: [(&str, Kind); 31] = [
     ("cost.recurring", Kind::Sum),
     ("cost.committed", Kind::Sum),
     ("cost.incremental", Kind::Sum),
+    ("exposure.pb_days_restricted", Kind::Sum),
+    ("exposure.records_compelled", Kind::Sum),
 ];
 
 /// Cost components that add up to `cost.total`. The same total splits another way into
@@ -129,7 +134,8 @@ pub struct Layout {
     pub months: usize,
     /// The calendar year of each month.
     pub years: Vec<i32>,
-    /// Index of each regulator's `first_fine`; its milestones follow in state order.
+    /// Index of each regulator's `first_fine`; its chains' milestones follow, in chain then
+    /// state order.
     pub regulator_offsets: Vec<usize>,
     /// The quantities drawn once per replication.
     pub inputs: inputs::Inputs,
@@ -153,15 +159,17 @@ impl Layout {
         }
         let mut regulator_offsets = Vec::new();
         let mut milestones = vec![false; names.len()];
-        for r in &world.regulators {
+        for (g, name) in world.regulator_names.iter().enumerate() {
             regulator_offsets.push(names.len());
-            names.push(format!("regulatory.{}.first_fine", r.name));
+            names.push(format!("regulatory.{name}.first_fine"));
             kinds.push(Kind::PerReplication);
             milestones.push(false);
-            for s in r.states.iter().filter(|s| s.milestone) {
-                names.push(format!("regulatory.{}.{}.first_day", r.name, s.name));
-                kinds.push(Kind::PerReplication);
-                milestones.push(true);
+            for r in world.regulators.iter().filter(|r| r.group == g) {
+                for s in r.states.iter().filter(|s| s.milestone) {
+                    names.push(format!("regulatory.{}.{}.first_day", r.key('.'), s.name));
+                    kinds.push(Kind::PerReplication);
+                    milestones.push(true);
+                }
             }
         }
         let breakdown = breakdown::Breakdown::add(world, &mut names, &mut kinds);

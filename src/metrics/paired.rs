@@ -14,7 +14,7 @@ use std::io;
 
 use crate::engine::rng::Rng;
 
-use super::aggregate::{flags, Stats, Summary};
+use super::aggregate::{flags, quantile_sorted, Stats, Summary};
 use super::intervals::{self, Method};
 use super::table::Table;
 use super::Layout;
@@ -28,6 +28,9 @@ pub struct PairedStats {
     pub diff_mean: f64,
     pub diff_sd: f64,
     pub ci95: [f64; 2],
+    /// The 5th, 50th and 95th percentiles of the paired differences: their range across
+    /// drawn inputs, not the precision of `diff_mean` (that is `ci95`).
+    pub diff_quantiles: [f64; 3],
     /// `diff_mean / base_mean`; `None` when the base mean is 0.
     pub rel_change: Option<f64>,
     pub p_changed_greater: f64,
@@ -60,6 +63,20 @@ impl PairedStats {
     /// Whether every paired difference was equal (then `ci95` is no interval).
     pub fn all_equal(&self) -> bool {
         self.flags.contains(&"all_equal")
+    }
+
+    /// The same comparison with amounts multiplied by `k` (another currency).
+    pub fn scale(&mut self, k: f64) {
+        for v in [
+            &mut self.base_mean,
+            &mut self.changed_mean,
+            &mut self.diff_mean,
+            &mut self.diff_sd,
+        ] {
+            *v *= k;
+        }
+        self.ci95 = self.ci95.map(|v| v * k);
+        self.diff_quantiles = self.diff_quantiles.map(|v| v * k);
     }
 }
 
@@ -149,6 +166,9 @@ pub fn stats_with(metric: &str, pairs: &[(f64, f64)], rng: &mut Rng) -> PairedSt
         iv.ci95
     };
     let n_nonzero = d.iter().filter(|&&x| x != 0.0).count();
+    let mut sorted = d.clone();
+    sorted.sort_by(f64::total_cmp);
+    let diff_quantiles = [0.05, 0.5, 0.95].map(|q| quantile_sorted(&sorted, q));
     PairedStats {
         metric: metric.to_string(),
         base_mean,
@@ -156,6 +176,7 @@ pub fn stats_with(metric: &str, pairs: &[(f64, f64)], rng: &mut Rng) -> PairedSt
         diff_mean,
         diff_sd,
         ci95,
+        diff_quantiles,
         rel_change: (base_mean != 0.0).then(|| diff_mean / base_mean),
         p_changed_greater: pairs.iter().filter(|(b, c)| c > b).count() as f64 / nf,
         ci95_method: iv.method.name(),
@@ -226,6 +247,8 @@ mod tests {
         assert!((s.diff_sd - 0.5025).abs() < 1e-3, "{}", s.diff_sd);
         assert!(s.ci95[0] > 1.8 && s.ci95[1] < 2.2, "{:?}", s.ci95);
         assert_eq!(s.p_changed_greater, 1.0);
+        // The differences are 1.5 and 2.5, half each: their range, not the mean's precision.
+        assert_eq!(s.diff_quantiles, [1.5, 2.0, 2.5]);
         assert!((s.rel_change.unwrap() - 2.0 / s.base_mean).abs() < 1e-12);
         assert_eq!(stats("z", &[(0.0, 1.0), (0.0, 0.0)]).rel_change, None);
     }

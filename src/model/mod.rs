@@ -10,10 +10,12 @@
 //! amount in [`World::drawn`], and the engine draws every one once per replication from a stream
 //! keyed by its parameter path, so an overrun written on one site leaves every other draw as it was.
 
+pub mod case;
 pub mod dist;
 pub mod samplers;
 pub mod time;
 
+pub use case::{Infringement, Opening};
 pub use dist::Dist;
 pub use time::Calendar;
 
@@ -69,10 +71,17 @@ pub struct World {
     pub controls: Vec<Control>,
     /// Dated changes, sorted by day; same-day events keep their order of writing.
     pub timeline: Vec<TimelineEvent>,
+    /// One chain per regulator case (a regulator without cases is one chain), by regulator
+    /// then case name.
     pub regulators: Vec<Regulator>,
+    /// The regulators' names, indexed by [`Regulator::group`].
+    pub regulator_names: Vec<String>,
     pub bans: Vec<Ban>,
     pub ownerships: Vec<Ownership>,
     pub decisions: Vec<Decision>,
+    /// Compelled-access events: a restricted jurisdiction's authorities take a share of the
+    /// data held in or readable from it.
+    pub compelled: Vec<CompelledAccess>,
     /// Quantities drawn once per replication, each from its own stream keyed by its path:
     /// every money amount of the entities above (in their currency-converted form) and margins.
     pub drawn: Vec<Drawn>,
@@ -364,10 +373,46 @@ pub struct ProfitGivenUp {
     pub licence_fee_per_year: DrawnId,
 }
 
-/// A regulator: a Markov chain over states with hazards per year, stepped daily.
+/// A compelled-access event: the authorities of `jurisdiction` compel access to the data of
+/// `populations` (those that restrict it) held at its sites or readable from it. It happens on
+/// `date_day` with `probability`, and at `per_year` from `start_day` to `end_day` (a Poisson
+/// process); each occurrence exposes `share` of that data, as `records_per_user` records per user.
+#[derive(Debug, Clone)]
+pub struct CompelledAccess {
+    pub name: String,
+    pub jurisdiction: Jur,
+    /// Populations whose data it reaches (indexed by population): those named (default all)
+    /// that list `jurisdiction` as restricted.
+    pub populations: Vec<bool>,
+    pub date_day: Option<u32>,
+    /// Chance of the dated occurrence, drawn once per replication.
+    pub probability: DrawnId,
+    /// Occurrences per year, drawn once per replication.
+    pub per_year: DrawnId,
+    /// First and last day (inclusive) of the hazard.
+    pub start_day: u32,
+    pub end_day: u32,
+    /// Share of the reachable data an occurrence exposes, drawn once per replication.
+    pub share: DrawnId,
+    /// Records per user whose data is exposed, drawn once per replication.
+    pub records_per_user: DrawnId,
+}
+
+/// One chain of a regulator: a case (a proceeding), or the regulator itself when it has no
+/// cases; a Markov chain over states with hazards per year, stepped daily.
 #[derive(Debug, Clone)]
 pub struct Regulator {
+    /// The regulator's name.
     pub name: String,
+    /// The regulator's index in [`World::regulator_names`].
+    pub group: usize,
+    /// The case's name; `None`: the regulator has no cases.
+    pub case: Option<String>,
+    pub opening: Opening,
+    /// The period its fines judge; `None`: the drivers on the fine's day.
+    pub infringement: Option<Infringement>,
+    /// Gravity added to every drawn fine (inaccurate information given to the regulator).
+    pub inaccurate_information: f64,
     /// Populations whose exposure and residency drive it.
     pub populations: Vec<bool>,
     /// Staff groups whose detected misuse drives it.
@@ -381,6 +426,17 @@ pub struct Regulator {
     pub fine: Option<FineModel>,
     /// Multiplies every hazard by 1 + Σ coefficient × driver.
     pub drivers: Drivers,
+}
+
+impl Regulator {
+    /// The chain's name: the regulator's, or `regulator<sep>case` (`/` keys its random
+    /// streams, `.` names its metrics).
+    pub fn key(&self, sep: char) -> String {
+        match &self.case {
+            Some(c) => format!("{}{sep}{c}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// A transition out of a regulator state.
@@ -554,13 +610,15 @@ impl FineModel {
 }
 
 /// What drives a regulator, in the order of [`Drivers`]' coefficients.
-pub const DRIVER_NAMES: [&str; 6] = [
+pub const DRIVER_NAMES: [&str; 8] = [
     "detected_incidents",
     "records_millions",
     "pb_outside",
     "pb_accessible",
     "users_millions",
     "exposure_years",
+    "pb_restricted",
+    "records_compelled_millions",
 ];
 
 /// Coefficients per driver, indexed like [`DRIVER_NAMES`]:
@@ -568,8 +626,9 @@ pub const DRIVER_NAMES: [&str; 6] = [
 /// read identifiably from a restricted jurisdiction in the last 365 days; PB stored outside the
 /// enclave today; PB readable from a restricted jurisdiction today (masked data counted at its
 /// re-identification probability); millions of distinct users read identifiably so far; years
-/// with identifiable reads so far.
-pub type Drivers = [f64; 6];
+/// with identifiable reads so far; PB held at sites in a restricted jurisdiction today; millions
+/// of records exposed by compelled-access events so far.
+pub type Drivers = [f64; 8];
 
 /// Σ coefficient × driver.
 #[inline]

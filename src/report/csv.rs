@@ -207,6 +207,9 @@ pub fn paired(rows: &[PairedStats]) -> Vec<u8> {
         "p_reached_diff_ci95_hi",
         "km_median_base",
         "km_median_changed",
+        "diff_p5",
+        "diff_p50",
+        "diff_p95",
     ])
     .expect("memory");
     let median = |m: Option<f64>| m.map_or("not reached".to_string(), num);
@@ -245,6 +248,7 @@ pub fn paired(rows: &[PairedStats]) -> Vec<u8> {
             ]),
             None => row.extend(std::iter::repeat_n(String::new(), 7)),
         }
+        row.extend(p.diff_quantiles.map(num));
         w.write_record(&row).expect("memory");
     }
     finish(w)

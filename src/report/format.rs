@@ -25,7 +25,8 @@ impl Unit {
     pub fn of_metric(name: &str, currency: &str) -> Unit {
         if name.starts_with("cost.") || name.ends_with(".first_fine") {
             Unit::Money(currency.to_string())
-        } else if name.ends_with("_days") || name.contains("_days.") {
+        } else if name.ends_with("_days") || name.contains("_days.") || name.ends_with(".first_day")
+        {
             Unit::Suffix("days")
         } else if name.starts_with("transfer.pb") {
             Unit::Suffix("PB")
@@ -41,6 +42,11 @@ impl Unit {
         match self {
             Unit::Count => si(v),
             Unit::Money(c) => money(v, c),
+            // Days read as days: whole days with thousands separators from 100 days on.
+            Unit::Suffix("days") if v.abs() >= 100.0 && v.is_finite() => {
+                let d = thousands(v.abs().round() as u64);
+                format!("{}{d} days", if v < 0.0 { "-" } else { "" })
+            }
             Unit::Suffix(s) => format!("{} {s}", si(v)),
             Unit::Share => format!("{}%", sig3(v * 100.0)),
         }
@@ -259,6 +265,17 @@ mod tests {
         assert_eq!(si(8.98e9), "8.98 bn");
         assert_eq!(si(0.0123), "0.0123");
         assert_eq!(si(-350e6), "-350 M");
+    }
+
+    #[test]
+    fn days_read_as_days() {
+        let u = Unit::of_metric("regulatory.dsa_commission.decision.first_day", "EUR");
+        assert_eq!(u.format(2513.4), "2,513 days");
+        assert_eq!(u.format(-2513.4), "-2,513 days");
+        assert_eq!(
+            Unit::of_metric("access.approval_wait_days", "").format(0.332),
+            "0.332 days"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use super::sources;
 use crate::facts;
 use crate::metrics::aggregate::{Stats, Summary};
 use crate::metrics::branches::Branch;
+use crate::metrics::drivers::Driver;
 use crate::metrics::paired::PairedStats;
 use crate::scenario::Loaded;
 
@@ -45,6 +46,7 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e5e5e5; text-align: right; vertical-align: top; }
 th { background: #f4f4f4; } td.l, th.l { text-align: left; }
 td:not(.l), th:not(.l) { white-space: nowrap; }
+td.wrap code { overflow-wrap: anywhere; }
 .wide { overflow-x: auto; max-width: 100%; }
 tr:hover td { background: #fafafa; }
 code, pre { background: #f4f4f4; border-radius: 3px; }
@@ -62,6 +64,8 @@ window.addEventListener('load', function () {
   }
   document.body.setAttribute('data-images', String(imgs.length));
   document.body.setAttribute('data-images-broken', broken.join(' '));
+  var doc = document.documentElement;
+  document.body.setAttribute('data-page-overflow', String(doc.scrollWidth - doc.clientWidth));
 });
 </script>"#;
 
@@ -75,8 +79,13 @@ pub(crate) fn page(title: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// What each chart shows and how to read it.
+/// What each chart shows and how to read it (a group's comparison chart, `<name>_<k>`, as
+/// `<name>`).
 fn chart_caption(name: &str) -> &'static str {
+    let name = match name.rsplit_once('_') {
+        Some((stem, k)) if stem.starts_with("comparison_") && k.parse::<usize>().is_ok() => stem,
+        _ => name,
+    };
     match name {
         "exposure" => "Records of protected users read by staff in restricted jurisdictions each month: with identifiers visible, pseudonymised, and pseudonymised but re-identifiable. Lines are medians across replications, bands p5–p95; dashed vertical lines mark dated changes (see the timeline).",
         "cost_cumulative" => "Running cost by component (means across replications, stacked, so the top edge is the mean cumulative total); dashed lines are the p5 and p95 of the cumulative total.",
@@ -88,7 +97,7 @@ fn chart_caption(name: &str) -> &'static str {
         "comparison_metrics" => "Each panel is one metric: bars are means over replications, error bars the 95% confidence interval of the mean. Blocks the scenarios share draw the same random numbers in every replication, so differences come from what differs between them, not from different draws of what they share.",
         "comparison_loss_exceedance" => "Loss exceedance curves of total cost, one per scenario, on one log axis; dots mark p50 and p95.",
         "diff_forest" => "Each row is one metric: the dot is the mean paired difference (changed − base) as a share of the base mean, the line its 95% confidence interval; beside it the difference in the metric's own unit with its interval. Rows whose base mean is 0 show the absolute difference only.",
-        "comparison_exposure" => "Records read with identifiers visible per month, by scenario (median and p5–p95 band); dashed lines are the medians of masked but re-identifiable records.",
+        "comparison_exposure" => "Records read with identifiers visible per month, one panel per scenario on one shared log axis: the panel's scenario as median and p5–p95 band, dashed its median of masked but re-identifiable records, and the other scenarios' medians in grey.",
         _ => "",
     }
 }
@@ -303,6 +312,8 @@ pub struct Versus<'a> {
     pub rows: &'a [PairedStats],
     /// Why there is no paired comparison, or a remark on it.
     pub note: Option<String>,
+    /// Per headline metric, the drawn input that moves its paired difference most.
+    pub drivers: &'a [(String, Driver)],
 }
 
 /// The table of paired differences, one row per metric.
@@ -514,102 +525,6 @@ pub fn scenario_report(
         esc(scenario_command(l).trim_start_matches("regsim ")),
     );
     page(&format!("regsim: {}", w.name), &b)
-}
-
-/// One scenario of a run, for the index.
-pub struct IndexEntry<'a> {
-    pub loaded: &'a Loaded,
-    pub summary: &'a Summary,
-    pub replications: usize,
-}
-
-/// `index.html` of a run: links to every scenario's report and, for several, the comparison;
-/// then `sweeps`, the HTML of the sweeps section.
-pub fn index(entries: &[IndexEntry], command: &str, with_charts: bool, sweeps: &str) -> Vec<u8> {
-    let mut b = String::new();
-    b.push_str("<h1>regsim results</h1>\n");
-    let _ = writeln!(
-        b,
-        "<p class=\"meta\">{} scenario{} · regsim {}</p>",
-        entries.len(),
-        if entries.len() == 1 { "" } else { "s" },
-        env!("CARGO_PKG_VERSION")
-    );
-    b.push_str("<h2>Scenarios</h2>\n<table>\n<tr><th class=\"l\">scenario</th><th class=\"l\">description</th><th>seed</th><th>replications</th><th class=\"l\">horizon</th></tr>\n");
-    for e in entries {
-        let w = &e.loaded.world;
-        let _ = writeln!(
-            b,
-            "<tr><td class=\"l\"><a href=\"{0}/report.html\">{0}</a></td><td class=\"l\">{1}</td><td>{2}</td><td>{3}</td><td class=\"l\">{4} to {5}</td></tr>",
-            esc(&w.name),
-            esc(&w.description),
-            w.seed,
-            thousands(e.replications as u64),
-            w.calendar.start,
-            w.calendar.end
-        );
-    }
-    b.push_str("</table>\n");
-    if entries.len() > 1 {
-        b.push_str("<h2>Comparison</h2>\n");
-        if with_charts {
-            figures(&mut b, &charts::comparison::CHARTS);
-        }
-        comparison_table(&mut b, entries);
-    } else if let Some(e) = entries.first() {
-        let _ = writeln!(
-            b,
-            "<p>One scenario ran: see <a href=\"{0}/report.html\">its report</a>.</p>",
-            esc(&e.loaded.world.name)
-        );
-    }
-    b.push_str(sweeps);
-    let _ = writeln!(
-        b,
-        "<h2>Reproduce</h2>\n<p>This run:</p>\n<pre>{}</pre>\n<p>Each scenario's report gives the command for that scenario alone.</p>",
-        esc(command)
-    );
-    page("regsim results", &b)
-}
-
-fn comparison_table(b: &mut String, entries: &[IndexEntry]) {
-    let _ = writeln!(
-        b,
-        "<p>Means over replications with the 95% confidence interval of the mean; every statistic is in \
-         <a href=\"comparison.csv\">comparison.csv</a>.</p>\n<div class=\"wide\"><table>\n<tr><th class=\"l\">metric</th>{}</tr>",
-        entries
-            .iter()
-            .map(|e| format!("<th>{}</th>", esc(&e.loaded.world.name)))
-            .collect::<String>()
-    );
-    let mut names: Vec<&String> = Vec::new();
-    for e in entries {
-        for n in &e.summary.layout.names {
-            if !names.contains(&n) {
-                names.push(n);
-            }
-        }
-    }
-    for name in names {
-        let _ = write!(b, "<tr><td class=\"l\"><code>{}</code></td>", esc(name));
-        for e in entries {
-            let u = Unit::of_metric(name, &e.loaded.world.currency);
-            match e.summary.stats(name) {
-                Some(st) => {
-                    let _ = write!(
-                        b,
-                        "<td>{}<br><span class=\"small\">{} – {}</span></td>",
-                        fmt(&u, st.mean),
-                        fmt(&u, st.ci95[0]),
-                        fmt(&u, st.ci95[1])
-                    );
-                }
-                None => b.push_str("<td>–</td>"),
-            }
-        }
-        b.push_str("</tr>\n");
-    }
-    b.push_str("</table></div>\n");
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 pub mod charts;
 pub mod csv;
 pub mod format;
+pub mod headline;
 pub mod html;
+pub mod index;
 pub mod json;
 pub mod notes;
 pub mod paired;

@@ -5,8 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use super::atomic_write;
-use super::charts::{comparison, scenario, Rendered};
-use super::html::{self, shell_word, IndexEntry, ScenarioExtras, Versus};
+use super::charts::{comparison, forest::ForestChart, render, run_label, scenario, Rendered};
+use super::headline;
+use super::html::{self, shell_word, ScenarioExtras, Versus};
+use super::index::{self, IndexEntry};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::branches::Branch;
 use crate::metrics::collect::Collected;
@@ -62,11 +64,14 @@ pub struct RunEntry<'a> {
     pub summary: &'a Summary,
     /// Every replication's `cost.total`, in replication order.
     pub cost_totals: Vec<f64>,
+    /// Its paired comparison with its baseline, when it names one.
+    pub versus: Option<Versus<'a>>,
 }
 
-/// Writes the comparison charts (several scenarios, unless `with_charts` is false) and
-/// `index.html` into `out`, listing the sweeps whose outputs are in `out` too; returns the
-/// names of the files written.
+/// Writes the comparison charts of each group of related scenarios (see
+/// [`index::groups`]) and each paired scenario's forest chart (unless `with_charts` is
+/// false), and `index.html`, into `out`, listing the sweeps whose outputs are in `out` too;
+/// returns the names of the files written.
 pub fn run_visuals(
     out: &Path,
     entries: &[RunEntry],
@@ -75,28 +80,62 @@ pub fn run_visuals(
 ) -> anyhow::Result<Vec<String>> {
     let mut written = Vec::new();
     if with_charts && entries.len() > 1 {
-        let runs: Vec<comparison::Scenario> = entries
-            .iter()
-            .map(|e| comparison::Scenario {
-                world: &e.loaded.world,
-                summary: e.summary,
-                cost_totals: e.cost_totals.clone(),
-            })
-            .collect();
-        written = write_charts(out, comparison::render_all(&runs)?)?;
+        let loaded: Vec<&Loaded> = entries.iter().map(|e| e.loaded).collect();
+        let groups = index::groups(&loaded);
+        for (k, g) in groups.iter().enumerate().filter(|(_, g)| g.len() > 1) {
+            let runs: Vec<comparison::Scenario> = g
+                .iter()
+                .map(|&i| comparison::Scenario {
+                    world: &entries[i].loaded.world,
+                    summary: entries[i].summary,
+                    cost_totals: entries[i].cost_totals.clone(),
+                })
+                .collect();
+            let mut rendered = comparison::render_all(&runs)?;
+            for (r, (name, _)) in rendered
+                .iter_mut()
+                .zip(index::group_chart_names(k, groups.len()))
+            {
+                r.name = name;
+            }
+            written.extend(write_charts(out, rendered)?);
+        }
     }
-    let index: Vec<IndexEntry> = entries
+    if with_charts {
+        for e in entries {
+            let Some(v) = e.versus.as_ref().filter(|v| !v.rows.is_empty()) else {
+                continue;
+            };
+            let w = &e.loaded.world;
+            let chart = ForestChart::of(
+                v.rows,
+                v.baseline,
+                &w.name,
+                run_label(&w.name, w.seed, e.cost_totals.len()),
+                &w.currency,
+            );
+            let name = headline::forest_name(&w.name);
+            written.extend(write_charts(out, vec![render(&name, &chart)?])?);
+        }
+    }
+    let entries: Vec<IndexEntry> = entries
         .iter()
         .map(|e| IndexEntry {
             loaded: e.loaded,
             summary: e.summary,
             replications: e.cost_totals.len(),
+            versus: e.versus.as_ref().map(|v| Versus {
+                baseline: v.baseline,
+                rows: v.rows,
+                note: v.note.clone(),
+                drivers: v.drivers,
+            }),
         })
         .collect();
     atomic_write(
         &out.join("index.html"),
-        &html::index(
-            &index,
+        &index::index(
+            &entries,
             command,
             with_charts,
             &crate::sweep::report::run_index_section(out),

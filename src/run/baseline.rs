@@ -2,9 +2,11 @@
 //! name it), their paired comparisons, and money in one report currency for the comparison.
 
 use crate::metrics::aggregate::Summary;
+use crate::metrics::drivers::{strongest, Driver};
 use crate::metrics::paired::versus;
 use crate::metrics::table::Table;
 use crate::report::format::Unit;
+use crate::report::headline;
 use crate::scenario::Loaded;
 
 use super::results::VersusRows;
@@ -15,6 +17,8 @@ pub(super) struct Done {
     pub cost_totals: Vec<f64>,
     /// Every replication's totals, for paired differences (empty unless a baseline).
     pub totals: Table,
+    /// Its paired comparison with its baseline, when it names one.
+    pub versus: Option<VersusRows>,
 }
 
 /// Whether a metric is an amount of money (converted between currencies).
@@ -57,10 +61,17 @@ pub(super) fn in_report_currency(
                 }
             }
         }
+        let mut versus = d.versus.clone();
+        for r in versus.iter_mut().flat_map(|v| &mut v.rows) {
+            if is_money(&r.metric) {
+                r.scale(k);
+            }
+        }
         out_done.push(Done {
             summary,
             cost_totals: d.cost_totals.iter().map(|v| v * k).collect(),
             totals: Table::default(),
+            versus,
         });
         out_loaded.push(l);
     }
@@ -109,7 +120,7 @@ pub(super) fn versus_baseline(
     done: &[Option<Done>],
     l: &Loaded,
     summary: &Summary,
-    totals: &Table,
+    (totals, inputs): (&Table, &Table),
 ) -> std::io::Result<Option<VersusRows>> {
     let Some(baseline) = l.world.baseline.clone() else {
         return Ok(None);
@@ -119,6 +130,7 @@ pub(super) fn versus_baseline(
         baseline: baseline.clone(),
         rows: Vec::new(),
         note: Some(note),
+        drivers: Vec::new(),
     };
     let Some(j) = found else {
         return Ok(Some(unpaired(format!(
@@ -141,5 +153,35 @@ pub(super) fn versus_baseline(
         baseline,
         rows: versus((&d.summary, &d.totals), (summary, totals))?,
         note: None,
+        drivers: drivers((&d.summary, &d.totals), (summary, totals, inputs))?,
     }))
+}
+
+/// For each headline metric both scenarios have, the drawn input of `changed` that moves
+/// its paired difference most (by rank correlation over replications).
+fn drivers(
+    (base, base_totals): (&Summary, &Table),
+    (changed, totals, inputs): (&Summary, &Table, &Table),
+) -> std::io::Result<Vec<(String, Driver)>> {
+    let names = &changed.layout.inputs.names;
+    let columns: Vec<(String, Vec<f64>)> = (0..names.len())
+        .map(|k| Ok((names[k].clone(), inputs.column(k)?)))
+        .collect::<std::io::Result<_>>()?;
+    let mut out = Vec::new();
+    for metric in headline::METRICS {
+        let (Some(i), Some(j)) = (base.layout.index(metric), changed.layout.index(metric)) else {
+            continue;
+        };
+        let b = base_totals.column(i)?;
+        let diff: Vec<f64> = totals
+            .column(j)?
+            .iter()
+            .zip(&b)
+            .map(|(c, b)| c - b)
+            .collect();
+        if let Some(d) = strongest(&diff, &columns) {
+            out.push((metric.to_string(), d));
+        }
+    }
+    Ok(out)
 }

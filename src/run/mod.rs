@@ -171,8 +171,14 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         else {
             return Err(stopped(&opts.stop, &ran, &loaded));
         };
-        let versus = versus_baseline(&loaded, &done, l, &results.summary, &results.reps.totals)
-            .context(READ_BACK)?;
+        let versus = versus_baseline(
+            &loaded,
+            &done,
+            l,
+            &results.summary,
+            (&results.reps.totals, &results.reps.inputs),
+        )
+        .context(READ_BACK)?;
         let dir = opts.out.join(&world.name);
         pool.install(|| results.write(&dir, versus.as_ref(), !opts.no_charts))?;
         ran.push(Ran {
@@ -195,6 +201,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             } else {
                 Table::default()
             },
+            versus,
         });
     }
     progress.finish();
@@ -228,6 +235,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             loaded,
             summary: &d.summary,
             cost_totals: d.cost_totals.clone(),
+            versus: d.versus.as_ref().map(VersusRows::view),
         })
         .collect();
     let command = visuals::run_command(paths, opts.replications, opts.seed, opts.no_charts);

@@ -13,6 +13,7 @@ use crate::expect::{self, Check};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::branches::{branches, Branch};
 use crate::metrics::collect::Collected;
+use crate::metrics::drivers::Driver;
 use crate::metrics::paired::PairedStats;
 use crate::metrics::table::{Table, READ_BACK};
 use crate::metrics::Layout;
@@ -48,6 +49,21 @@ pub struct VersusRows {
     pub baseline: String,
     pub rows: Vec<PairedStats>,
     pub note: Option<String>,
+    /// Per headline metric ([`crate::report::headline::METRICS`]) whose paired difference
+    /// varies with a drawn input: the input that moves it most.
+    pub drivers: Vec<(String, Driver)>,
+}
+
+impl VersusRows {
+    /// The comparison as the reports read it.
+    pub fn view(&self) -> Versus<'_> {
+        Versus {
+            baseline: &self.baseline,
+            rows: &self.rows,
+            note: self.note.clone(),
+            drivers: &self.drivers,
+        }
+    }
 }
 
 impl Results {
@@ -164,11 +180,7 @@ impl Results {
                     &report::csv::paired(&v.rows),
                 )?;
             }
-            let versus = versus.map(|v| Versus {
-                baseline: &v.baseline,
-                rows: &v.rows,
-                note: v.note.clone(),
-            });
+            let versus = versus.map(VersusRows::view);
             visuals::scenario_visuals(
                 staging,
                 &self.loaded,

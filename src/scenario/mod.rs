@@ -9,6 +9,7 @@
 pub mod build;
 pub mod dist;
 pub mod expect;
+mod field_path;
 pub mod library;
 pub mod raw;
 pub mod source;

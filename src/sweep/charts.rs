@@ -16,7 +16,7 @@ use crate::report::charts::{
 };
 use crate::report::format::Unit;
 
-use super::output::{indices, Indices, Manifest, PointResult};
+use super::results::{indices, Indices, Manifest, PointResult};
 use super::sensitivity::Estimate;
 
 /// Metrics charted when the sweep file lists none.

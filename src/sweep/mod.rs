@@ -20,6 +20,7 @@ pub mod output;
 pub mod path;
 pub mod raw;
 pub mod report;
+pub mod results;
 pub mod sensitivity;
 pub mod shard;
 pub mod warn;

@@ -15,7 +15,7 @@ use crate::report::charts::Rendered;
 use crate::report::format::Unit;
 use crate::report::html::{esc, page, shell_word};
 
-use super::output::{indices, Indices, Manifest, PointResult};
+use super::results::{indices, Indices, Manifest, PointResult};
 use super::sensitivity::Estimate;
 
 /// Marks an `index.html` written by a sweep, which a later sweep may rewrite.

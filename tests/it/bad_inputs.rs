@@ -13,9 +13,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use serde::Deserialize;
 use tempfile::TempDir;
+
+use crate::common::{regsim, repo, MINIMAL as VALID};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad_inputs");
 const MANIFEST: &str = "expected.toml";
@@ -154,8 +155,7 @@ fn check(case: &Case, sandbox: &Sandbox) -> Vec<String> {
     for args in commands {
         let command = args[0].to_string_lossy().into_owned();
         let mut say = |what: String| problems.push(format!("{} ({command}): {what}", case.file));
-        let output = Command::cargo_bin("regsim")
-            .unwrap()
+        let output = regsim()
             .args(&args)
             .env("RUST_BACKTRACE", "0")
             .timeout(Duration::from_secs(60))
@@ -436,31 +436,8 @@ fn symlinks_out_of_the_folder_are_outside() {
 
 // --- One file, several problems at once ---------------------------------------------------
 
-/// A minimal valid scenario: 2 M users × 500 MB = 1 PB on a 2 PB site, read by one staff group.
-const VALID: &str = r#"start = "2024-01-01"
-end = "2024-12-31"
-
-[population.eu]
-home = "EU"
-enclave = ["IE"]
-restricted = ["CN"]
-users = 2_000_000
-data_per_user_mb = 500
-placement = { dublin = 1.0 }
-
-[site.dublin]
-jurisdiction = "IE"
-capacity_pb = 2
-
-[staff.ops]
-jurisdiction = "CN"
-headcount = 10
-sessions_per_person_day = 1
-records_per_session = { dist = "lognormal", median = 10, p90 = 40 }
-populations = ["eu"]
-categories = ["identifiers"]
-misuse_share = 0.01
-"#;
+// `VALID` is the shared minimal scenario (`common::MINIMAL`): 2 M users × 500 MB = 1 PB on a
+// 2 PB site, read by one staff group.
 
 const FILE: &str = "scenario.toml";
 
@@ -498,8 +475,7 @@ fn refused(text: &str) -> String {
     sb.write(FILE, text.as_bytes());
     let before = tree(sb.root.path());
     let out = sb.dir().join("out");
-    let assert = Command::cargo_bin("regsim")
-        .unwrap()
+    let assert = regsim()
         .arg("run")
         .arg(sb.dir().join(FILE))
         .arg("--out")
@@ -528,11 +504,7 @@ fn line_at<'a>(stderr: &'a str, file: &str, (line, col): (usize, usize)) -> &'a 
 }
 
 fn regsim_validate(path: &Path) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("regsim")
-        .unwrap()
-        .arg("validate")
-        .arg(path)
-        .assert()
+    regsim().arg("validate").arg(path).assert()
 }
 
 #[test]
@@ -587,7 +559,7 @@ fn several_type_errors_are_all_reported_in_one_run() {
 
 #[test]
 fn validate_accepts_the_shipped_scenarios_and_sweeps() {
-    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let scenarios = repo("scenarios");
     regsim_validate(&scenarios).code(0);
     regsim_validate(&scenarios.join("sweeps")).code(0);
 }

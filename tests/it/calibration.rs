@@ -1,8 +1,9 @@
 //! Calibration of the EU enforcement model against what happened. With the pinned history
-//! removed (regulators move at random from 2023-01-01), the simulated distribution of each
+//! removed (every case moves at random from 2023-01-01, the cases on record opening on their
+//! dates, the DPC's storage inquiry at its hazard), the simulated distribution of each
 //! milestone date and of GDPR fine amounts must cover the real ones inside its p5–p95, and the
 //! simulated first DSA fine must cover the scale of the Commission's first one (EUR 120 M on X).
-//! The figures this prints are quoted in README.md ("Calibration").
+//! The figures this prints are quoted in docs/validation.md ("Calibration").
 
 use std::path::{Path, PathBuf};
 
@@ -57,9 +58,23 @@ fn unpinned_dsa_and_gdpr_enforcement_covers_what_happened() {
         dir.join("dsa_unpinned.toml"),
         r#"extends = "dsa_scrutiny.toml"
 timeline = []
-[regulator.dsa_commission]
+[regulator.dsa_commission.case.ads]
 history_until = "2023-01-01"
-[regulator.irish_dpc]
+[regulator.dsa_commission.case.researcher_access]
+history_until = "2023-01-01"
+[regulator.dsa_commission.case.addictive_design]
+history_until = "2023-01-01"
+[regulator.dsa_commission.case.minors]
+history_until = "2023-01-01"
+[regulator.dsa_commission.case.lite]
+history_until = "2023-01-01"
+[regulator.dsa_commission.case.romania]
+history_until = "2023-01-01"
+[regulator.irish_dpc.case.children]
+history_until = "2023-01-01"
+[regulator.irish_dpc.case.transfers]
+history_until = "2023-01-01"
+[regulator.irish_dpc.case.storage]
 history_until = "2023-01-01"
 "#,
     )
@@ -82,19 +97,24 @@ history_until = "2023-01-01"
     // Days from 2023-01-01.
     let milestones = [
         (
-            "regulatory.dsa_commission.proceedings.first_day",
-            414.0,
-            "DSA proceedings 2024-02-19",
-        ),
-        (
-            "regulatory.dsa_commission.preliminary_findings.first_day",
+            "regulatory.dsa_commission.ads.preliminary_findings.first_day",
             865.0,
-            "DSA preliminary findings 2025-05-15",
+            "DSA preliminary findings (ads) 2025-05-15",
         ),
         (
-            "regulatory.irish_dpc.decision.first_day",
+            "regulatory.dsa_commission.researcher_access.preliminary_findings.first_day",
+            1027.0,
+            "DSA preliminary findings (researcher access) 2025-10-24",
+        ),
+        (
+            "regulatory.irish_dpc.children.decision.first_day",
             243.0,
             "DPC decision 2023-09-01",
+        ),
+        (
+            "regulatory.irish_dpc.storage.inquiry.first_day",
+            921.0,
+            "DPC storage inquiry 2025-07-10",
         ),
     ];
     for (metric, real, what) in milestones {

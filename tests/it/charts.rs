@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 
 use assert_cmd::Command;
 
-/// Per-scenario charts (file names without extension), a contract with the README.
+use crate::common::repo;
+
+/// Per-scenario charts (file names without extension), a contract with docs/outputs.md.
 const SCENARIO_CHARTS: [&str; 7] = [
     "exposure",
     "cost_cumulative",
@@ -19,17 +21,15 @@ const SCENARIO_CHARTS: [&str; 7] = [
     "users_active",
     "annual_cost",
 ];
-/// Charts of a run of several scenarios.
-const COMPARISON_CHARTS: [&str; 3] = [
+/// Charts of a run of several scenarios (one group: clover and its baseline), and clover's
+/// forest chart against its baseline.
+const COMPARISON_CHARTS: [&str; 4] = [
     "comparison_metrics",
     "comparison_loss_exceedance",
     "comparison_exposure",
+    "comparison_forest_clover",
 ];
 const SCENARIOS: [&str; 2] = ["clover", "eu_status_quo"];
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 /// `regsim run` of clover and eu_status_quo with 16 replications into `out`, plus `extra` flags.
 fn run(out: &Path, extra: &[&str]) {

@@ -279,3 +279,73 @@ fn a_drawn_verdict_books_the_fine_on_its_day() {
     let se = (p * (1.0 - p) / n as f64).sqrt();
     assert!((share - p).abs() < 4.0 * se, "{share} vs {p} (SE {se})");
 }
+
+#[test]
+fn courts_work_per_case() {
+    // Two cases of one regulator: `transfers`' pinned decision is appealed and upheld on
+    // 2024-06-01 (the events name the case), `children`'s is final on its day. The appealed
+    // fine is booked when final in the case's breakdowns (a lone regulator has none of its
+    // own), and the
+    // regulator's first fine is the one final first, not the one decided first.
+    let text = world("2025-12-31", PINNED, "", "");
+    let head = &text[..text.find("[regulator.dpc]").unwrap()];
+    let cases = r#"[regulator.dpc]
+[regulator.dpc.case.children]
+initial = "monitoring"
+history_until = "2025-12-31"
+[regulator.dpc.case.children.state.monitoring]
+[regulator.dpc.case.children.state.decision]
+[regulator.dpc.case.transfers]
+initial = "monitoring"
+history_until = "2025-12-31"
+[regulator.dpc.case.transfers.state.monitoring]
+[regulator.dpc.case.transfers.state.decision]
+orders = [{ control = "suspend", after_days = 30 }]
+[regulator.dpc.case.transfers.state.decision.appeal]
+upheld = 0
+[[timeline]]
+date = "2024-01-10"
+kind = "regulator_state"
+regulator = "dpc"
+case = "transfers"
+state = "decision"
+fine = 100e6
+[[timeline]]
+date = "2024-01-20"
+kind = "appeal"
+regulator = "dpc"
+case = "transfers"
+state = "decision"
+[[timeline]]
+date = "2024-02-01"
+kind = "regulator_state"
+regulator = "dpc"
+case = "children"
+state = "decision"
+fine = 50e6
+[[timeline]]
+date = "2024-06-01"
+kind = "judgment"
+regulator = "dpc"
+case = "transfers"
+state = "decision"
+outcome = "upheld"
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), "cases", &format!("{head}{cases}"), 1);
+    assert_eq!(
+        r.first("cost.fines.dpc.transfers").as_deref(),
+        Some("2024-06")
+    );
+    assert_eq!(r.total("cost.fines.dpc.transfers"), 100e6);
+    assert_eq!(r.total("regulatory.fines.dpc.transfers"), 1.0);
+    assert_eq!(
+        r.first("cost.fines.dpc.children").as_deref(),
+        Some("2024-02")
+    );
+    assert_eq!(r.total("cost.fines.dpc.children"), 50e6);
+    assert_eq!(r.total("cost.fines"), 150e6);
+    assert_eq!(r.total("regulatory.fines"), 2.0);
+    assert_eq!(r.total("regulatory.dpc.first_fine"), 50e6);
+    assert_eq!(r.first("access.denied").as_deref(), Some("2024-07"));
+}

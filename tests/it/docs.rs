@@ -1,5 +1,6 @@
-//! The README's own claims: every count in it is marked `<!-- count:NAME -->N<!-- /count -->`
-//! and checked here against what it counts; install comes before the first `regsim` command.
+//! The documentation's own claims: every count in the README and in `docs/*.md` is marked
+//! `<!-- count:NAME -->N<!-- /count -->` and checked here against what it counts; install comes
+//! before the README's first `regsim` command.
 
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,7 @@ fn actual(name: &str) -> usize {
             let t: toml::Table = toml::from_str(&text).unwrap();
             t["case"].as_array().unwrap().len()
         }
-        other => panic!("README.md: unknown count marker `{other}`"),
+        other => panic!("unknown count marker `{other}`"),
     }
 }
 
@@ -71,29 +72,44 @@ fn recount(text: &str) -> (String, Vec<(String, usize, usize)>) {
     (out, found)
 }
 
+/// The README and every page in `docs/`, sorted.
+fn documents() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = files_under(&root().join("docs"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    out.push(root().join("README.md"));
+    out.sort();
+    out
+}
+
 #[test]
-fn every_count_in_the_readme_is_what_it_counts() {
-    let path = root().join("README.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let (fixed, found) = recount(&text);
-    if std::env::var_os("REGSIM_BLESS").is_some() {
-        std::fs::write(&path, &fixed).unwrap();
+fn every_count_in_the_docs_is_what_it_counts() {
+    let mut found = Vec::new();
+    for path in documents() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (fixed, counts) = recount(&text);
+        if std::env::var_os("REGSIM_BLESS").is_some() && fixed != text {
+            std::fs::write(&path, &fixed).unwrap();
+        }
+        let name = path.strip_prefix(root()).unwrap().display().to_string();
+        found.extend(counts.into_iter().map(|c| (name.clone(), c)));
+        // Unmarked counts of the corpus, as the README once had, are gone.
+        for stale in ["over 40 bad", "30+ kinds", "130 bad"] {
+            assert!(!text.contains(stale), "{name} still says `{stale}`");
+        }
     }
     assert!(found.len() >= 4, "{found:?}");
     let wrong: Vec<String> = found
         .iter()
-        .filter(|(_, w, n)| w != n)
-        .map(|(name, w, n)| format!("{name}: README says {w}, there are {n}"))
+        .filter(|(_, (_, w, n))| w != n)
+        .map(|(file, (name, w, n))| format!("{file}: {name}: says {w}, there are {n}"))
         .collect();
     assert!(
         wrong.is_empty(),
         "{} (REGSIM_BLESS=1 cargo test --test it docs rewrites them)",
         wrong.join("; ")
     );
-    // Unmarked counts of the corpus, as the README once had, are gone.
-    for stale in ["over 40 bad", "30+ kinds", "130 bad"] {
-        assert!(!text.contains(stale), "README.md still says `{stale}`");
-    }
 }
 
 #[test]

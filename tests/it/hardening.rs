@@ -10,38 +10,14 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+use crate::common::MINIMAL;
+
 const BIN: &str = env!("CARGO_BIN_EXE_regsim");
 
-/// A small scenario: a year, one staff group, no gate; `replications` from the caller.
+/// The shared minimal scenario (a year, one staff group, no gate) named `name`, with
+/// `replications` from the caller.
 fn quick(name: &str, replications: u32) -> String {
-    format!(
-        r#"name = "{name}"
-start = "2024-01-01"
-end = "2024-12-31"
-replications = {replications}
-
-[population.eu]
-home = "EU"
-enclave = ["IE"]
-restricted = ["CN"]
-users = 2_000_000
-data_per_user_mb = 500
-placement = {{ dublin = 1.0 }}
-
-[site.dublin]
-jurisdiction = "IE"
-capacity_pb = 2
-
-[staff.ops]
-jurisdiction = "CN"
-headcount = 10
-sessions_per_person_day = 1
-records_per_session = {{ dist = "lognormal", median = 10, p90 = 40 }}
-populations = ["eu"]
-categories = ["identifiers"]
-misuse_share = 0.01
-"#
-    )
+    format!("name = \"{name}\"\nreplications = {replications}\n{MINIMAL}")
 }
 
 /// A scenario whose every replication takes long: `rate` requests a day (100 for each of

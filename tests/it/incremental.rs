@@ -6,11 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn regsim() -> Command {
-    Command::cargo_bin("regsim").unwrap()
-}
+use crate::common::regsim;
 
 /// A world whose costs follow use (storage per PB-month, a leased site, a migration), with
 /// random draws everywhere (rates, records, storage prices), and one committed control.

@@ -1,11 +1,14 @@
 //! Integration tests, in one binary so a fresh clone builds and links them once: each module
 //! drives the real `regsim` binary (or the library) on real scenario files in a temp dir.
 
+mod answer_first;
 mod answers;
 mod api;
 mod bad_inputs;
 mod calibrate;
 mod calibration;
+mod cases;
+mod channels;
 mod charts;
 mod cli;
 mod common;

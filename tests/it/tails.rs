@@ -1,14 +1,12 @@
 //! Tails and intervals through the binary: expected shortfall is the empirical tail mean of the
 //! replications written, and a paired fines difference never has a zero-width interval.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use crate::common::repo;
 
 /// Every column of a `replications.csv`, by header.
 fn columns(path: &Path) -> Vec<(String, Vec<f64>)> {

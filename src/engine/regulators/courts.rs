@@ -21,10 +21,11 @@
 //!   it, the fine falls with the decision.
 //! - reduced: the fine × the drawn `reduced_factor` is booked; stayed orders fall due afresh.
 //!
-//! Streams: the k-th entry of a regulator's chain into a state with an `appeal` table draws
-//! from day k of `("court", name)`'s streams — the lodging uniform, the reduction factor, the
-//! four levels, then the levels of an appeal on the amount — whatever the regulator's own
-//! draws, which courts leave unchanged (and which leave the courts' unchanged).
+//! Streams: the k-th entry of a chain into a state with an `appeal` table draws from day k of
+//! `("court", key)`'s streams (key as the chain's other streams: the regulator's name, or
+//! `regulator/case`) — the lodging uniform, the reduction factor, the four levels, then the
+//! levels of an appeal on the amount — whatever the chain's own draws, which courts leave
+//! unchanged (and which leave the courts' unchanged).
 
 use rand::Rng as _;
 
@@ -81,10 +82,10 @@ struct Case {
 #[derive(Debug)]
 pub(super) struct Courts {
     streams: Vec<Base>,
-    /// Entries into appealable states so far, per regulator.
+    /// Entries into appealable states so far, per chain.
     entries: Vec<u32>,
     cases: Vec<Case>,
-    /// (regulator, serial) of decisions whose orders cannot fall due (stayed or void).
+    /// (chain, serial) of decisions whose orders cannot fall due (stayed or void).
     blocked: Vec<(usize, u32)>,
 }
 
@@ -107,7 +108,7 @@ impl Courts {
             streams: world
                 .regulators
                 .iter()
-                .map(|r| Base::new(seed, rep, "court", &r.name))
+                .map(|r| Base::new(seed, rep, "court", &r.key('/')))
                 .collect(),
             entries: vec![0; world.regulators.len()],
             cases: Vec::with_capacity(8),

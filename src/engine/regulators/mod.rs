@@ -1,4 +1,9 @@
-//! Regulators: Markov chains over enforcement states, stepped daily.
+//! Regulators: Markov chains over enforcement states, stepped daily, one chain per case.
+//!
+//! A regulator with cases runs one chain per case, concurrently; a regulator without is one
+//! chain. A case may be dormant until it opens (on a day, at a hazard with its own drivers from
+//! its `history_until`, or when an event moves it): dormant, it neither moves, fines nor
+//! accrues. Its chain's drivers are its regulator's.
 //!
 //! Each day a regulator sees its drivers x (detections of its staff groups' misuse and
 //! identifiable records in the 365 days before today, PB outside the enclave and PB readable
@@ -9,29 +14,37 @@
 //! exit they take. The regulator leaves a state by inverse cumulative hazard ([`clock`]): one
 //! Exp(1) level per transition and visit, left on the day an integrated hazard first reaches
 //! its level: the state is left with probability 1 − e^(−Σh/365.25) a day, to target i with
-//! probability hᵢ/Σh (independent competing risks). Before `history_until` only timeline events move it. Entering a state
+//! probability hᵢ/Σh (independent competing risks). Before `history_until` only timeline
+//! events move it. Entering a state
 //! opens proceedings, imposes a fine (EDPB method at gravity g = c_fine·x, from one uniform
 //! through the seriousness scale's inverse CDF, capped at the legal maximum) and issues orders
 //! as the state says; a state with a periodic penalty accrues it daily. A fine drawn on a state
 //! entered before the day's step (a timeline event, an order's refusal) is set at the step, on
-//! today's drivers. At an order's deadline it is complied with (its control on, its cost
+//! today's drivers. A case with an infringement period sets its fines' gravity on the
+//! period's drivers instead ([`history`]): conduct after the period below the period's (at its
+//! rate) takes off at most the case's `remediation_weight` of that gravity; inaccurate
+//! information adds its own. At an order's deadline it is complied with (its control on, its cost
 //! booked) or refused (the regulator enters the order's refusal state, and the order's ban
 //! starts).
 //!
-//! Streams: the k-th state visit of a regulator (its initial state is visit 0) draws its level
-//! and choice from day k of `("regulator", name)`'s streams, its k-th drawn fine its uniform
-//! and factor from day k of `("fine", name)`'s, and its k-th order deadline the k-th uniform
-//! of `("order", name)`, whenever they fall: two scenarios whose drivers differ leave each
+//! Streams: the k-th state visit of a chain (its initial state, or a dormant case's opening
+//! clock, is visit 0) draws its level and choice from day k of `("regulator", key)`'s streams,
+//! its k-th drawn fine its uniform and factor from day k of `("fine", key)`'s, and its k-th
+//! order deadline the k-th uniform of `("order", key)`, whenever they fall, with key the
+//! regulator's name, or `regulator/case`: adding a case leaves every other case's draws as
+//! they were, and two scenarios whose drivers differ leave each
 //! visit on the same Exp(1) level, and set each fine from the same uniform. (Keying visits and
 //! fines by (state, visit of that state) instead measured a weaker pairing of `eu_combined`
 //! and `dsa_scrutiny`, as did one level per transition.)
 
 mod clock;
 mod courts;
+mod history;
 
 use clock::Clocks;
 pub(super) use courts::Lodge;
 use courts::{Courts, AFRESH};
+use history::History;
 
 use rand::Rng as _;
 
@@ -43,7 +56,7 @@ use super::rng::{Base, Rng};
 use super::sessions::Sessions;
 use crate::metrics::{id, Layout};
 use crate::model::time::DAYS_PER_YEAR;
-use crate::model::{weigh, Action, Appeal, Drivers, Verdict, World};
+use crate::model::{weigh, Action, Appeal, Drivers, Opening, Regulator, Verdict, World};
 
 /// What the regulators see of the rest of the replication.
 pub(super) struct Seen<'a> {
@@ -51,45 +64,64 @@ pub(super) struct Seen<'a> {
     /// PB outside the enclave today, per population.
     pub outside_pb: &'a [f64],
     pub sessions: &'a Sessions,
+    /// PB held at sites in a restricted jurisdiction today, and records exposed by compelled
+    /// access so far, per population.
+    pub restricted_pb: &'a [f64],
+    pub compelled_records: &'a [f64],
 }
 
-/// The regulators of one replication.
+/// The regulators of one replication: one chain per case (index `r`), grouped by regulator
+/// (index `g`).
 #[derive(Debug)]
 pub(super) struct Regulators {
     state: Vec<usize>,
-    /// The exit clock of each regulator's current state visit; visits so far per regulator,
-    /// and the roots of the visits' streams.
+    /// Whether each chain is open (a dormant case neither moves nor fines nor accrues).
+    open: Vec<bool>,
+    /// The exit clock of each chain's current state visit (a dormant case's: its opening
+    /// clock); visits so far per chain, and the roots of the visits' streams.
     clocks: Vec<Clocks>,
     visits: Vec<u32>,
     visit_streams: Vec<Base>,
-    /// Drawn fines so far per regulator, and the roots of their streams.
+    /// Drawn fines so far per chain, and the roots of their streams.
     fines_drawn: Vec<u32>,
     fines: Vec<Base>,
-    /// Fines awaiting today's drivers (states entered before the day's step), per (regulator,
+    /// Fines awaiting today's drivers (states entered before the day's step), per (chain,
     /// state).
     pending: Vec<Vec<u32>>,
     orders: Vec<Rng>,
-    /// Each transition's base hazard in this replication, per regulator and state.
+    /// Each transition's base hazard in this replication, per chain and state.
     base: Vec<Vec<Vec<f64>>>,
+    /// Each chain's base opening hazard (0 unless it opens at a hazard).
+    open_base: Vec<f64>,
     /// Today's driver values per regulator, and the day they were read (`u32::MAX`: none yet).
     values: Vec<Drivers>,
     values_day: u32,
-    /// Metric index of `first_fine` per regulator, and of `first_day` per (regulator, state).
+    /// A chain of each regulator (they share populations and staff).
+    group_chain: Vec<usize>,
+    history: History,
+    /// Metric index of `first_fine` per regulator, and of `first_day` per (chain, state).
     first_fine_metric: Vec<usize>,
     milestone_metric: Vec<Vec<Option<usize>>>,
     /// First metric of the per-regulator fines breakdowns (amount, count), if any.
     fines_by_regulator: Option<usize>,
     fine_count_by_regulator: Option<usize>,
+    /// The same per case, and each chain's place among the cases (`usize::MAX`: not a case).
+    fines_by_case: Option<usize>,
+    fine_count_by_case: Option<usize>,
+    case_slot: Vec<usize>,
     courts: Courts,
 }
 
 impl Regulators {
     pub fn new(world: &World, layout: &Layout, rep: u64, draws: &Draws) -> Regulators {
-        let mut milestone_metric = Vec::new();
-        for (r, reg) in world.regulators.iter().enumerate() {
-            let mut next = layout.regulator_offsets[r] + 1;
-            milestone_metric.push(
-                reg.states
+        let chains = &world.regulators;
+        let groups = world.regulator_names.len();
+        let mut milestone_metric = vec![Vec::new(); chains.len()];
+        for (g, &offset) in layout.regulator_offsets.iter().enumerate() {
+            let mut next = offset + 1;
+            for (r, reg) in chains.iter().enumerate().filter(|(_, c)| c.group == g) {
+                milestone_metric[r] = reg
+                    .states
                     .iter()
                     .map(|s| {
                         s.milestone.then(|| {
@@ -97,34 +129,34 @@ impl Regulators {
                             next - 1
                         })
                     })
-                    .collect(),
-            );
+                    .collect();
+            }
         }
-        let base = |kind: &str, name: &str| Base::new(world.seed, rep, kind, name);
-        let per_state = |r: &crate::model::Regulator| vec![0; r.states.len()];
+        let mut slot = 0;
+        let case_slot = chains
+            .iter()
+            .map(|r| {
+                if r.case.is_some() {
+                    slot += 1;
+                    slot - 1
+                } else {
+                    usize::MAX
+                }
+            })
+            .collect();
+        let base = |kind: &str, r: &Regulator| Base::new(world.seed, rep, kind, &r.key('/'));
+        let per_state = |r: &Regulator| vec![0; r.states.len()];
         let mut regulators = Regulators {
-            state: world.regulators.iter().map(|r| r.initial).collect(),
-            clocks: world.regulators.iter().map(|_| Clocks::default()).collect(),
-            visits: vec![0; world.regulators.len()],
-            visit_streams: world
-                .regulators
-                .iter()
-                .map(|r| base("regulator", &r.name))
-                .collect(),
-            fines_drawn: vec![0; world.regulators.len()],
-            fines: world
-                .regulators
-                .iter()
-                .map(|r| base("fine", &r.name))
-                .collect(),
-            pending: world.regulators.iter().map(per_state).collect(),
-            orders: world
-                .regulators
-                .iter()
-                .map(|r| base("order", &r.name).rng())
-                .collect(),
-            base: world
-                .regulators
+            state: chains.iter().map(|r| r.initial).collect(),
+            open: chains.iter().map(|r| r.opening == Opening::Open).collect(),
+            clocks: chains.iter().map(|_| Clocks::default()).collect(),
+            visits: vec![0; chains.len()],
+            visit_streams: chains.iter().map(|r| base("regulator", r)).collect(),
+            fines_drawn: vec![0; chains.len()],
+            fines: chains.iter().map(|r| base("fine", r)).collect(),
+            pending: chains.iter().map(per_state).collect(),
+            orders: chains.iter().map(|r| base("order", r).rng()).collect(),
+            base: chains
                 .iter()
                 .map(|r| {
                     r.transitions
@@ -133,34 +165,48 @@ impl Regulators {
                         .collect()
                 })
                 .collect(),
-            values: vec![[0.0; 6]; world.regulators.len()],
+            open_base: chains
+                .iter()
+                .map(|r| match r.opening {
+                    Opening::Hazard { per_year, .. } => draws.get(per_year),
+                    _ => 0.0,
+                })
+                .collect(),
+            values: vec![Drivers::default(); groups],
             values_day: u32::MAX,
+            group_chain: (0..groups)
+                .map(|g| chains.iter().position(|r| r.group == g).unwrap_or(0))
+                .collect(),
+            history: History::new(world, groups),
             first_fine_metric: layout.regulator_offsets.clone(),
             milestone_metric,
             fines_by_regulator: layout.breakdown.fines_by_regulator,
             fine_count_by_regulator: layout.breakdown.fine_count_by_regulator,
+            fines_by_case: layout.breakdown.fines_by_case,
+            fine_count_by_case: layout.breakdown.fine_count_by_case,
+            case_slot,
             courts: Courts::new(world, world.seed, rep),
         };
-        for r in 0..world.regulators.len() {
+        for r in 0..chains.len() {
             regulators.visit(r);
         }
         regulators
     }
 
-    /// Regulator `r` starts a state visit: its level and choice, from the visit's own stream.
+    /// Chain `r` starts a state visit: its level and choice, from the visit's own stream.
     fn visit(&mut self, r: usize) {
         let mut rng = self.visit_streams[r].day(self.visits[r]);
         self.visits[r] += 1;
         self.clocks[r].draw(&mut rng);
     }
 
-    /// Milestone days start censored (the horizon's length: never reached), except a
-    /// regulator's initial state, reached on day 0.
+    /// Milestone days start censored (the horizon's length: never reached), except the
+    /// initial state of a chain open from the start, reached on day 0.
     pub fn init_milestones(&self, world: &World, books: &mut Books) {
         for (r, reg) in world.regulators.iter().enumerate() {
             for (s, k) in self.milestone_metric[r].iter().enumerate() {
                 if let Some(k) = *k {
-                    books.per_rep[k] = if s == reg.initial {
+                    books.per_rep[k] = if s == reg.initial && self.open[r] {
                         0.0
                     } else {
                         world.calendar.days as f64
@@ -181,11 +227,31 @@ impl Regulators {
         queue: &mut EventQueue,
         books: &mut Books,
     ) {
-        for r in 0..world.regulators.len() {
-            self.values[r] = values(world, r, day, seen);
+        for g in 0..self.values.len() {
+            let r = self.group_chain[g];
+            let yesterday = self.values[g];
+            self.values[g] = values(world, r, day, seen);
+            let reg = (g, &world.regulators[r]);
+            self.history.record(world, reg, day, &yesterday, seen);
         }
         self.values_day = day as u32;
         for (r, reg) in world.regulators.iter().enumerate() {
+            let x = &self.values[reg.group];
+            if !self.open[r] {
+                let opens = match reg.opening {
+                    Opening::OnDay(d) => day as u32 >= d,
+                    Opening::Hazard { drivers, .. } if day as u32 >= reg.history_until_day => {
+                        let h = self.open_base[r] * (1.0 + weigh(&drivers, x));
+                        self.clocks[r].advance(1, |_| h).is_some()
+                    }
+                    _ => false,
+                };
+                if opens {
+                    let at = (r, reg.initial);
+                    self.enter(world, at, None, Lodge::Draw, day, draws, queue, books);
+                }
+                continue;
+            }
             for s in 0..reg.states.len() {
                 for _ in 0..std::mem::take(&mut self.pending[r][s]) {
                     self.fine(world, (r, s), None, day, books, draws);
@@ -199,12 +265,12 @@ impl Regulators {
             if penalty > 0.0 {
                 let amount = penalty * world.turnover_by_day[day] / DAYS_PER_YEAR;
                 books.recurring(id::COST_FINES, amount);
-                books.add_entity(self.fines_by_regulator, r, amount);
+                self.book_by_entity(r, reg.group, amount, 0.0, books);
             }
             if (day as u32) < reg.history_until_day || reg.transitions[s].is_empty() {
                 continue;
             }
-            let x = &self.values[r];
+            let x = &self.values[reg.group];
             let mult = 1.0 + weigh(&reg.drivers, x);
             let base = &self.base[r][s];
             let hazard =
@@ -214,6 +280,21 @@ impl Regulators {
             };
             let to = reg.transitions[s][i].to;
             self.enter(world, (r, to), None, Lodge::Draw, day, draws, queue, books);
+        }
+    }
+
+    /// Books `amount` and `count` fines of chain `r` (regulator `g`) in the breakdowns.
+    fn book_by_entity(&self, r: usize, g: usize, amount: f64, count: f64, books: &mut Books) {
+        books.add_entity(self.fines_by_regulator, g, amount);
+        let slot = self.case_slot[r];
+        if slot != usize::MAX {
+            books.add_entity(self.fines_by_case, slot, amount);
+        }
+        if count > 0.0 {
+            books.add_entity(self.fine_count_by_regulator, g, count);
+            if slot != usize::MAX {
+                books.add_entity(self.fine_count_by_case, slot, count);
+            }
         }
     }
 
@@ -272,6 +353,7 @@ impl Regulators {
         let reg = &world.regulators[r];
         let st = &reg.states[s];
         self.state[r] = s;
+        self.open[r] = true;
         self.visit(r);
         let serial = self.visits[r];
         if st.proceedings {
@@ -343,7 +425,7 @@ impl Regulators {
         let ruling = self.courts.rule(world, c, verdict, day as u32, &per_year);
         let (r, s) = (ruling.regulator, ruling.state);
         if let Some(amount) = ruling.book {
-            self.book(r, amount, books);
+            self.book((r, world.regulators[r].group), amount, books);
         }
         if ruling.orders_afresh {
             issue_orders(world, (r, s, AFRESH), day, queue);
@@ -364,10 +446,11 @@ impl Regulators {
         books: &mut Books,
         draws: &Draws,
     ) {
-        let amount = match (pinned, &world.regulators[r].fine) {
+        let reg = &world.regulators[r];
+        let amount = match (pinned, &reg.fine) {
             (Some(a), _) => a,
             (None, Some(model)) => {
-                let g = weigh(&model.gravity, &self.values[r]);
+                let g = self.gravity(reg, &model.gravity, day);
                 let share = model.share_of_max.map(|d| draws.get(d));
                 let mut rng = self.fines[r].day(self.fines_drawn[r]);
                 self.fines_drawn[r] += 1;
@@ -376,20 +459,38 @@ impl Regulators {
             (None, None) => return,
         };
         if !self.courts.hold_fine(r, s, amount) {
-            self.book(r, amount, books);
+            self.book((r, reg.group), amount, books);
         }
     }
 
-    /// Books a final fine of regulator `r` today.
-    fn book(&mut self, r: usize, amount: f64, books: &mut Books) {
+    /// Books a final fine of chain `r` (regulator `g`) today.
+    fn book(&mut self, (r, g): (usize, usize), amount: f64, books: &mut Books) {
         books.add_now(id::FINES, 1.0);
         books.one_off(id::COST_FINES, amount);
-        books.add_entity(self.fines_by_regulator, r, amount);
-        books.add_entity(self.fine_count_by_regulator, r, 1.0);
-        let k = self.first_fine_metric[r];
+        self.book_by_entity(r, g, amount, 1.0, books);
+        let k = self.first_fine_metric[g];
         if books.per_rep[k] == 0.0 {
             books.per_rep[k] = amount;
         }
+    }
+
+    /// The gravity of a fine of chain `reg` set on `day` with coefficients `c`: on today's
+    /// drivers, or on its infringement period's, less at most `remediation_weight` of that for
+    /// conduct below it since (read at the period's rate); plus `inaccurate_information`.
+    fn gravity(&self, reg: &Regulator, c: &Drivers, day: usize) -> f64 {
+        let Some(inf) = &reg.infringement else {
+            return weigh(c, &self.values[reg.group]) + reg.inaccurate_information;
+        };
+        let (a, b) = inf.days(day);
+        let g_period = weigh(c, &self.history.period(reg.group, a, b));
+        let mut g = g_period;
+        if b < day && g_period > 0.0 && inf.remediation_weight > 0.0 {
+            let after = self.history.period(reg.group, b, day);
+            let after = history::at_period_rate(&after, day - b, b - a);
+            let remedied = (1.0 - weigh(c, &after) / g_period).clamp(0.0, 1.0);
+            g = g_period * (1.0 - inf.remediation_weight * remedied);
+        }
+        g + reg.inaccurate_information
     }
 }
 
@@ -424,7 +525,7 @@ fn issue_orders(
 fn values(world: &World, r: usize, day: usize, seen: &Seen) -> Drivers {
     let reg = &world.regulators[r];
     let groups = world.staff.len();
-    let mut x = [0.0; 6];
+    let mut x = Drivers::default();
     for (p, pop) in world.populations.iter().enumerate() {
         if !reg.populations[p] {
             continue;
@@ -438,6 +539,8 @@ fn values(world: &World, r: usize, day: usize, seen: &Seen) -> Drivers {
         x[3] += pop.volume_pb(day) * seen.sessions.accessible_share(p);
         x[4] += seen.ledger.distinct_users(p, day) / 1e6;
         x[5] = f64::max(x[5], seen.ledger.exposed_days[p] / DAYS_PER_YEAR);
+        x[6] += seen.restricted_pb[p];
+        x[7] += seen.compelled_records[p] / 1e6;
     }
     x
 }

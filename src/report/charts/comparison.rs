@@ -247,8 +247,20 @@ impl Plot for MetricsChart {
 }
 
 /// Exposure over time, one colour per scenario on a shared date axis.
+/// Exposure over time as small multiples: one panel per scenario on one shared log axis, its
+/// median and p5–p95 band in its colour over the other scenarios' medians in grey, so no
+/// line can hide another.
 #[derive(Debug, Clone)]
-pub struct ExposureChart(TimeChart);
+pub struct ExposureChart {
+    header: Header,
+    /// Every layer, for the shared axis; each panel's own layers are a range of it.
+    all: TimeChart,
+    /// Per scenario: its name, colour and the range of `all.layers` it draws.
+    panels: Vec<(String, RGBColor, std::ops::Range<usize>)>,
+}
+
+/// Context lines of the other scenarios in a panel.
+const CONTEXT: RGBColor = RGBColor(200, 200, 200);
 
 impl ExposureChart {
     pub fn of(runs: &[Scenario]) -> ExposureChart {
@@ -263,14 +275,8 @@ impl ExposureChart {
             .max()
             .expect("runs");
         let cal = Calendar::new(start, end);
-        // Bands overlap into mud beyond a few scenarios: then medians only.
-        let bands = runs.len() <= 3;
-        let mut legend = scenario_legend(runs, if bands { Swatch::Band } else { Swatch::Line });
-        legend.push(LegendItem::new(
-            Swatch::Dashed(palette::MUTED),
-            "dashed: masked but re-identifiable (median)",
-        ));
-        let mut layers = Vec::new();
+        let mut own: Vec<Vec<Layer>> = Vec::new();
+        let mut medians: Vec<Layer> = Vec::new();
         for (i, r) in runs.iter().enumerate() {
             let color = palette::series(i);
             let offset = cal.day_of(r.world.calendar.start) as f64;
@@ -285,10 +291,8 @@ impl ExposureChart {
                     .unwrap_or(&[])
             };
             let [band, line] = banded(&x, monthly(VISIBLE), &ones, color);
-            if bands {
-                layers.push(band);
-            }
-            layers.push(line);
+            medians.push(line.clone());
+            let mut layers = vec![band, line];
             let reid = monthly(REIDENTIFIABLE);
             if reid.iter().any(|m| m.p50 != 0.0) {
                 layers.push(Layer::Line {
@@ -298,35 +302,91 @@ impl ExposureChart {
                     dashed: true,
                 });
             }
+            own.push(layers);
         }
-        ExposureChart(TimeChart {
+        // Each panel: the others' medians in grey, then its own band and lines.
+        let mut layers = Vec::new();
+        let mut panels = Vec::new();
+        for (i, r) in runs.iter().enumerate() {
+            let from = layers.len();
+            for (_, m) in medians.iter().enumerate().filter(|(j, _)| *j != i) {
+                if let Layer::Line { x, y, .. } = m {
+                    layers.push(Layer::line(x.clone(), y.clone(), CONTEXT));
+                }
+            }
+            layers.extend(own[i].iter().cloned());
+            panels.push((r.world.name.clone(), palette::series(i), from..layers.len()));
+        }
+        let mut x = Ticks::dates(&cal);
+        if runs.len() > 2 {
+            // Narrow panels: every other year labelled.
+            let bold = std::mem::take(&mut x.bold);
+            for (k, b) in bold.into_iter().enumerate() {
+                if k % 2 == 0 {
+                    x.bold.push(b);
+                } else {
+                    x.light.push(b.0);
+                }
+            }
+        }
+        ExposureChart {
             header: Header {
                 title: "Records read with identifiers visible, by scenario".into(),
                 subtitle: subtitle(
                     runs,
-                    if bands {
-                        "per month: median with p5–p95 band"
-                    } else {
-                        "per month: median across replications"
-                    },
+                    "records per month (log scale): median with p5–p95 band, one panel each",
                 ),
-                legend,
+                legend: vec![
+                    LegendItem::new(
+                        Swatch::Band(palette::BLUE),
+                        "the panel's scenario: median, p5–p95",
+                    ),
+                    LegendItem::new(
+                        Swatch::Dashed(palette::MUTED),
+                        "dashed: masked but re-identifiable (median)",
+                    ),
+                    LegendItem::new(Swatch::Line(CONTEXT), "grey: the other scenarios' medians"),
+                ],
                 note: None,
             },
-            x: Ticks::dates(&cal),
-            y_unit: Unit::Count,
-            y_desc: "records per month (log scale)".into(),
-            layers,
-            events: Vec::new(),
-            empty: None,
-            log_y: true,
-        })
+            all: TimeChart {
+                header: Header {
+                    title: String::new(),
+                    subtitle: String::new(),
+                    legend: Vec::new(),
+                    note: None,
+                },
+                x,
+                y_unit: Unit::Count,
+                y_desc: String::new(),
+                layers,
+                events: Vec::new(),
+                empty: None,
+                log_y: true,
+            },
+            panels,
+        }
     }
 }
 
 impl Plot for ExposureChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        self.0.draw(root)
+        let body = frame(root, &self.header)?;
+        let (y, layers) = self.all.y_axis();
+        let n = self.panels.len().max(1);
+        let cols = match n {
+            1 | 2 => n,
+            3 | 4 => 2,
+            _ => 3,
+        };
+        let rows = n.div_ceil(cols);
+        let areas = body.split_evenly((rows, cols));
+        for ((name, color, range), area) in self.panels.iter().zip(&areas) {
+            area.draw_text(name, &font(17.0).color(color), (118, 2))?;
+            let plot = area.margin(24, 4, 0, 0);
+            self.all.plot(&plot, y.clone(), &layers[range.clone()])?;
+        }
+        Ok(())
     }
 }
 

@@ -137,13 +137,9 @@ impl TimeChart {
     }
 }
 
-impl Plot for TimeChart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let body = frame(root, &self.header)?;
-        if let Some(lines) = &self.empty {
-            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-            return empty_message(&body, &refs);
-        }
+impl TimeChart {
+    /// The value axis and the layers in its coordinates (log10 on a log axis).
+    pub(crate) fn y_axis(&self) -> (Ticks, Vec<Layer>) {
         let (lo, hi) = self
             .layers
             .iter()
@@ -154,16 +150,9 @@ impl Plot for TimeChart {
             .filter(|_| self.log_y && lo >= 0.0)
             .map(|v| 10f64.powf(v.log10().floor()))
             .filter(|f| hi > *f);
-        let (y, layers) = match log_floor {
+        match log_floor {
             Some(floor) => {
-                // Up to the next power of ten when it is near, so the top has a label.
-                let next = 10f64.powf(hi.log10().ceil());
-                let top = if next.log10() - hi.log10() < 0.5 {
-                    next
-                } else {
-                    hi
-                };
-                let mut y = Ticks::log(floor, top, &self.y_unit);
+                let mut y = labelled_top(floor, hi, &self.y_unit);
                 y.lo = floor.log10();
                 if let Some(first) = y.bold.first_mut().filter(|b| (b.0 - y.lo).abs() < 1e-9) {
                     first.1 = format!("≤ {}", first.1);
@@ -172,18 +161,59 @@ impl Plot for TimeChart {
                 (y, self.layers.iter().map(|l| l.map(&f)).collect())
             }
             None => (Ticks::from_zero(lo, hi, &self.y_unit), self.layers.clone()),
-        };
-        let mut chart = ChartBuilder::on(&body)
+        }
+    }
+
+    /// The plot alone on `body`, against the value axis `y` (see [`TimeChart::y_axis`]).
+    pub(crate) fn plot<DB: DrawingBackend>(
+        &self,
+        body: &DrawingArea<DB, Shift>,
+        y: Ticks,
+        layers: &[Layer],
+    ) -> DrawResult<DB> {
+        let mut chart = ChartBuilder::on(body)
             .margin_bottom(6)
             .x_label_area_size(36)
             .y_label_area_size(110)
             .build_cartesian_2d(self.x.clone(), y)?;
         draw_grid(&mut chart, &self.y_desc)?;
         draw_events(&mut chart, &self.events)?;
-        for layer in &layers {
+        for layer in layers {
             draw_layer(&mut chart, layer)?;
         }
         Ok(())
+    }
+}
+
+/// A log axis from `floor` whose top is a labelled tick at or above `hi`: the first of
+/// 2, 3, 5 and 10 times the power of ten below `hi` that the axis labels.
+fn labelled_top(floor: f64, hi: f64, unit: &Unit) -> Ticks {
+    let base = 10f64.powf(hi.log10().floor());
+    for k in [1.0, 2.0, 3.0, 5.0] {
+        let top = base * k;
+        if top < hi * (1.0 - 1e-12) {
+            continue;
+        }
+        let y = Ticks::log(floor, top, unit);
+        if y.bold
+            .last()
+            .is_some_and(|b| (b.0 - top.log10()).abs() < 1e-9)
+        {
+            return y;
+        }
+    }
+    Ticks::log(floor, base * 10.0, unit)
+}
+
+impl Plot for TimeChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = frame(root, &self.header)?;
+        if let Some(lines) = &self.empty {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            return empty_message(&body, &refs);
+        }
+        let (y, layers) = self.y_axis();
+        self.plot(&body, y, &layers)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Actions, as timeline events and decision outcomes write them: which fields each kind uses,
 //! the references they resolve, and the label an event gets when it has none.
 
+use super::case::{chain_index, chain_states};
 use super::ctx::{lookup, Ctx, MAX_HEADCOUNT, MAX_NUMBER};
 use super::names::Names;
 use crate::model::{Action, Verdict};
@@ -19,6 +20,7 @@ pub(super) struct ActionFields<'a> {
     pub hours: Option<f64>,
     pub ownership: &'a Option<String>,
     pub regulator: &'a Option<String>,
+    pub case: &'a Option<String>,
     pub state: &'a Option<String>,
     pub fine: Option<f64>,
     pub decision: &'a Option<String>,
@@ -42,6 +44,7 @@ macro_rules! action_fields_from {
                     hours: e.hours,
                     ownership: &e.ownership,
                     regulator: &e.regulator,
+                    case: &e.case,
                     state: &e.state,
                     fine: e.fine,
                     decision: &e.decision,
@@ -81,9 +84,9 @@ fn fields_of(kind: RawEventKind) -> &'static [&'static str] {
         RawEventKind::BanStart | RawEventKind::BanEnd => &["ban"],
         RawEventKind::Outage => &["population", "hours"],
         RawEventKind::OwnershipChange => &["ownership"],
-        RawEventKind::RegulatorState => &["regulator", "state", "fine"],
-        RawEventKind::Appeal => &["regulator", "state"],
-        RawEventKind::Judgment => &["regulator", "state", "outcome"],
+        RawEventKind::RegulatorState => &["regulator", "case", "state", "fine"],
+        RawEventKind::Appeal => &["regulator", "case", "state"],
+        RawEventKind::Judgment => &["regulator", "case", "state", "outcome"],
         RawEventKind::Decide => &["decision"],
     }
 }
@@ -108,6 +111,7 @@ pub(super) fn action(
         ("hours", f.hours.is_some()),
         ("ownership", f.ownership.is_some()),
         ("regulator", f.regulator.is_some()),
+        ("case", f.case.is_some()),
         ("state", f.state.is_some()),
         ("fine", f.fine.is_some()),
         ("decision", f.decision.is_some()),
@@ -191,48 +195,65 @@ pub(super) fn action(
         .map(Action::Ownership),
         RawEventKind::RegulatorState | RawEventKind::Appeal | RawEventKind::Judgment => {
             let r = need(cx, "regulator", f.regulator, "regulator", &names.regulators)?;
+            let rn = names.regulators[r];
             let reg = raw.regulator.values().nth(r)?;
-            let states: Vec<&str> = reg.state.keys().map(String::as_str).collect();
-            let s = need(
-                cx,
-                "state",
-                f.state,
-                &format!("state of regulator `{}`", names.regulators[r]),
-                &states,
-            )?;
+            let case = if reg.case.is_empty() {
+                if f.case.is_some() {
+                    let p = path.key("case");
+                    cx.err(
+                        &p,
+                        format!("field `{p}`: regulator `{rn}` has no cases (no [regulator.{rn}.case.NAME])"),
+                    );
+                    return None;
+                }
+                None
+            } else {
+                let cases: Vec<&str> = reg.case.keys().map(String::as_str).collect();
+                let what = format!("case of regulator `{rn}`");
+                Some(need(cx, "case", f.case, &what, &cases)?)
+            };
+            let chain = chain_index(raw, r, case);
+            let (label, states) = chain_states(raw, chain);
+            let what = match case {
+                Some(_) => format!("state of case `{label}`"),
+                None => format!("state of regulator `{label}`"),
+            };
+            let s = need(cx, "state", f.state, &what, &states)?;
             if f.kind == RawEventKind::RegulatorState {
                 let fine = f.fine.map(|x| cx.non_negative(&path.key("fine"), x));
                 return Some(Action::RegulatorState {
-                    regulator: r,
+                    regulator: chain,
                     state: s,
                     fine,
                     appealed: false,
                 });
             }
-            if reg.state.values().nth(s)?.appeal.is_none() {
+            let (raw_states, table) = match case {
+                Some(c) => {
+                    let (cn, c) = reg.case.iter().nth(c)?;
+                    (&c.state, format!("{rn}.case.{cn}"))
+                }
+                None => (&reg.state, rn.to_string()),
+            };
+            if raw_states.values().nth(s)?.appeal.is_none() {
+                let p = path.key("state");
+                let (sn, of) = (states[s], if case.is_some() { "case" } else { "regulator" });
                 cx.err(
-                    &path.key("state"),
-                    format!(
-                        "field `{}`: state `{}` of regulator `{}` has no [regulator.{}.state.{}.appeal] table to appeal by",
-                        path.key("state"),
-                        states[s],
-                        names.regulators[r],
-                        names.regulators[r],
-                        states[s]
-                    ),
+                    &p,
+                    format!("field `{p}`: state `{sn}` of {of} `{label}` has no [regulator.{table}.state.{sn}.appeal] table to appeal by"),
                 );
                 return None;
             }
             if f.kind == RawEventKind::Appeal {
                 return Some(Action::Appeal {
-                    regulator: r,
+                    regulator: chain,
                     state: s,
                 });
             }
             let what = "court outcome";
             let v = need(cx, "outcome", f.outcome, what, &Verdict::NAMES)?;
             Some(Action::Judgment {
-                regulator: r,
+                regulator: chain,
                 state: s,
                 verdict: Verdict::ALL[v],
             })
@@ -245,13 +266,6 @@ pub(super) fn action(
 
 /// The label of a timeline event that sets none, e.g. `gate on`.
 pub(super) fn default_label(action: &Action, n: &Names, raw: &RawScenario) -> String {
-    let state_name = |r: usize, s: usize| {
-        raw.regulator
-            .values()
-            .nth(r)
-            .and_then(|x| x.state.keys().nth(s))
-            .map_or("?", String::as_str)
-    };
     match *action {
         Action::SiteOnline(s) => format!("{} online", n.sites[s]),
         Action::ControlOn(c) => format!("{} on", n.controls[c]),
@@ -267,28 +281,24 @@ pub(super) fn default_label(action: &Action, n: &Names, raw: &RawScenario) -> St
         Action::Ownership(o) => format!("{} ownership change", n.ownerships[o]),
         Action::RegulatorState {
             regulator, state, ..
-        } => format!(
-            "{}: {}",
-            n.regulators[regulator],
-            state_name(regulator, state)
-        ),
+        } => {
+            let (label, states) = chain_states(raw, regulator);
+            format!("{label}: {}", states.get(state).copied().unwrap_or("?"))
+        }
         Action::Appeal { regulator, state } => {
-            format!(
-                "{}: {} appealed",
-                n.regulators[regulator],
-                state_name(regulator, state)
-            )
+            let (label, states) = chain_states(raw, regulator);
+            let s = states.get(state).copied().unwrap_or("?");
+            format!("{label}: {s} appealed")
         }
         Action::Judgment {
             regulator,
             state,
             verdict,
-        } => format!(
-            "{}: {} {}",
-            n.regulators[regulator],
-            state_name(regulator, state),
-            Verdict::NAMES[verdict as usize]
-        ),
+        } => {
+            let (label, states) = chain_states(raw, regulator);
+            let s = states.get(state).copied().unwrap_or("?");
+            format!("{label}: {s} {}", Verdict::NAMES[verdict as usize])
+        }
         Action::Decide(d) => format!("{} decided", n.decisions[d]),
     }
 }

@@ -26,6 +26,12 @@ impl Draws {
         self.push(path, dist)
     }
 
+    /// A non-negative quantity at `path` whose mean is at most `max` (a bounded hazard).
+    pub fn at_most(&mut self, cx: &mut Ctx, path: &FieldPath, raw: &RawDist, max: f64) -> DrawnId {
+        let dist = cx.dist_at_most(path, raw, true, max);
+        self.push(path, dist)
+    }
+
     /// A share at `path`: a number in [0, 1] or a distribution within it.
     pub fn share(&mut self, cx: &mut Ctx, path: &FieldPath, raw: &RawDist) -> DrawnId {
         let dist = cx.probability_dist(path, raw);

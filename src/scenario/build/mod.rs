@@ -8,12 +8,14 @@
 //!
 //! [`build`] only orchestrates: one builder per block, mirroring [`crate::model`] (populations,
 //! sites, migrations, flows, staff, controls, timeline, regulators, bans, ownerships, decisions,
-//! finance), each reporting through the shared `Ctx` of `ctx.rs`, in the order the blocks are
-//! built.
+//! compelled-access events, finance), each reporting through the shared `Ctx` of `ctx.rs`, in
+//! the order the blocks are built.
 
 mod action;
 mod ban;
+mod case;
 mod codes;
+mod compelled;
 mod control;
 mod ctx;
 mod decision;
@@ -74,8 +76,10 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
 
     let bans = ban::bans(&mut cx, raw, &names);
     let ownerships = ownership::ownerships(&mut cx, raw, &names, &mut draws);
-    let regulators = regulator::regulators(&mut cx, raw, &names, &h.calendar, &mut draws);
+    let (regulators, regulator_names) =
+        regulator::regulators(&mut cx, raw, &names, &h.calendar, &mut draws);
     let decisions = decision::decisions(&mut cx, raw, &names);
+    let compelled = compelled::compelled(&mut cx, raw, &h, &jur, &names, &populations, &mut draws);
     let turnover_by_day = finance::turnover_by_day(&mut cx, &raw.finance, &h.calendar);
 
     let timeline = timeline::timeline(&mut cx, raw, &h, &names, &sites, &site_online, &controls);
@@ -113,9 +117,11 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         controls: controls.controls,
         timeline,
         regulators,
+        regulator_names,
         bans,
         ownerships,
         decisions,
+        compelled,
         drawn: draws.0,
         turnover_by_day,
         controls_on_at_start: scheduled.controls.iter().map(|s| !s).collect(),

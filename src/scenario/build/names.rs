@@ -20,6 +20,7 @@ pub(super) struct Names<'a> {
     pub bans: Vec<&'a str>,
     pub ownerships: Vec<&'a str>,
     pub decisions: Vec<&'a str>,
+    pub compelled: Vec<&'a str>,
 }
 
 impl<'a> Names<'a> {
@@ -38,6 +39,7 @@ impl<'a> Names<'a> {
             bans: keys(&raw.ban),
             ownerships: keys(&raw.ownership),
             decisions: keys(&raw.decision),
+            compelled: keys(&raw.compelled_access),
         }
     }
 }
@@ -87,16 +89,32 @@ pub(super) fn check_entity_names(cx: &mut Ctx, raw: &RawScenario, names: &Names)
         ("ban", "ban", &names.bans),
         ("ownership", "ownership", &names.ownerships),
         ("decision", "decision", &names.decisions),
+        (
+            "compelled_access",
+            "compelled-access event",
+            &names.compelled,
+        ),
     ] {
         named.extend(list.iter().map(|n| (root.key(section).key(n), what, *n)));
     }
     for (rn, r) in &raw.regulator {
-        let states = root.key("regulator").key(rn).key("state");
+        let rp = root.key("regulator").key(rn);
+        let states = rp.key("state");
         named.extend(
             r.state
                 .keys()
                 .map(|s| (states.key(s), "regulator state", s.as_str())),
         );
+        for (cn, c) in &r.case {
+            let cp = rp.key("case").key(cn);
+            named.push((cp.clone(), "case", cn.as_str()));
+            let states = cp.key("state");
+            named.extend(
+                c.state
+                    .keys()
+                    .map(|s| (states.key(s), "regulator state", s.as_str())),
+            );
+        }
     }
     for (path, what, name) in named {
         if !safe_name(name, false, MAX_NAME_LEN) {

@@ -1,39 +1,34 @@
 //! The `[regulator.NAME]` blocks: regulators as Markov chains over named states, with their
-//! transitions, orders, fine model and drivers.
+//! transitions, orders, fine model and drivers; a regulator with `[regulator.NAME.case.CASE]`
+//! tables is one chain per case ([`super::case`]).
 
+use std::collections::BTreeMap;
+
+use super::case;
 use super::control::check_staff_jurisdictions;
 use super::ctx::{lookup, Ctx};
 use super::drawn::Draws;
 use super::finance::money_rate;
 use super::names::Names;
 use crate::model::{
-    Appeal, Calendar, Dist, Drivers, FineModel, Order, RegState, Regulator, Transition, Verdict,
+    Appeal, Calendar, Dist, Drivers, FineModel, Opening, Order, RegState, Regulator, Transition,
+    Verdict,
 };
 use crate::scenario::dist::RawDist;
-use crate::scenario::raw::{RawAppeal, RawDrivers, RawFine, RawRegulator, RawScenario};
+use crate::scenario::raw::{RawAppeal, RawDrivers, RawFine, RawRegState, RawScenario};
 use crate::scenario::source::FieldPath;
 
-/// Every regulator, in name order.
+/// Every regulator's chains, by regulator then case name, and the regulators' names.
 pub(super) fn regulators(
     cx: &mut Ctx,
     raw: &RawScenario,
     names: &Names,
     cal: &Calendar,
     draws: &mut Draws,
-) -> Vec<Regulator> {
+) -> (Vec<Regulator>, Vec<String>) {
     let mut out = Vec::new();
-    for (rn, r) in &raw.regulator {
+    for (group, (rn, r)) in raw.regulator.iter().enumerate() {
         let rp = FieldPath::root().key("regulator").key(rn);
-        let state_names: Vec<&str> = r.state.keys().map(String::as_str).collect();
-        let what = format!("state of regulator `{rn}`");
-        if r.state.is_empty() {
-            cx.err(
-                &rp,
-                format!("regulator `{rn}` needs at least one [regulator.{rn}.state.NAME]"),
-            );
-            continue;
-        }
-        let initial = lookup(cx, &rp.key("initial"), &what, &state_names, &r.initial).unwrap_or(0);
         let mut populations = vec![r.populations.is_empty(); names.pops.len()];
         for (i, p) in r.populations.iter().enumerate() {
             if let Some(x) = lookup(
@@ -48,7 +43,7 @@ pub(super) fn regulators(
         }
         let sj = &r.staff_jurisdictions;
         check_staff_jurisdictions(cx, &rp.key("staff_jurisdictions"), sj, raw);
-        let staff = raw
+        let staff: Vec<bool> = raw
             .staff
             .values()
             .map(|g| sj.is_empty() || sj.contains(&g.jurisdiction))
@@ -61,77 +56,118 @@ pub(super) fn regulators(
                 &raw.finance,
             )
         });
-        let states = states(cx, r, &rp, names, (&state_names, fine_rate), draws);
-        let mut transitions = vec![Vec::new(); states.len()];
-        for (i, t) in r.transition.iter().enumerate() {
-            let tp = rp.key("transition").index(i);
-            let from = lookup(cx, &tp.key("from"), &what, &state_names, &t.from);
-            let to = lookup(cx, &tp.key("to"), &what, &state_names, &t.to);
-            let per_year = draws.non_negative(cx, &tp.key("per_year"), &t.per_year);
-            let drivers = drivers(cx, &tp.key("drivers"), &t.drivers);
-            if let (Some(from), Some(to)) = (from, to) {
-                if from == to {
-                    cx.err(
-                        &tp.key("to"),
-                        format!("field `{}`: a transition must change state", tp.key("to")),
-                    );
-                }
-                transitions[from].push(Transition {
-                    to,
-                    per_year,
-                    drivers,
-                });
-            }
+        let drivers = drivers(cx, &rp.key("drivers"), &r.drivers);
+        let chains = case::chains_of(cx, r, &rp);
+        if chains.is_empty() {
+            cx.err(
+                &rp,
+                format!("regulator `{rn}` needs at least one [regulator.{rn}.state.NAME] or [regulator.{rn}.case.NAME]"),
+            );
+            continue;
         }
-        let history_until_day = match &r.history_until {
-            Some(d) => match cx.date(&rp.key("history_until"), d) {
-                Some(date) => cal.day_of(date).clamp(0, cal.days as i64) as u32,
-                None => 0,
-            },
-            None => 0,
-        };
+        // States and transitions first, then the fine model: the order quantities are drawn in
+        // (and `inputs.csv` lists them) is as before cases.
+        let mut built = Vec::new();
+        for c in &chains {
+            let Some((initial, state_names, what)) = case::initial(cx, c, rn) else {
+                continue;
+            };
+            let states = states(
+                cx,
+                c.state,
+                &c.path,
+                names,
+                (&state_names, fine_rate),
+                draws,
+            );
+            let transitions = transitions(cx, c, &state_names, &what, draws);
+            if r.fine.is_none() {
+                for (sn, s) in c.state {
+                    if s.fine {
+                        let p = c.path.key("state").key(sn).key("fine");
+                        cx.err(
+                            &p,
+                            format!(
+                                "field `{p}`: a fine state needs a [regulator.{rn}.fine] table"
+                            ),
+                        );
+                    }
+                }
+            }
+            built.push((c, initial, states, transitions));
+        }
         let fine = r
             .fine
             .as_ref()
             .map(|f| fine_model(cx, f, &rp.key("fine"), fine_rate, draws));
-        if fine.is_none() {
-            for (sn, s) in &r.state {
-                if s.fine {
-                    let p = rp.key("state").key(sn).key("fine");
-                    cx.err(
-                        &p,
-                        format!("field `{p}`: a fine state needs a [regulator.{rn}.fine] table"),
-                    );
-                }
-            }
+        for (c, initial, states, transitions) in built {
+            let mut chain = Regulator {
+                name: rn.clone(),
+                group,
+                case: c.case.clone(),
+                opening: Opening::Open,
+                infringement: None,
+                inaccurate_information: 0.0,
+                populations: populations.clone(),
+                staff: Vec::clone(&staff),
+                initial,
+                states,
+                transitions,
+                history_until_day: 0,
+                fine: fine.clone(),
+                drivers,
+            };
+            case::apply(cx, c, cal, draws, &mut chain);
+            out.push(chain);
         }
-        out.push(Regulator {
-            name: rn.clone(),
-            populations,
-            staff,
-            initial,
-            states,
-            transitions,
-            history_until_day,
-            fine,
-            drivers: drivers(cx, &rp.key("drivers"), &r.drivers),
-        });
     }
-    out
+    (out, raw.regulator.keys().cloned().collect())
+}
+
+/// A chain's transitions, per state.
+fn transitions(
+    cx: &mut Ctx,
+    c: &case::ChainRaw,
+    state_names: &[&str],
+    what: &str,
+    draws: &mut Draws,
+) -> Vec<Vec<Transition>> {
+    let mut transitions = vec![Vec::new(); state_names.len()];
+    for (i, t) in c.transition.iter().enumerate() {
+        let tp = c.path.key("transition").index(i);
+        let from = lookup(cx, &tp.key("from"), what, state_names, &t.from);
+        let to = lookup(cx, &tp.key("to"), what, state_names, &t.to);
+        let per_year = draws.non_negative(cx, &tp.key("per_year"), &t.per_year);
+        let drivers = drivers(cx, &tp.key("drivers"), &t.drivers);
+        if let (Some(from), Some(to)) = (from, to) {
+            if from == to {
+                cx.err(
+                    &tp.key("to"),
+                    format!("field `{}`: a transition must change state", tp.key("to")),
+                );
+            }
+            transitions[from].push(Transition {
+                to,
+                per_year,
+                drivers,
+            });
+        }
+    }
+    transitions
 }
 
 /// A regulator's states, in name order; `money` converts order costs into the scenario's
 /// currency.
 fn states(
     cx: &mut Ctx,
-    r: &RawRegulator,
+    raw: &BTreeMap<String, RawRegState>,
     rp: &FieldPath,
     names: &Names,
     (state_names, money): (&[&str], f64),
     draws: &mut Draws,
 ) -> Vec<RegState> {
     let mut states = Vec::new();
-    for (sn, s) in &r.state {
+    for (sn, s) in raw {
         let sp = rp.key("state").key(sn);
         let mut orders = Vec::new();
         if s.orders.len() > usize::from(u16::MAX) {
@@ -268,7 +304,7 @@ fn fine_model(
 }
 
 /// Driver coefficients, each non-negative, in the order of [`crate::model::DRIVER_NAMES`].
-fn drivers(cx: &mut Ctx, dp: &FieldPath, d: &RawDrivers) -> Drivers {
+pub(super) fn drivers(cx: &mut Ctx, dp: &FieldPath, d: &RawDrivers) -> Drivers {
     [
         ("detected_incidents", d.detected_incidents),
         ("records_millions", d.records_millions),
@@ -276,6 +312,8 @@ fn drivers(cx: &mut Ctx, dp: &FieldPath, d: &RawDrivers) -> Drivers {
         ("pb_accessible", d.pb_accessible),
         ("users_millions", d.users_millions),
         ("exposure_years", d.exposure_years),
+        ("pb_restricted", d.pb_restricted),
+        ("records_compelled_millions", d.records_compelled_millions),
     ]
     .map(|(k, v)| cx.non_negative(&dp.key(k), v))
 }

@@ -7,8 +7,8 @@
 //! (`regsim explain`), so documentation, schema and parser cannot drift apart.
 //!
 //! This module holds the top level (`RawScenario`, `[[expect]]`, `extends`, `[finance]`,
-//! `[category_weights]`); the entity blocks are in `entities.rs` and the regime blocks in
-//! `regime.rs`, all re-exported here.
+//! `[category_weights]`); the entity blocks are in `entities.rs`, the regime blocks in
+//! `regime.rs` and the exposure channels in `channels.rs`, all re-exported here.
 
 use std::collections::BTreeMap;
 
@@ -17,9 +17,11 @@ use serde::{Deserialize, Serialize};
 
 use super::dist::RawDate;
 
+mod channels;
 mod entities;
 mod regime;
 
+pub use channels::*;
 pub use entities::*;
 pub use regime::*;
 
@@ -103,6 +105,9 @@ pub struct RawScenario {
     /// Branching decisions (divest | ban | extend), started by timeline events, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub decision: BTreeMap<String, RawDecision>,
+    /// Compelled-access events (a restricted jurisdiction's authorities take data), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub compelled_access: BTreeMap<String, RawCompelledAccess>,
     /// Dated changes to the world.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<RawTimelineEvent>,

@@ -72,6 +72,9 @@ pub struct RawTimelineEvent {
     pub ownership: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regulator: Option<String>,
+    /// With `regulator_state`: the regulator's case (required when it has cases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// With `regulator_state`: a fine imposed on entering the state (known history).
@@ -110,6 +113,9 @@ pub struct RawAction {
     pub ownership: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regulator: Option<String>,
+    /// With `regulator_state`: the regulator's case (required when it has cases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// With `regulator_state`: a fine imposed on entering the state (known history).
@@ -220,9 +226,11 @@ pub struct RawRegulator {
     /// Jurisdictions of the staff whose detected misuse drives this regulator (empty = all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub staff_jurisdictions: Vec<String>,
-    /// State at `start`.
-    pub initial: String,
-    /// States, by name.
+    /// State at `start` (or on opening); required unless the regulator has cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial: Option<String>,
+    /// States, by name (a regulator without cases).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub state: BTreeMap<String, RawRegState>,
     /// Transitions with base hazards per year.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -231,12 +239,96 @@ pub struct RawRegulator {
     /// history); from it on, transitions are drawn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_until: Option<RawDate>,
+    /// When the regulator's one proceeding opens (default: open at `start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens: Option<RawOpening>,
+    /// The span of conduct its fines judge (default: the drivers on the fine's day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infringement: Option<RawInfringement>,
+    /// Gravity added to its fines because the regulator was given inaccurate information
+    /// (DSA Art. 74(2), 52(3)); default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub inaccurate_information: f64,
     /// How fines are set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine: Option<RawFine>,
     /// Hazard multiplier: every hazard is multiplied by 1 + Σ coefficient × driver.
     #[serde(default)]
     pub drivers: RawDrivers,
+    /// Proceedings the regulator runs at once, by name, each its own chain; with cases the
+    /// regulator itself has no `initial`, `state`, `transition`, `history_until`, `opens`,
+    /// `infringement` or `inaccurate_information`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub case: BTreeMap<String, RawCase>,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+/// One proceeding of a regulator: its own chain over its own states, sharing the regulator's
+/// populations, staff, fine model and drivers.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCase {
+    /// State on opening.
+    pub initial: String,
+    /// States, by name.
+    pub state: BTreeMap<String, RawRegState>,
+    /// Transitions with base hazards per year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transition: Vec<RawTransition>,
+    /// Until this date only `regulator_state` timeline events move the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_until: Option<RawDate>,
+    /// When the case opens (default: open at `start`); dormant before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens: Option<RawOpening>,
+    /// The span of conduct its fines judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infringement: Option<RawInfringement>,
+    /// Gravity added to its fines for inaccurate information given to the regulator.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub inaccurate_information: f64,
+    /// Replaces the regulator's `fine.gravity` for this case's fines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gravity: Option<RawDrivers>,
+}
+
+/// When a case opens: on a `date`, at a hazard `per_year` (times 1 + Σ coefficient ×
+/// driver, from the case's `history_until`), or only when a timeline event (`event = true`)
+/// moves it. Exactly one of the three.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOpening {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<RawDate>,
+    /// Hazard per year of opening: a number or a distribution, drawn once per replication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_year: Option<RawDist>,
+    /// With `per_year`: multiplies the hazard by 1 + Σ coefficient × driver.
+    #[serde(default, skip_serializing_if = "RawDrivers::is_zero")]
+    pub drivers: RawDrivers,
+    /// Opened only by a `regulator_state` event naming the case.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub event: bool,
+}
+
+/// The infringement period a case's fines judge: from `from` (or `look_back_days` before the
+/// fine) to `until` (default: the fine's day). Its drivers set the gravity; conduct below
+/// them after `until` (remediation) takes off at most `remediation_weight` of it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInfringement {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<RawDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look_back_days: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<RawDate>,
+    /// Share of the period's gravity that full remediation after it takes off (0–1, default 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub remediation_weight: f64,
 }
 
 /// A regulator state and what entering it does.
@@ -408,6 +500,12 @@ pub struct RawDrivers {
     /// Per year with records read visibly or re-identifiably so far (duration).
     #[serde(default)]
     pub exposure_years: f64,
+    /// Per PB of protected data held at sites in a restricted jurisdiction today.
+    #[serde(default)]
+    pub pb_restricted: f64,
+    /// Per million records exposed by compelled-access events so far.
+    #[serde(default)]
+    pub records_compelled_millions: f64,
 }
 
 impl RawDrivers {

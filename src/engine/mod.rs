@@ -96,7 +96,7 @@ use ledger::Ledger;
 use monitors::Monitors;
 use queue::{Event, EventQueue};
 use regime::Regime;
-use regulators::{Regulators, Seen};
+use regulators::{Lodge, Regulators, Seen};
 use sessions::{Arrival, Request, Route, Sessions};
 use storage::{Estate, Storage};
 use switches::Switches;
@@ -417,8 +417,9 @@ impl<'a> Sim<'a> {
                 regulator,
                 state,
                 order,
+                decision,
             } => {
-                let due = (regulator as usize, state as usize, order as usize);
+                let due = (regulator as usize, state as usize, order as usize, decision);
                 let world = self.world;
                 let (queue, books) = (&mut self.ws.queue, &mut self.books);
                 let (day, draws) = (self.day, &self.draws);
@@ -458,11 +459,29 @@ impl<'a> Sim<'a> {
                 regulator,
                 state,
                 fine,
+                appealed,
             } => self.regulators.enter(
                 world,
+                (regulator, state),
+                fine,
+                if appealed { Lodge::Held } else { Lodge::Draw },
+                day,
+                &self.draws,
+                &mut self.ws.queue,
+                &mut self.books,
+            ),
+            Action::Appeal { regulator, state } => {
+                self.regulators
+                    .appeal(world, (regulator, state), day, &self.draws)
+            }
+            Action::Judgment {
                 regulator,
                 state,
-                fine,
+                verdict,
+            } => self.regulators.judgment(
+                world,
+                (regulator, state),
+                verdict,
                 day,
                 &self.draws,
                 &mut self.ws.queue,

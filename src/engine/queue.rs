@@ -36,11 +36,14 @@ pub enum Event {
     Decide { decision: u32 },
     /// An ownership change's transition ends: its staff lose access.
     AccessCut { ownership: u32 },
-    /// Order `order` of a regulator's state falls due: complied with or refused.
+    /// Order `order` of a regulator's state falls due: complied with or refused, unless the
+    /// courts stayed or voided decision `decision` (its serial) that issued it. (A state has
+    /// at most 65,535 orders, so the event stays sixteen bytes.)
     Order {
         regulator: u32,
         state: u32,
-        order: u32,
+        order: u16,
+        decision: u32,
     },
 }
 

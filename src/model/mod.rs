@@ -290,11 +290,26 @@ pub enum Action {
         hours: f64,
     },
     Ownership(usize),
-    /// A regulator enters a state; `fine` overrides the drawn fine (known history).
+    /// A regulator enters a state; `fine` overrides the drawn fine (known history);
+    /// `appealed`: a later `appeal` event of the timeline appeals this decision, so its fine
+    /// waits for the courts from today.
     RegulatorState {
         regulator: usize,
         state: usize,
         fine: Option<f64>,
+        appealed: bool,
+    },
+    /// The regulator's latest decision in `state` is appealed (known history).
+    Appeal {
+        regulator: usize,
+        state: usize,
+    },
+    /// The court decides the pending appeal of the regulator's decision in `state` (known
+    /// history).
+    Judgment {
+        regulator: usize,
+        state: usize,
+        verdict: Verdict,
     },
     Decide(usize),
 }
@@ -444,6 +459,54 @@ pub struct RegState {
     pub penalty_share_of_daily_turnover: f64,
     pub orders: Vec<Order>,
     pub milestone: bool,
+    /// How its decisions (its fine and orders) are appealed, if they can be.
+    pub appeal: Option<Appeal>,
+}
+
+/// How a court ends an appeal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The fine is booked, the orders fall due afresh.
+    Upheld = 0,
+    /// Nothing is booked, the orders are void.
+    Quashed = 1,
+    /// The orders are void and the regulator decides again (enters `remit_to`).
+    Remitted = 2,
+    /// The fine × a drawn factor is booked, the orders fall due afresh.
+    Reduced = 3,
+}
+
+impl Verdict {
+    /// Every verdict, in the order of [`Appeal::per_year`].
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Upheld,
+        Verdict::Quashed,
+        Verdict::Remitted,
+        Verdict::Reduced,
+    ];
+    /// Their names as written in a file.
+    pub const NAMES: [&'static str; 4] = ["upheld", "quashed", "remitted", "reduced"];
+}
+
+/// The appeal of a regulator state's decisions: lodged with `probability` from `history_until`
+/// (before it, only by the timeline), it holds the fine until final and, with `stay`, the
+/// orders; it ends in a verdict at hazards per year (independent competing risks).
+#[derive(Debug, Clone)]
+pub struct Appeal {
+    /// Chance a decision is appealed, drawn once per replication.
+    pub probability: DrawnId,
+    /// The orders wait for the verdict.
+    pub stay: bool,
+    /// Hazard per year of each verdict, indexed like [`Verdict::ALL`], drawn once per
+    /// replication.
+    pub per_year: [DrawnId; 4],
+    /// The state a remitted decision re-enters (required when `remitted` can happen).
+    pub remit_to: Option<usize>,
+    /// On remittal the fine stands, still under appeal on its amount alone (which ends upheld,
+    /// quashed or reduced), and the re-entered state imposes no new fine.
+    pub remit_keeps_fine: bool,
+    /// The factor a reduced fine is multiplied by, drawn per appeal.
+    pub reduced_factor: Dist,
 }
 
 /// An order issued on entering a state: complied with (its control on, its cost booked) or

@@ -12,6 +12,7 @@ mod channels;
 mod charts;
 mod cli;
 mod common;
+mod courts;
 mod discover;
 mod docs;
 mod enforcement;

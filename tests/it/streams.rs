@@ -152,29 +152,37 @@ fn regulators_without_drivers_draw_the_same_whatever_the_data_handling() {
 /// `regsim run scenarios/eu_combined.toml scenarios/dsa_scrutiny.toml`: of `cost.fines`, and of
 /// the DSA Commission's first decision day in the researcher-access case. (0.003 for the fines
 /// when all blocks shared one interleaved stream; 0.808 with one chain per regulator, before
-/// cases; 0.930 with cases, before the DPC read data held in China.) Re-measure when the
-/// regulators change.
-const FINES_RHO: f64 = 0.9087;
-const DECISION_DAY_RHO: f64 = 0.9991;
+/// cases; 0.909 with cases, before courts, whose appealed fines are booked when final or not at
+/// all.) Re-measure when the regulators change.
+const FINES_RHO: f64 = 0.8888;
+const DECISION_DAY_RHO: f64 = 0.9990;
 
-/// Whether correlation `rho` of `n` pairs is within 3 standard errors of `measured` (of
-/// `measured_n` other pairs), on Fisher's z = atanh(r), whose sampling SE is 1/√(n − 3).
-fn consistent(rho: f64, n: usize, measured: f64, measured_n: usize) -> bool {
-    let se = (1.0 / (n as f64 - 3.0) + 1.0 / (measured_n as f64 - 3.0)).sqrt();
+/// Standard errors of Fisher's z = atanh(r) of the fines' correlation, by bootstrap (2,000
+/// resamples of the measured 1,000 pairs): of a correlation of 200 pairs, and of the measured
+/// one. The fines are heavy-tailed (a few large DPC fines in both scenarios carry the
+/// correlation), so these are four times the 1/√(n − 3) Fisher's z assumes of normal pairs
+/// (0.071 and 0.032); other seeds' 1,000 replications measure 0.901 (seed 7), 0.942 (11) and
+/// 0.958 (12345), within this spread.
+const FINES_Z_SE_200: f64 = 0.281;
+const FINES_Z_SE_MEASURED: f64 = 0.123;
+
+/// Whether correlation `rho` of 200 pairs is within 3 standard errors of `measured` on
+/// Fisher's z.
+fn consistent(rho: f64, measured: f64) -> bool {
+    let se = FINES_Z_SE_200.hypot(FINES_Z_SE_MEASURED);
     (rho.atanh() - measured.atanh()).abs() <= 3.0 * se
 }
 
 #[test]
 fn with_drivers_fines_stay_paired_at_their_measured_correlation() {
-    // At 200 replications of another seed the 3-SE band on z is ±0.233: for the fines
-    // (0.909) that is a correlation of 0.85 to 0.95, so falling back to the 0.808 of one chain
-    // per regulator fails. Fisher's SE assumes normal margins; these fines are heavy-tailed, so
-    // the true spread is wider (see the issue 25 note).
+    // At 200 replications of another seed the 3-SE band on z is ±0.92: for the fines (0.889)
+    // a correlation of 0.46 to 0.98, so losing the pairing (0.003 with one interleaved
+    // stream) fails; seed 7 measures 0.900.
     let dir = scenarios();
     let r = run(dir.path(), &["eu_combined.toml", "dsa_scrutiny.toml"], 200);
     let rho = correlation(&r[0]["cost.fines"], &r[1]["cost.fines"]);
     assert!(
-        consistent(rho, 200, FINES_RHO, 1000),
+        consistent(rho, FINES_RHO),
         "correlation of cost.fines {rho}, measured {FINES_RHO}"
     );
     // The decision day is censored at the horizon (about half the replications never reach

@@ -38,9 +38,12 @@
 //! and `dsa_scrutiny`, as did one level per transition.)
 
 mod clock;
+mod courts;
 mod history;
 
 use clock::Clocks;
+pub(super) use courts::Lodge;
+use courts::{Courts, AFRESH};
 use history::History;
 
 use rand::Rng as _;
@@ -53,7 +56,7 @@ use super::rng::{Base, Rng};
 use super::sessions::Sessions;
 use crate::metrics::{id, Layout};
 use crate::model::time::DAYS_PER_YEAR;
-use crate::model::{weigh, Action, Drivers, Opening, Regulator, World};
+use crate::model::{weigh, Action, Appeal, Drivers, Opening, Regulator, Verdict, World};
 
 /// What the regulators see of the rest of the replication.
 pub(super) struct Seen<'a> {
@@ -106,6 +109,7 @@ pub(super) struct Regulators {
     fines_by_case: Option<usize>,
     fine_count_by_case: Option<usize>,
     case_slot: Vec<usize>,
+    courts: Courts,
 }
 
 impl Regulators {
@@ -181,6 +185,7 @@ impl Regulators {
             fines_by_case: layout.breakdown.fines_by_case,
             fine_count_by_case: layout.breakdown.fine_count_by_case,
             case_slot,
+            courts: Courts::new(world, world.seed, rep),
         };
         for r in 0..chains.len() {
             regulators.visit(r);
@@ -242,14 +247,18 @@ impl Regulators {
                     _ => false,
                 };
                 if opens {
-                    self.enter(world, r, reg.initial, None, day, draws, queue, books);
+                    let at = (r, reg.initial);
+                    self.enter(world, at, None, Lodge::Draw, day, draws, queue, books);
                 }
                 continue;
             }
             for s in 0..reg.states.len() {
                 for _ in 0..std::mem::take(&mut self.pending[r][s]) {
-                    self.fine(world, r, None, day, draws, books);
+                    self.fine(world, (r, s), None, day, books, draws);
                 }
+            }
+            while let Some((c, verdict)) = self.courts.due(r, day as u32) {
+                self.rule(world, c, verdict, day, draws, queue, books);
             }
             let s = self.state[r];
             let penalty = reg.states[s].penalty_share_of_daily_turnover;
@@ -270,7 +279,7 @@ impl Regulators {
                 continue;
             };
             let to = reg.transitions[s][i].to;
-            self.enter(world, r, to, None, day, draws, queue, books);
+            self.enter(world, (r, to), None, Lodge::Draw, day, draws, queue, books);
         }
     }
 
@@ -289,40 +298,53 @@ impl Regulators {
         }
     }
 
-    /// The deadline of order `o` of state `s` of regulator `r`: complied with (its cost booked;
-    /// returned: its control to switch on) or refused (the refusal state entered; returned: its
-    /// ban to start).
+    /// The deadline of order `o` of state `s` of regulator `r`, issued by decision `serial`:
+    /// nothing if the courts stayed or voided that decision, else complied with (its cost
+    /// booked; returned: its control to switch on) or refused (the refusal state entered;
+    /// returned: its ban to start).
     #[allow(clippy::too_many_arguments)]
     pub fn order(
         &mut self,
         world: &World,
-        (r, s, o): (usize, usize, usize),
+        (r, s, o, serial): (usize, usize, usize, u32),
         day: usize,
         draws: &Draws,
         queue: &mut EventQueue,
         books: &mut Books,
     ) -> Option<Action> {
+        if self.courts.blocks(r, serial) {
+            return None;
+        }
         let order = &world.regulators[r].states[s].orders[o];
         if self.orders[r].random::<f64>() < order.comply_probability {
             books.one_off(id::COST_COMPLIANCE, draws.get(order.compliance_cost));
             return order.control.map(Action::ControlOn);
         }
         if let Some(refuse) = order.refuse_state {
-            self.enter(world, r, refuse, None, day, draws, queue, books);
+            self.enter(
+                world,
+                (r, refuse),
+                None,
+                Lodge::Draw,
+                day,
+                draws,
+                queue,
+                books,
+            );
         }
         order.refuse_ban.map(Action::BanStart)
     }
 
-    /// Regulator `r` enters state `s` today; `pinned` is a known fine that replaces the draw.
-    /// The visit draws its exit clock; a drawn fine waits for today's drivers if they are not
-    /// read yet.
+    /// Regulator `r` enters state `s` today; `pinned` is a known fine that replaces the draw,
+    /// and `lodge` says what the courts make of the decision ([`courts`]). The visit draws its
+    /// exit clock; a drawn fine waits for today's drivers if they are not read yet.
     #[allow(clippy::too_many_arguments)]
     pub fn enter(
         &mut self,
         world: &World,
-        r: usize,
-        s: usize,
+        (r, s): (usize, usize),
         pinned: Option<f64>,
+        lodge: Lodge,
         day: usize,
         draws: &Draws,
         queue: &mut EventQueue,
@@ -333,14 +355,23 @@ impl Regulators {
         self.state[r] = s;
         self.open[r] = true;
         self.visit(r);
+        let serial = self.visits[r];
         if st.proceedings {
             books.add_now(id::PROCEEDINGS, 1.0);
         }
-        if pinned.is_some() || (st.fine && reg.fine.is_some()) {
+        let fines =
+            lodge != Lodge::KeptFine && (pinned.is_some() || (st.fine && reg.fine.is_some()));
+        if let Some(appeal) = &st.appeal {
+            let odds = (draws.get(appeal.probability), &hazards(appeal, draws));
+            let at = (r, s, serial);
+            self.courts
+                .decision(world, at, appeal, odds, lodge, fines, day as u32);
+        }
+        if fines {
             if pinned.is_none() && self.values_day != day as u32 {
                 self.pending[r][s] += 1;
             } else {
-                self.fine(world, r, pinned, day, draws, books);
+                self.fine(world, (r, s), pinned, day, books, draws);
             }
         }
         if let Some(k) = self.milestone_metric[r][s] {
@@ -348,29 +379,72 @@ impl Regulators {
                 books.per_rep[k] = day as f64;
             }
         }
-        for (o, order) in st.orders.iter().enumerate() {
-            // Orders fall due at the start of a later day.
-            let t = day as f64 + order.after_days.ceil().max(1.0);
-            queue.push(
-                t,
-                Event::Order {
-                    regulator: r as u32,
-                    state: s as u32,
-                    order: o as u32,
-                },
-            );
+        issue_orders(world, (r, s, serial), day, queue);
+    }
+
+    /// A pinned `appeal` event: regulator `r`'s latest held decision in state `s` is lodged.
+    pub fn appeal(&mut self, world: &World, (r, s): (usize, usize), day: usize, draws: &Draws) {
+        if let Some(appeal) = &world.regulators[r].states[s].appeal {
+            let per_year = hazards(appeal, draws);
+            self.courts.appeal(world, r, s, day as u32, &per_year);
         }
     }
 
-    /// Books a fine of regulator `r` today: `pinned`, or the next drawn one on today's drivers.
+    /// A pinned `judgment` event: the latest pending appeal of regulator `r`'s decision in
+    /// state `s` ends in `verdict` today.
+    #[allow(clippy::too_many_arguments)]
+    pub fn judgment(
+        &mut self,
+        world: &World,
+        (r, s): (usize, usize),
+        verdict: Verdict,
+        day: usize,
+        draws: &Draws,
+        queue: &mut EventQueue,
+        books: &mut Books,
+    ) {
+        if let Some(c) = self.courts.pending(r, s) {
+            self.rule(world, c, verdict, day, draws, queue, books);
+        }
+    }
+
+    /// Case `c` ends today in `verdict`: its fine booked, its orders issued afresh, or the
+    /// regulator sent back to decide again, as the courts rule.
+    #[allow(clippy::too_many_arguments)]
+    fn rule(
+        &mut self,
+        world: &World,
+        c: usize,
+        verdict: Verdict,
+        day: usize,
+        draws: &Draws,
+        queue: &mut EventQueue,
+        books: &mut Books,
+    ) {
+        let per_year = self.courts.hazards_of(world, c, draws);
+        let ruling = self.courts.rule(world, c, verdict, day as u32, &per_year);
+        let (r, s) = (ruling.regulator, ruling.state);
+        if let Some(amount) = ruling.book {
+            self.book((r, world.regulators[r].group), amount, books);
+        }
+        if ruling.orders_afresh {
+            issue_orders(world, (r, s, AFRESH), day, queue);
+        }
+        if let Some((to, lodge)) = ruling.remit {
+            self.enter(world, (r, to), None, lodge, day, draws, queue, books);
+        }
+    }
+
+    /// Sets a fine of regulator `r`'s decision in state `s` today: `pinned`, or the next drawn
+    /// one on today's drivers. It is booked at once, unless the decision is before the courts.
     fn fine(
         &mut self,
         world: &World,
-        r: usize,
+        (r, s): (usize, usize),
         pinned: Option<f64>,
         day: usize,
-        draws: &Draws,
         books: &mut Books,
+        draws: &Draws,
     ) {
         let reg = &world.regulators[r];
         let amount = match (pinned, &reg.fine) {
@@ -384,10 +458,17 @@ impl Regulators {
             }
             (None, None) => return,
         };
+        if !self.courts.hold_fine(r, s, amount) {
+            self.book((r, reg.group), amount, books);
+        }
+    }
+
+    /// Books a final fine of chain `r` (regulator `g`) today.
+    fn book(&mut self, (r, g): (usize, usize), amount: f64, books: &mut Books) {
         books.add_now(id::FINES, 1.0);
         books.one_off(id::COST_FINES, amount);
-        self.book_by_entity(r, reg.group, amount, 1.0, books);
-        let k = self.first_fine_metric[reg.group];
+        self.book_by_entity(r, g, amount, 1.0, books);
+        let k = self.first_fine_metric[g];
         if books.per_rep[k] == 0.0 {
             books.per_rep[k] = amount;
         }
@@ -410,6 +491,33 @@ impl Regulators {
             g = g_period * (1.0 - inf.remediation_weight * remedied);
         }
         g + reg.inaccurate_information
+    }
+}
+
+/// The verdicts' hazards per year of an appeal table in this replication.
+fn hazards(appeal: &Appeal, draws: &Draws) -> [f64; 4] {
+    appeal.per_year.map(|d| draws.get(d))
+}
+
+/// Queues the orders of regulator `r`'s state `s`, issued today by decision `serial`: each
+/// falls due at the start of a later day.
+fn issue_orders(
+    world: &World,
+    (r, s, serial): (usize, usize, u32),
+    day: usize,
+    queue: &mut EventQueue,
+) {
+    for (o, order) in world.regulators[r].states[s].orders.iter().enumerate() {
+        let t = day as f64 + order.after_days.ceil().max(1.0);
+        queue.push(
+            t,
+            Event::Order {
+                regulator: r as u32,
+                state: s as u32,
+                order: o as u16,
+                decision: serial,
+            },
+        );
     }
 }
 

@@ -180,7 +180,9 @@ impl Rows {
                     self.bans[b].spans.push((from, day, text));
                 }
             }
-            Action::RegulatorState { regulator, .. } => {
+            Action::RegulatorState { regulator, .. }
+            | Action::Appeal { regulator, .. }
+            | Action::Judgment { regulator, .. } => {
                 point(format!("regulator {}", world.regulators[regulator].name))
             }
             Action::Ownership(o) => point(format!("ownership {}", world.ownerships[o].name)),

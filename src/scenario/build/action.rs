@@ -4,7 +4,7 @@
 use super::case::{chain_index, chain_states};
 use super::ctx::{lookup, Ctx, MAX_HEADCOUNT, MAX_NUMBER};
 use super::names::Names;
-use crate::model::Action;
+use crate::model::{Action, Verdict};
 use crate::scenario::raw::{RawAction, RawEventKind, RawScenario, RawTimelineEvent};
 use crate::scenario::source::FieldPath;
 
@@ -24,6 +24,7 @@ pub(super) struct ActionFields<'a> {
     pub state: &'a Option<String>,
     pub fine: Option<f64>,
     pub decision: &'a Option<String>,
+    pub outcome: &'a Option<String>,
 }
 
 /// Timeline events and outcome actions carry the same action fields (serde cannot flatten
@@ -47,6 +48,7 @@ macro_rules! action_fields_from {
                     state: &e.state,
                     fine: e.fine,
                     decision: &e.decision,
+                    outcome: &e.outcome,
                 }
             }
         }
@@ -67,6 +69,8 @@ pub(super) fn kind_name(kind: RawEventKind) -> &'static str {
         RawEventKind::Outage => "outage",
         RawEventKind::OwnershipChange => "ownership_change",
         RawEventKind::RegulatorState => "regulator_state",
+        RawEventKind::Appeal => "appeal",
+        RawEventKind::Judgment => "judgment",
         RawEventKind::Decide => "decide",
     }
 }
@@ -81,6 +85,8 @@ fn fields_of(kind: RawEventKind) -> &'static [&'static str] {
         RawEventKind::Outage => &["population", "hours"],
         RawEventKind::OwnershipChange => &["ownership"],
         RawEventKind::RegulatorState => &["regulator", "case", "state", "fine"],
+        RawEventKind::Appeal => &["regulator", "case", "state"],
+        RawEventKind::Judgment => &["regulator", "case", "state", "outcome"],
         RawEventKind::Decide => &["decision"],
     }
 }
@@ -109,6 +115,7 @@ pub(super) fn action(
         ("state", f.state.is_some()),
         ("fine", f.fine.is_some()),
         ("decision", f.decision.is_some()),
+        ("outcome", f.outcome.is_some()),
     ];
     for (field, is) in present {
         if is && !used.contains(&field) {
@@ -186,7 +193,7 @@ pub(super) fn action(
             &names.ownerships,
         )
         .map(Action::Ownership),
-        RawEventKind::RegulatorState => {
+        RawEventKind::RegulatorState | RawEventKind::Appeal | RawEventKind::Judgment => {
             let r = need(cx, "regulator", f.regulator, "regulator", &names.regulators)?;
             let rn = names.regulators[r];
             let reg = raw.regulator.values().nth(r)?;
@@ -212,11 +219,43 @@ pub(super) fn action(
                 None => format!("state of regulator `{label}`"),
             };
             let s = need(cx, "state", f.state, &what, &states)?;
-            let fine = f.fine.map(|x| cx.non_negative(&path.key("fine"), x));
-            Some(Action::RegulatorState {
+            if f.kind == RawEventKind::RegulatorState {
+                let fine = f.fine.map(|x| cx.non_negative(&path.key("fine"), x));
+                return Some(Action::RegulatorState {
+                    regulator: chain,
+                    state: s,
+                    fine,
+                    appealed: false,
+                });
+            }
+            let (raw_states, table) = match case {
+                Some(c) => {
+                    let (cn, c) = reg.case.iter().nth(c)?;
+                    (&c.state, format!("{rn}.case.{cn}"))
+                }
+                None => (&reg.state, rn.to_string()),
+            };
+            if raw_states.values().nth(s)?.appeal.is_none() {
+                let p = path.key("state");
+                let (sn, of) = (states[s], if case.is_some() { "case" } else { "regulator" });
+                cx.err(
+                    &p,
+                    format!("field `{p}`: state `{sn}` of {of} `{label}` has no [regulator.{table}.state.{sn}.appeal] table to appeal by"),
+                );
+                return None;
+            }
+            if f.kind == RawEventKind::Appeal {
+                return Some(Action::Appeal {
+                    regulator: chain,
+                    state: s,
+                });
+            }
+            let what = "court outcome";
+            let v = need(cx, "outcome", f.outcome, what, &Verdict::NAMES)?;
+            Some(Action::Judgment {
                 regulator: chain,
                 state: s,
-                fine,
+                verdict: Verdict::ALL[v],
             })
         }
         RawEventKind::Decide => {
@@ -245,6 +284,20 @@ pub(super) fn default_label(action: &Action, n: &Names, raw: &RawScenario) -> St
         } => {
             let (label, states) = chain_states(raw, regulator);
             format!("{label}: {}", states.get(state).copied().unwrap_or("?"))
+        }
+        Action::Appeal { regulator, state } => {
+            let (label, states) = chain_states(raw, regulator);
+            let s = states.get(state).copied().unwrap_or("?");
+            format!("{label}: {s} appealed")
+        }
+        Action::Judgment {
+            regulator,
+            state,
+            verdict,
+        } => {
+            let (label, states) = chain_states(raw, regulator);
+            let s = states.get(state).copied().unwrap_or("?");
+            format!("{label}: {s} {}", Verdict::NAMES[verdict as usize])
         }
         Action::Decide(d) => format!("{} decided", n.decisions[d]),
     }

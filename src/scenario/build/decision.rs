@@ -5,7 +5,7 @@ use super::action::{action, ActionFields};
 use super::ctx::Ctx;
 use super::names::Names;
 use crate::model::{Decision, Dist, Outcome};
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{RawEventKind, RawScenario};
 use crate::scenario::source::FieldPath;
 
 /// Every decision, in name order.
@@ -25,7 +25,12 @@ pub(super) fn decisions(cx: &mut Ctx, raw: &RawScenario, names: &Names) -> Vec<D
                 let after = a.after_days.as_ref().map_or(Dist::Constant(0.0), |x| {
                     cx.dist(&ap.key("after_days"), x, true)
                 });
-                if let Some(act) = action(cx, &ap, &ActionFields::from(a), names, raw) {
+                if matches!(a.kind, RawEventKind::Appeal | RawEventKind::Judgment) {
+                    cx.err(
+                        &ap.key("kind"),
+                        format!("field `{}`: court history (`appeal`, `judgment`) is pinned in [[timeline]]; a decision's outcome cannot take it", ap.key("kind")),
+                    );
+                } else if let Some(act) = action(cx, &ap, &ActionFields::from(a), names, raw) {
                     actions.push((after, act));
                 }
             }

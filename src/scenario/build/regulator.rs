@@ -11,9 +11,11 @@ use super::drawn::Draws;
 use super::finance::money_rate;
 use super::names::Names;
 use crate::model::{
-    Calendar, Dist, Drivers, FineModel, Opening, Order, RegState, Regulator, Transition,
+    Appeal, Calendar, Dist, Drivers, FineModel, Opening, Order, RegState, Regulator, Transition,
+    Verdict,
 };
-use crate::scenario::raw::{RawDrivers, RawFine, RawRegState, RawScenario};
+use crate::scenario::dist::RawDist;
+use crate::scenario::raw::{RawAppeal, RawDrivers, RawFine, RawRegState, RawScenario};
 use crate::scenario::source::FieldPath;
 
 /// Every regulator's chains, by regulator then case name, and the regulators' names.
@@ -168,6 +170,16 @@ fn states(
     for (sn, s) in raw {
         let sp = rp.key("state").key(sn);
         let mut orders = Vec::new();
+        if s.orders.len() > usize::from(u16::MAX) {
+            cx.err(
+                &sp.key("orders"),
+                format!(
+                    "field `{}`: at most {} orders per state",
+                    sp.key("orders"),
+                    u16::MAX
+                ),
+            );
+        }
         for (i, o) in s.orders.iter().enumerate() {
             let op = sp.key("orders").index(i);
             let control = o
@@ -207,9 +219,49 @@ fn states(
             penalty_share_of_daily_turnover: penalty,
             orders,
             milestone: s.milestone,
+            appeal: s
+                .appeal
+                .as_ref()
+                .map(|a| appeal(cx, a, &sp.key("appeal"), state_names, draws)),
         });
     }
     states
+}
+
+/// A state's `appeal` table at `ap`.
+fn appeal(
+    cx: &mut Ctx,
+    a: &RawAppeal,
+    ap: &FieldPath,
+    state_names: &[&str],
+    draws: &mut Draws,
+) -> Appeal {
+    let hazards = [&a.upheld, &a.quashed, &a.remitted, &a.reduced];
+    let per_year =
+        std::array::from_fn(|i| draws.non_negative(cx, &ap.key(Verdict::NAMES[i]), hazards[i]));
+    let remit_to = a
+        .remit_to
+        .as_ref()
+        .and_then(|st| lookup(cx, &ap.key("remit_to"), "state", state_names, st));
+    if remit_to.is_none() && a.remit_to.is_none() && a.remitted != RawDist::Number(0.0) {
+        cx.err(
+            &ap.key("remitted"),
+            format!(
+                "field `{}`: a remitted decision needs `remit_to`, the state the regulator re-enters to decide again",
+                ap.key("remitted")
+            ),
+        );
+    }
+    Appeal {
+        probability: draws.share(cx, &ap.key("probability"), &a.probability),
+        stay: a.stay,
+        per_year,
+        remit_to,
+        remit_keeps_fine: a.remit_keeps_fine,
+        reduced_factor: a.reduced_factor.as_ref().map_or(Dist::Constant(0.5), |d| {
+            cx.probability_dist(&ap.key("reduced_factor"), d)
+        }),
+    }
 }
 
 /// The fine table; `rate` converts its money into the scenario's currency.

@@ -59,6 +59,7 @@ pub(super) fn timeline(
     }
     // The last readable date so far: its day and the event that has it.
     let mut previous: Option<(u32, usize)> = None;
+    let mut courts = Courts::default();
     for (i, e) in raw.timeline.iter().enumerate() {
         let ep = FieldPath::root().key("timeline").index(i);
         let day = h.day(cx, &ep.key("date"), &e.date);
@@ -95,6 +96,8 @@ pub(super) fn timeline(
                 .label
                 .clone()
                 .unwrap_or_else(|| default_label(&action, names, raw));
+            let certain = probability == 1.0 && delay_days.is_none();
+            courts.link(cx, &ep, action, certain, &mut timeline);
             timeline.push(TimelineEvent {
                 day,
                 action,
@@ -106,6 +109,95 @@ pub(super) fn timeline(
     }
     timeline.sort_by_key(|e| e.day);
     timeline
+}
+
+/// Links the court history of the timeline: an `appeal` event appeals the latest earlier
+/// `regulator_state` event into its state (which then holds its fine for the courts), and a
+/// `judgment` decides the latest appeal of its state. All three must be certain.
+#[derive(Default)]
+struct Courts {
+    /// Per (regulator, state): the timeline index of its latest decision, and whether that
+    /// decision has been appealed.
+    latest: Vec<((usize, usize), usize, bool)>,
+}
+
+impl Courts {
+    fn link(
+        &mut self,
+        cx: &mut Ctx,
+        ep: &FieldPath,
+        action: Action,
+        certain: bool,
+        timeline: &mut [TimelineEvent],
+    ) {
+        let (key, court) = match action {
+            Action::RegulatorState {
+                regulator, state, ..
+            } => ((regulator, state), false),
+            Action::Appeal { regulator, state }
+            | Action::Judgment {
+                regulator, state, ..
+            } => ((regulator, state), true),
+            _ => return,
+        };
+        let at = self.latest.iter().position(|(k, _, _)| *k == key);
+        if !court {
+            let entry = (key, timeline.len(), false);
+            match at {
+                Some(i) => self.latest[i] = entry,
+                None => self.latest.push(entry),
+            }
+            return;
+        }
+        if !certain {
+            cx.err(
+                ep,
+                format!("`{}` event at `{ep}`: court history is pinned; give it no `probability` below 1 and no `delay_days`", kind_of(&action)),
+            );
+            return;
+        }
+        let Some(i) = at else {
+            cx.err(
+                ep,
+                format!("`{}` event at `{ep}`: no earlier `regulator_state` event of this timeline puts the regulator in this state, so there is no decision to take to court", kind_of(&action)),
+            );
+            return;
+        };
+        let (_, index, appealed) = self.latest[i];
+        match action {
+            Action::Appeal { .. } if appealed => cx.err(
+                ep,
+                format!("`appeal` event at `{ep}`: that decision is already appealed"),
+            ),
+            Action::Appeal { .. } => {
+                let decision = &mut timeline[index];
+                if decision.probability < 1.0 || decision.delay_days.is_some() {
+                    cx.err(
+                        ep,
+                        format!("`appeal` event at `{ep}`: the decision it appeals (`{}`) must be certain: no `probability` below 1, no `delay_days`", decision.label),
+                    );
+                }
+                if let Action::RegulatorState { appealed, .. } = &mut decision.action {
+                    *appealed = true;
+                }
+                self.latest[i].2 = true;
+            }
+            _ if !appealed => cx.err(
+                ep,
+                format!(
+                    "`judgment` event at `{ep}`: no earlier `appeal` event appeals this decision"
+                ),
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn kind_of(action: &Action) -> &'static str {
+    match action {
+        Action::Appeal { .. } => "appeal",
+        _ => "judgment",
+    }
 }
 
 /// Sites and controls that something can switch on (a timeline event, a decision outcome, a

@@ -31,6 +31,10 @@ pub enum RawEventKind {
     OwnershipChange,
     /// `regulator` enters `state` (known history); with `fine`, that amount is imposed.
     RegulatorState,
+    /// `regulator`'s latest decision in `state` is appealed (known history).
+    Appeal,
+    /// The court decides the appeal of `regulator`'s decision in `state` with `outcome`.
+    Judgment,
     /// `decision` is taken: one of its outcomes is drawn.
     Decide,
 }
@@ -78,6 +82,9 @@ pub struct RawTimelineEvent {
     pub fine: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<String>,
+    /// With `judgment`: `upheld`, `quashed`, `remitted` or `reduced`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
 }
 
 /// What an outcome of a decision does, some days after the decision.
@@ -116,6 +123,9 @@ pub struct RawAction {
     pub fine: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<String>,
+    /// With `judgment`: `upheld`, `quashed`, `remitted` or `reduced`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
 }
 
 /// A branching decision: when a `decide` event fires, one outcome is drawn by probability.
@@ -340,6 +350,54 @@ pub struct RawRegState {
     /// Report the day of first entry as `regulatory.<regulator>.<state>.first_day`.
     #[serde(default)]
     pub milestone: bool,
+    /// How the state's decisions (its fine and orders) are appealed in court.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<RawAppeal>,
+}
+
+/// The appeal of a state's decisions: lodged with `probability` (from `history_until`; before
+/// it only `appeal` timeline events lodge one), it holds the fine until final and, with `stay`,
+/// the orders, and ends in a verdict drawn at the hazards per year below (independent
+/// competing risks, from the lodging day or `history_until`, whichever is later).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAppeal {
+    /// Chance a decision is appealed (default 1); a number or a distribution within [0, 1],
+    /// drawn once per replication.
+    #[serde(default = "one_dist")]
+    pub probability: RawDist,
+    /// The orders wait for the verdict (default true); the fine always does.
+    #[serde(default = "super::entities::yes")]
+    pub stay: bool,
+    /// Hazard per year of a verdict upholding the decision: the fine is booked, the orders
+    /// fall due afresh.
+    #[serde(default = "super::entities::zero")]
+    pub upheld: RawDist,
+    /// Hazard per year of a verdict quashing it: nothing is booked, the orders are void.
+    #[serde(default = "super::entities::zero")]
+    pub quashed: RawDist,
+    /// Hazard per year of a verdict remitting it: the orders are void and the regulator
+    /// enters `remit_to` to decide again.
+    #[serde(default = "super::entities::zero")]
+    pub remitted: RawDist,
+    /// Hazard per year of a verdict reducing the fine by `reduced_factor`: the orders fall due
+    /// afresh.
+    #[serde(default = "super::entities::zero")]
+    pub reduced: RawDist,
+    /// The state a remitted decision re-enters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remit_to: Option<String>,
+    /// On remittal the fine stands, still under appeal on its amount alone, and `remit_to`
+    /// imposes no new fine (default false: the fine falls with the decision).
+    #[serde(default)]
+    pub remit_keeps_fine: bool,
+    /// The factor a reduced fine is multiplied by (in [0, 1]), drawn per appeal (default 0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reduced_factor: Option<RawDist>,
+}
+
+fn one_dist() -> RawDist {
+    RawDist::Number(1.0)
 }
 
 /// An order: at its deadline it is complied with (the control switches on, the compliance
@@ -361,8 +419,7 @@ pub struct RawOrder {
     /// number or a distribution, drawn once per replication.
     #[serde(default = "super::entities::zero")]
     pub compliance_cost: RawDist,
-    /// State the regulator enters on a refusal (none: a refusal changes nothing, as an order
-    /// stayed on appeal).
+    /// State the regulator enters on a refusal (none: a refusal changes no state).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refuse_state: Option<String>,
     /// Ban a refusal starts (none: no ban), e.g. a temporary restriction of access (DSA Art. 82)

@@ -92,7 +92,7 @@ pub fn mean_interval(values: &[f64], rng: &mut Rng) -> MeanInterval {
     }
     let se = sd / (n as f64).sqrt();
     if n > BOOTSTRAP_MAX {
-        let half = super::aggregate::t975(n - 1) * se;
+        let half = super::sample::t975(n - 1) * se;
         return MeanInterval {
             ci95: [mean - half, mean + half],
             method: Method::T,

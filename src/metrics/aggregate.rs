@@ -49,7 +49,8 @@ pub struct Stats {
     pub es99: f64,
     /// Share of replications above 0.
     pub p_positive: f64,
-    /// How `ci95` was made: `bootstrap-t`, `t`, or `none` (every value equal: no interval).
+    /// How `ci95` was made: `bootstrap-t`, `bootstrap-t+delta-lognormal` (skewed, non-negative
+    /// values), `t`, or `none` (every value equal: no interval).
     pub ci95_method: &'static str,
     /// Replications, and those whose value is not 0 ("k non-zero of n").
     pub n: usize,
@@ -64,7 +65,8 @@ pub struct Stats {
     /// is equal or past the bootstrap's size).
     pub es95_ci95: Option<[f64; 2]>,
     pub es99_ci95: Option<[f64; 2]>,
-    /// `all_equal`, `few_nonzero`, `es95_tail_under_10`, `es99_tail_under_10`.
+    /// `all_equal`, `conservative` (`ci95` is a hull of two intervals, see
+    /// [`intervals::Method::Hull`]), `few_nonzero`, `es95_tail_under_10`, `es99_tail_under_10`.
     pub flags: Vec<&'static str>,
     /// Set for milestones.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,6 +78,9 @@ pub fn flags(n: usize, nonzero: usize, method: Method) -> Vec<&'static str> {
     let mut f = Vec::new();
     if method == Method::None && n > 0 {
         f.push("all_equal");
+    }
+    if method == Method::Hull {
+        f.push("conservative");
     }
     if nonzero < intervals::FEW {
         f.push("few_nonzero");
@@ -90,10 +95,12 @@ pub fn flags(n: usize, nonzero: usize, method: Method) -> Vec<&'static str> {
 }
 
 impl Stats {
-    /// Statistics of `values` (sorted in place), bootstrapped from a fixed stream: for values
-    /// that are not one metric of a run (a branch's conditional statistics, tests).
+    /// Statistics of `values` (sorted in place) without resampling: the mean's interval is
+    /// the t interval and the intervals of the mean above 0 and of the shortfalls are left out.
+    /// For values that are not one metric of a run (a branch's conditional statistics, which
+    /// write only mean and quantiles; tests).
     pub fn of(values: &mut [f64]) -> Stats {
-        Stats::with(values, &mut intervals::stream(0, "bootstrap", ""), None)
+        Stats::with(values, None, None)
     }
 
     /// Statistics of metric `name` of a run under `seed`: its bootstrap draws from the stream
@@ -101,27 +108,35 @@ impl Stats {
     pub fn of_metric(values: &mut [f64], seed: u64, name: &str, horizon: Option<f64>) -> Stats {
         Stats::with(
             values,
-            &mut intervals::stream(seed, "bootstrap", name),
+            Some(&mut intervals::stream(seed, "bootstrap", name)),
             horizon,
         )
     }
 
-    /// Statistics of `values` (sorted in place), resampling with `rng`.
-    pub fn with(values: &mut [f64], rng: &mut Rng, horizon: Option<f64>) -> Stats {
+    /// Statistics of `values` (sorted in place), resampling with `rng` (without: see
+    /// [`Stats::of`]).
+    pub fn with(values: &mut [f64], rng: Option<&mut Rng>, horizon: Option<f64>) -> Stats {
         let n = values.len();
         let (mean, sd) = intervals::mean_sd(values);
         // Resampled in the order given (replication order), as a paired comparison does.
-        let iv = intervals::mean_interval(values, rng);
+        let ((iv, es), mut rng) = match rng {
+            Some(rng) => (
+                intervals::mean_and_shortfall_intervals(values, rng),
+                Some(rng),
+            ),
+            None => ((intervals::t_interval(values), None), None),
+        };
         values.sort_by(f64::total_cmp);
         let at = |q| quantile_sorted(values, q);
         let n_nonzero = values.iter().filter(|&&v| v != 0.0).count();
         let positive: Vec<f64> = values.iter().copied().filter(|&v| v > 0.0).collect();
         let mean_positive = (!positive.is_empty()).then(|| intervals::mean_sd(&positive).0);
-        let mean_positive_ci95 = (!positive.is_empty())
-            .then(|| intervals::mean_interval(&positive, rng))
+        let mean_positive_ci95 = rng
+            .as_mut()
+            .filter(|_| !positive.is_empty())
+            .map(|rng| intervals::mean_interval(&positive, rng))
             .filter(|iv| iv.method != Method::None)
             .map(|iv| iv.ci95);
-        let es = intervals::shortfall_intervals(values, rng);
         // A tail whose resamples all agree (values at a cap) has no interval either.
         let spread = |i: [f64; 2]| (i[0] < i[1]).then_some(i);
         let (es95_ci95, es99_ci95) = (es.and_then(|e| spread(e[0])), es.and_then(|e| spread(e[1])));

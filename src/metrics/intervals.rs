@@ -248,13 +248,14 @@ fn bootstrap(
     let keep = ((tail_size(n, 0.95).ceil() as usize) + 1).min(n);
     let mut t = Vec::with_capacity(RESAMPLES);
     let mut es = [Vec::new(), Vec::new()];
-    let mut draw = if shortfall { vec![0.0; n] } else { Vec::new() };
+    let mut draw = Vec::with_capacity(if shortfall { n } else { 0 });
     for _ in 0..RESAMPLES {
         let (mut s, mut ss) = (0.0, 0.0);
-        for i in 0..n {
+        draw.clear();
+        for _ in 0..n {
             let v = values[rng.random_range(0..n)];
             if shortfall {
-                draw[i] = v;
+                draw.push(v);
             }
             let x = v - mean;
             s += x;

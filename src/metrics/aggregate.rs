@@ -12,6 +12,7 @@ use super::Layout;
 use crate::engine::rng::Rng;
 
 pub use super::intervals::shortfall_sorted;
+pub use super::sample::{quantile_sorted, quantile_unsorted, t975, MonthStats};
 
 /// A milestone's day (`regulatory.<r>.<state>.first_day`), censored at the horizon: a
 /// replication that never reached the state holds the horizon's length.
@@ -48,7 +49,8 @@ pub struct Stats {
     pub es99: f64,
     /// Share of replications above 0.
     pub p_positive: f64,
-    /// How `ci95` was made: `bootstrap-t`, `t`, or `none` (every value equal: no interval).
+    /// How `ci95` was made: `bootstrap-t`, `bootstrap-t+delta-lognormal` (skewed, non-negative
+    /// values), `t`, or `none` (every value equal: no interval).
     pub ci95_method: &'static str,
     /// Replications, and those whose value is not 0 ("k non-zero of n").
     pub n: usize,
@@ -63,7 +65,8 @@ pub struct Stats {
     /// is equal or past the bootstrap's size).
     pub es95_ci95: Option<[f64; 2]>,
     pub es99_ci95: Option<[f64; 2]>,
-    /// `all_equal`, `few_nonzero`, `es95_tail_under_10`, `es99_tail_under_10`.
+    /// `all_equal`, `conservative` (`ci95` is a hull of two intervals, see
+    /// [`intervals::Method::Hull`]), `few_nonzero`, `es95_tail_under_10`, `es99_tail_under_10`.
     pub flags: Vec<&'static str>,
     /// Set for milestones.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,6 +78,9 @@ pub fn flags(n: usize, nonzero: usize, method: Method) -> Vec<&'static str> {
     let mut f = Vec::new();
     if method == Method::None && n > 0 {
         f.push("all_equal");
+    }
+    if method == Method::Hull {
+        f.push("conservative");
     }
     if nonzero < intervals::FEW {
         f.push("few_nonzero");
@@ -89,10 +95,12 @@ pub fn flags(n: usize, nonzero: usize, method: Method) -> Vec<&'static str> {
 }
 
 impl Stats {
-    /// Statistics of `values` (sorted in place), bootstrapped from a fixed stream: for values
-    /// that are not one metric of a run (a branch's conditional statistics, tests).
+    /// Statistics of `values` (sorted in place) without resampling: the mean's interval is
+    /// the t interval and the intervals of the mean above 0 and of the shortfalls are left out.
+    /// For values that are not one metric of a run (a branch's conditional statistics, which
+    /// write only mean and quantiles; tests).
     pub fn of(values: &mut [f64]) -> Stats {
-        Stats::with(values, &mut intervals::stream(0, "bootstrap", ""), None)
+        Stats::with(values, None, None)
     }
 
     /// Statistics of metric `name` of a run under `seed`: its bootstrap draws from the stream
@@ -100,27 +108,35 @@ impl Stats {
     pub fn of_metric(values: &mut [f64], seed: u64, name: &str, horizon: Option<f64>) -> Stats {
         Stats::with(
             values,
-            &mut intervals::stream(seed, "bootstrap", name),
+            Some(&mut intervals::stream(seed, "bootstrap", name)),
             horizon,
         )
     }
 
-    /// Statistics of `values` (sorted in place), resampling with `rng`.
-    pub fn with(values: &mut [f64], rng: &mut Rng, horizon: Option<f64>) -> Stats {
+    /// Statistics of `values` (sorted in place), resampling with `rng` (without: see
+    /// [`Stats::of`]).
+    pub fn with(values: &mut [f64], rng: Option<&mut Rng>, horizon: Option<f64>) -> Stats {
         let n = values.len();
         let (mean, sd) = intervals::mean_sd(values);
         // Resampled in the order given (replication order), as a paired comparison does.
-        let iv = intervals::mean_interval(values, rng);
+        let ((iv, es), mut rng) = match rng {
+            Some(rng) => (
+                intervals::mean_and_shortfall_intervals(values, rng),
+                Some(rng),
+            ),
+            None => ((intervals::t_interval(values), None), None),
+        };
         values.sort_by(f64::total_cmp);
         let at = |q| quantile_sorted(values, q);
         let n_nonzero = values.iter().filter(|&&v| v != 0.0).count();
         let positive: Vec<f64> = values.iter().copied().filter(|&v| v > 0.0).collect();
         let mean_positive = (!positive.is_empty()).then(|| intervals::mean_sd(&positive).0);
-        let mean_positive_ci95 = (!positive.is_empty())
-            .then(|| intervals::mean_interval(&positive, rng))
+        let mean_positive_ci95 = rng
+            .as_mut()
+            .filter(|_| !positive.is_empty())
+            .map(|rng| intervals::mean_interval(&positive, rng))
             .filter(|iv| iv.method != Method::None)
             .map(|iv| iv.ci95);
-        let es = intervals::shortfall_intervals(values, rng);
         // A tail whose resamples all agree (values at a cap) has no interval either.
         let spread = |i: [f64; 2]| (i[0] < i[1]).then_some(i);
         let (es95_ci95, es99_ci95) = (es.and_then(|e| spread(e[0])), es.and_then(|e| spread(e[1])));
@@ -200,71 +216,6 @@ impl Stats {
             *m *= k;
         }
     }
-}
-
-impl MonthStats {
-    /// The statistics of the values times `k` (> 0).
-    pub fn scale(&mut self, k: f64) {
-        self.mean *= k;
-        self.p5 *= k;
-        self.p50 *= k;
-        self.p95 *= k;
-    }
-}
-
-/// Type-7 quantile of sorted data.
-pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let n = sorted.len();
-    if n == 0 {
-        return 0.0;
-    }
-    let h = (n as f64 - 1.0) * q;
-    let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// Type-7 quantile of unsorted data in O(n), reordering it (for within-replication quantiles).
-pub fn quantile_unsorted(values: &mut [f64], q: f64) -> f64 {
-    let n = values.len();
-    if n == 0 {
-        return 0.0;
-    }
-    let h = (n as f64 - 1.0) * q;
-    let lo = h.floor() as usize;
-    let (_, x_lo, right) = values.select_nth_unstable_by(lo, f64::total_cmp);
-    let x_lo = *x_lo;
-    let x_hi = right.iter().copied().min_by(f64::total_cmp).unwrap_or(x_lo);
-    x_lo + (h - lo as f64) * (x_hi - x_lo)
-}
-
-/// 97.5% quantile of Student's t with `df` degrees of freedom.
-pub fn t975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    if df == 0 {
-        return f64::INFINITY;
-    }
-    if df <= 30 {
-        return TABLE[df - 1];
-    }
-    // Cornish–Fisher expansion around the normal quantile; error < 1e-4 for df > 30.
-    let z: f64 = 1.959_963_984_540_054;
-    let d = df as f64;
-    let z3 = z * z * z;
-    z + (z3 + z) / (4.0 * d) + (5.0 * z3 * z * z + 16.0 * z3 + 3.0 * z) / (96.0 * d * d)
-}
-
-/// One month of one metric across replications.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MonthStats {
-    pub mean: f64,
-    pub p5: f64,
-    pub p50: f64,
-    pub p95: f64,
 }
 
 /// Everything written about a scenario's replications.

@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use super::aggregate::MonthStats;
 use super::quantiles::Quantiles;
+use super::sample::MonthStats;
 use super::table::Table;
 use super::{id, Kind, Layout, RepResult};
 
@@ -160,8 +160,9 @@ impl Collected {
 mod tests {
     use super::*;
     use crate::engine::{run_replication, Workspace};
-    use crate::metrics::aggregate::{quantile_sorted, Stats};
+    use crate::metrics::aggregate::Stats;
     use crate::metrics::quantiles::{EXACT, RELATIVE_ERROR};
+    use crate::metrics::sample::quantile_sorted;
 
     /// Two years with a heavy-tailed records draw, so monthly values spread over decades.
     const SCENARIO: &str = r#"name = "c"

@@ -9,15 +9,29 @@
 //!   threads. Fewer than [`FEW`] non-zero values cannot tell a tail apart from its absence; the
 //!   interval is then flagged `few_nonzero`. When every value is equal there is no spread to
 //!   resample: no interval, the flag `all_equal` and "k non-zero of n" instead.
+//! - **Skewed, non-negative means** (sample skewness above [`SKEWED`], as fines, records and
+//!   costs are): the bootstrap-t misses on one side, above, because a sample of 50 rarely holds
+//!   the rare large values that make most of the mean (lognormal σ = 1.5: 91.8% at n = 50). The
+//!   interval is then the hull of the bootstrap-t interval and a delta-lognormal one
+//!   ([`Method::Hull`], flagged `conservative`): zeros with probability 1 − p and a lognormal
+//!   above, p and the lognormal's parameters drawn from their generalised pivotal quantities
+//!   (Tian 2005, "Inferences on the mean of zero-inflated lognormal data"; Jeffreys Beta for p),
+//!   [`PIVOTS`] draws. A hull of two intervals covers at least as often as either. With fewer
+//!   than [`FEW`] non-zero values the lognormal's σ is not known well enough to bound the mean
+//!   unless a cap on the values is known (a fine's legal maximum): with a cap the pivot is the
+//!   mean of the capped lognormal, and below two non-zero values the bound is the Wilson upper
+//!   bound of p times the cap; without one the interval stays bootstrap-t, flagged.
 //! - **Shares** ([`wilson`]): Wilson score intervals.
 //! - **Expected shortfall** ([`shortfall_sorted`]): the empirical (Acerbi–Tasche) tail mean,
-//!   with a percentile-bootstrap interval ([`shortfall_interval`]).
+//!   with a percentile-bootstrap interval from the mean's resamples
+//!   ([`mean_and_shortfall_intervals`]).
 //! - **Milestones** ([`km_median`]): with censoring only at the horizon the Kaplan–Meier
 //!   survival is the empirical one before the horizon.
 
 use rand::Rng as _;
 
 use crate::engine::rng::{Base, Rng};
+use crate::model::samplers::{beta, gamma, std_normal};
 
 /// Bootstrap resamples per interval.
 pub const RESAMPLES: usize = 999;
@@ -25,6 +39,10 @@ pub const RESAMPLES: usize = 999;
 pub const BOOTSTRAP_MAX: usize = 2000;
 /// Fewer non-zero values than this flag an interval (and fewer tail values an ES).
 pub const FEW: usize = 10;
+/// Draws of the delta-lognormal pivot (cheap: a few gamma draws each, whatever n).
+pub const PIVOTS: usize = 1999;
+/// Sample skewness above which a non-negative sample's mean interval is [`Method::Hull`].
+pub const SKEWED: f64 = 1.0;
 /// The 97.5% normal quantile.
 const Z: f64 = 1.959_963_984_540_054;
 
@@ -33,6 +51,9 @@ const Z: f64 = 1.959_963_984_540_054;
 pub enum Method {
     #[serde(rename = "bootstrap-t")]
     BootstrapT,
+    /// The hull of the bootstrap-t and the delta-lognormal intervals (skewed, non-negative).
+    #[serde(rename = "bootstrap-t+delta-lognormal")]
+    Hull,
     #[serde(rename = "t")]
     T,
     /// Every value equal: no interval.
@@ -44,6 +65,7 @@ impl Method {
     pub fn name(self) -> &'static str {
         match self {
             Method::BootstrapT => "bootstrap-t",
+            Method::Hull => "bootstrap-t+delta-lognormal",
             Method::T => "t",
             Method::None => "none",
         }
@@ -80,8 +102,47 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
 }
 
 /// The 95% interval of the mean of `values` (in any order; the order is part of the
-/// resampling, so callers pass replication order).
+/// resampling, so callers pass replication order), for values with no known cap.
 pub fn mean_interval(values: &[f64], rng: &mut Rng) -> MeanInterval {
+    mean_interval_capped(values, None, rng)
+}
+
+/// The 95% interval of the mean of `values`, each at most `cap` when one is known.
+pub fn mean_interval_capped(values: &[f64], cap: Option<f64>, rng: &mut Rng) -> MeanInterval {
+    let boot = bootstrap(values, rng, false).0;
+    hull(values, boot, cap, rng)
+}
+
+/// The 95% interval of the mean (as [`mean_interval`]) and percentile-bootstrap 95% intervals
+/// of `ES_95` and `ES_99` (`None` past [`BOOTSTRAP_MAX`] or when every value is equal), both
+/// from one set of resamples: each resample's mean and sd make its t, its top 5% its ES.
+pub fn mean_and_shortfall_intervals(
+    values: &[f64],
+    rng: &mut Rng,
+) -> (MeanInterval, Option<[[f64; 2]; 2]>) {
+    let (boot, es) = bootstrap(values, rng, true);
+    (hull(values, boot, None, rng), es)
+}
+
+/// `boot`, or its hull with the delta-lognormal interval for skewed non-negative `values`.
+fn hull(values: &[f64], boot: MeanInterval, cap: Option<f64>, rng: &mut Rng) -> MeanInterval {
+    if boot.method != Method::BootstrapT
+        || values.iter().any(|&v| v < 0.0)
+        || skewness(values) <= SKEWED
+    {
+        return boot;
+    }
+    match delta_lognormal(values, cap, rng) {
+        Some([lo, hi]) => MeanInterval {
+            ci95: [boot.ci95[0].min(lo), boot.ci95[1].max(hi)],
+            method: Method::Hull,
+        },
+        None => boot,
+    }
+}
+
+/// The t interval mean ± t(0.975, n − 1)·sd/√n (none when every value is equal).
+pub fn t_interval(values: &[f64]) -> MeanInterval {
     let n = values.len();
     let (mean, sd) = mean_sd(values);
     if n < 2 || sd == 0.0 || values.iter().all(|&v| v == values[0]) {
@@ -90,20 +151,113 @@ pub fn mean_interval(values: &[f64], rng: &mut Rng) -> MeanInterval {
             method: Method::None,
         };
     }
-    let se = sd / (n as f64).sqrt();
-    if n > BOOTSTRAP_MAX {
-        let half = super::aggregate::t975(n - 1) * se;
-        return MeanInterval {
-            ci95: [mean - half, mean + half],
-            method: Method::T,
-        };
+    let half = super::sample::t975(n - 1) * sd / (n as f64).sqrt();
+    MeanInterval {
+        ci95: [mean - half, mean + half],
+        method: Method::T,
     }
+}
+
+/// Sample skewness (the moment estimator; 0 without spread).
+fn skewness(values: &[f64]) -> f64 {
+    let (mean, sd) = mean_sd(values);
+    if sd == 0.0 {
+        return 0.0;
+    }
+    values
+        .iter()
+        .map(|v| ((v - mean) / sd).powi(3))
+        .sum::<f64>()
+        / values.len() as f64
+}
+
+/// Φ, the standard normal CDF.
+fn normal_cdf(z: f64) -> f64 {
+    0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// E[min(Y, cap)] for Y lognormal with log-mean `mu` and log-variance `s2`.
+fn capped_lognormal_mean(mu: f64, s2: f64, cap: f64) -> f64 {
+    if s2 <= 0.0 {
+        return mu.exp().min(cap);
+    }
+    let (s, c) = (s2.sqrt(), cap.ln());
+    // exp(μ + σ²/2)·Φ((c − μ − σ²)/σ), in logs so that a huge σ² cannot overflow.
+    let below = (mu + s2 / 2.0 + normal_cdf((c - mu - s2) / s).ln()).exp();
+    below + cap * normal_cdf(-(c - mu) / s)
+}
+
+/// The delta-lognormal generalised-pivot 95% interval of the mean of non-negative `values`
+/// (`None` where it cannot bound the mean: fewer than [`FEW`] non-zero values and no cap).
+fn delta_lognormal(values: &[f64], cap: Option<f64>, rng: &mut Rng) -> Option<[f64; 2]> {
+    let n = values.len();
+    let logs: Vec<f64> = values
+        .iter()
+        .filter(|&&v| v > 0.0)
+        .map(|v| v.ln())
+        .collect();
+    let n1 = logs.len();
+    match cap {
+        None if n1 < FEW => return None,
+        Some(c) if n1 < 2 => return Some([0.0, wilson(n1, n)[1] * c]),
+        _ => {}
+    }
+    let (m, s) = mean_sd(&logs);
+    let (n0, n1f) = ((n - n1) as f64, n1 as f64);
+    let mut pivots: Vec<f64> = (0..PIVOTS)
+        .map(|_| {
+            // σ² = (n₁ − 1)s²/χ²(n₁ − 1), μ = ȳ − Z·σ/√n₁, p ~ Beta(n₁ + ½, n₀ + ½).
+            let s2 = (n1f - 1.0) * s * s / (2.0 * gamma(rng, (n1f - 1.0) / 2.0, 1.0));
+            let mu = m - std_normal(rng) * (s2 / n1f).sqrt();
+            let p = if n0 > 0.0 {
+                beta(rng, n1f + 0.5, n0 + 0.5)
+            } else {
+                1.0
+            };
+            p * match cap {
+                Some(c) => capped_lognormal_mean(mu, s2, c),
+                None => (mu + s2 / 2.0).exp(),
+            }
+        })
+        .collect();
+    pivots.sort_by(f64::total_cmp);
+    let [lo, hi] = [
+        pivots[(PIVOTS + 1) / 40 - 1],
+        pivots[(PIVOTS + 1) * 39 / 40 - 1],
+    ];
+    hi.is_finite().then_some([lo, hi])
+}
+
+/// The bootstrap-t interval (or t past [`BOOTSTRAP_MAX`], or none without spread) and, with
+/// `shortfall`, the percentile intervals of `ES_95` and `ES_99` from the same resamples.
+fn bootstrap(
+    values: &[f64],
+    rng: &mut Rng,
+    shortfall: bool,
+) -> (MeanInterval, Option<[[f64; 2]; 2]>) {
+    let n = values.len();
+    if n > BOOTSTRAP_MAX {
+        return (t_interval(values), None);
+    }
+    let (mean, sd) = mean_sd(values);
+    if n < 2 || sd == 0.0 || values.iter().all(|&v| v == values[0]) {
+        return (t_interval(values), None);
+    }
+    let se = sd / (n as f64).sqrt();
     let nf = n as f64;
+    let keep = ((tail_size(n, 0.95).ceil() as usize) + 1).min(n);
     let mut t = Vec::with_capacity(RESAMPLES);
+    let mut es = [Vec::new(), Vec::new()];
+    let mut draw = Vec::with_capacity(if shortfall { n } else { 0 });
     for _ in 0..RESAMPLES {
         let (mut s, mut ss) = (0.0, 0.0);
+        draw.clear();
         for _ in 0..n {
-            let x = values[rng.random_range(0..n)] - mean;
+            let v = values[rng.random_range(0..n)];
+            if shortfall {
+                draw.push(v);
+            }
+            let x = v - mean;
             s += x;
             ss += x * x;
         }
@@ -120,13 +274,28 @@ pub fn mean_interval(values: &[f64], rng: &mut Rng) -> MeanInterval {
         } else {
             0.0
         });
+        if shortfall {
+            // Only the top ⌈5% n⌉ + 1 values of a resample make its ES.
+            let top = if keep < n {
+                draw.select_nth_unstable_by(n - keep, f64::total_cmp);
+                &mut draw[n - keep..]
+            } else {
+                &mut draw[..]
+            };
+            top.sort_unstable_by(f64::total_cmp);
+            es[0].push(shortfall_top(top, n, 0.95));
+            es[1].push(shortfall_top(top, n, 0.99));
+        }
     }
-    t.sort_by(f64::total_cmp);
     // Order statistics (B + 1)·0.025 and (B + 1)·0.975 of B = 999.
-    let (lo_t, hi_t) = (
-        t[(RESAMPLES + 1) / 40 - 1],
-        t[(RESAMPLES + 1) * 39 / 40 - 1],
-    );
+    let order = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        [
+            v[(RESAMPLES + 1) / 40 - 1],
+            v[(RESAMPLES + 1) * 39 / 40 - 1],
+        ]
+    };
+    let [lo_t, hi_t] = order(t);
     // A bound past every resample's spread (a resample without spread was the extreme) is
     // the sample's extreme: the mean of no reweighting of the sample lies beyond it.
     let (min, max) = values
@@ -135,10 +304,11 @@ pub fn mean_interval(values: &[f64], rng: &mut Rng) -> MeanInterval {
             (a.min(v), b.max(v))
         });
     let finite = |v: f64, or: f64| if v.is_finite() { v } else { or };
-    MeanInterval {
+    let iv = MeanInterval {
         ci95: [finite(mean - hi_t * se, min), finite(mean - lo_t * se, max)],
         method: Method::BootstrapT,
-    }
+    };
+    (iv, shortfall.then(|| es.map(order)))
 }
 
 /// Wilson score 95% interval of a share `k / n`.
@@ -197,38 +367,6 @@ fn shortfall_top(top: &[f64], n: usize, alpha: f64) -> f64 {
         0.0
     };
     (sum + edge) / tail
-}
-
-/// Percentile-bootstrap 95% intervals of `ES_95` and `ES_99` of `values` (`None` past
-/// [`BOOTSTRAP_MAX`] or when every value is equal). Each resample keeps only its top 5%.
-pub fn shortfall_intervals(values: &[f64], rng: &mut Rng) -> Option<[[f64; 2]; 2]> {
-    let n = values.len();
-    if !(2..=BOOTSTRAP_MAX).contains(&n) || values.iter().all(|&v| v == values[0]) {
-        return None;
-    }
-    let keep = ((tail_size(n, 0.95).ceil() as usize) + 1).min(n);
-    let mut es = [Vec::with_capacity(RESAMPLES), Vec::with_capacity(RESAMPLES)];
-    let mut draw = vec![0.0; n];
-    for _ in 0..RESAMPLES {
-        draw.iter_mut()
-            .for_each(|d| *d = values[rng.random_range(0..n)]);
-        let top = if keep < n {
-            draw.select_nth_unstable_by(n - keep, f64::total_cmp);
-            &mut draw[n - keep..]
-        } else {
-            &mut draw[..]
-        };
-        top.sort_unstable_by(f64::total_cmp);
-        es[0].push(shortfall_top(top, n, 0.95));
-        es[1].push(shortfall_top(top, n, 0.99));
-    }
-    Some(es.map(|mut e| {
-        e.sort_by(f64::total_cmp);
-        [
-            e[(RESAMPLES + 1) / 40 - 1],
-            e[(RESAMPLES + 1) * 39 / 40 - 1],
-        ]
-    }))
 }
 
 /// Kaplan–Meier median of times `sorted` (ascending) censored at `horizon` (a value ≥ horizon

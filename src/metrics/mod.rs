@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod intervals;
 pub mod paired;
 pub mod quantiles;
+pub mod sample;
 pub mod table;
 
 use crate::model::World;

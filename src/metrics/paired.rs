@@ -135,7 +135,7 @@ pub fn differences(changed: &Totals, base: &Totals) -> io::Result<Vec<Stats>> {
             }
             // The stream `paired` uses, so a sweep's `versus` interval is `diff`'s.
             let rng = &mut intervals::stream(base.layout.seed, "bootstrap-diff", name);
-            Ok(Stats::with(&mut d, rng, None))
+            Ok(Stats::with(&mut d, Some(rng), None))
         })
         .collect()
 }

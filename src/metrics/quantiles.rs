@@ -21,7 +21,7 @@
 //! on every platform; and since it depends only on the values in replication order, the same
 //! for any thread count or shard.
 
-use super::aggregate::quantile_sorted;
+use super::sample::quantile_sorted;
 
 /// Values kept exactly before counting in buckets.
 pub const EXACT: usize = 1_000;

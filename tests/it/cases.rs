@@ -9,38 +9,11 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use crate::common::regsim;
+use crate::common::{enforcement_world, regsim};
 
-/// A small world: China-based staff read EU users' data from the start; `regulators` are
-/// appended as written.
+/// The shared enforcement world (seed 25, 200 China-based staff) with `regulators` appended.
 fn world(regulators: &str) -> String {
-    format!(
-        r#"start = "2023-01-01"
-end = "2026-12-31"
-seed = 25
-[finance]
-currency = "EUR"
-turnover = [{{ date = "2023-01-01", amount = 100e9 }}]
-[population.eu]
-home = "EU"
-enclave = ["IE"]
-restricted = ["CN"]
-user_counts = [{{ date = "2023-01-01", users = 10e6 }}]
-data_per_user_mb = 60
-placement = {{ ie = 1.0 }}
-[site.ie]
-jurisdiction = "IE"
-capacity_pb = 10
-[staff.cn]
-jurisdiction = "CN"
-headcount = 200
-sessions_per_person_day = 0.1
-records_per_session = 500
-populations = ["eu"]
-categories = ["identifiers", "behavioural"]
-misuse_share = 0.02
-{regulators}"#
-    )
+    enforcement_world(25, 200, regulators)
 }
 
 /// A case `name` of regulator `reg`: inquiry → decision (a fine) → inquiry, hazards times

@@ -76,3 +76,38 @@ pub fn minimal_with(edits: &[(&str, &str)]) -> String {
     }
     text
 }
+
+/// The small enforcement world the regulator tests build on: four years, 10 M EU users' data
+/// (60 MB each) on a site in their enclave, read from the start by `headcount` China-based
+/// staff (0.1 sessions per person-day, 500 records each, identifiers and behavioural data),
+/// with a turnover of EUR 100 bn for fines; `rest` (regulators, controls, more staff) is
+/// appended as written.
+pub fn enforcement_world(seed: u64, headcount: u32, rest: &str) -> String {
+    format!(
+        r#"start = "2023-01-01"
+end = "2026-12-31"
+seed = {seed}
+[finance]
+currency = "EUR"
+turnover = [{{ date = "2023-01-01", amount = 100e9 }}]
+[population.eu]
+home = "EU"
+enclave = ["IE"]
+restricted = ["CN"]
+user_counts = [{{ date = "2023-01-01", users = 10e6 }}]
+data_per_user_mb = 60
+placement = {{ ie = 1.0 }}
+[site.ie]
+jurisdiction = "IE"
+capacity_pb = 10
+[staff.cn]
+jurisdiction = "CN"
+headcount = {headcount}
+sessions_per_person_day = 0.1
+records_per_session = 500
+populations = ["eu"]
+categories = ["identifiers", "behavioural"]
+misuse_share = 0.02
+{rest}"#
+    )
+}

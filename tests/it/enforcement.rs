@@ -8,35 +8,17 @@ use std::path::Path;
 use assert_cmd::Command;
 use regsim::metrics::paired::stats;
 
-/// A small world: China-based staff read EU users' data, a DPC-like regulator unpinned, driven
-/// by data readable from China (exit choice and gravity) and by detections of China-based misuse.
+use crate::common::enforcement_world;
+
+/// The shared enforcement world (seed 14) with `headcount` China-based staff, EU staff, a
+/// gateway and a DPC-like regulator unpinned, driven by data readable from China (exit choice
+/// and gravity) and by detections of China-based misuse; `extra` appended.
 fn world(headcount: u32, extra: &str) -> String {
-    format!(
-        r#"start = "2023-01-01"
-end = "2026-12-31"
-seed = 14
-[finance]
-currency = "EUR"
-turnover = [{{ date = "2023-01-01", amount = 100e9 }}]
-[population.eu]
-home = "EU"
-enclave = ["IE"]
-restricted = ["CN"]
-user_counts = [{{ date = "2023-01-01", users = 10e6 }}]
-data_per_user_mb = 60
-placement = {{ ie = 1.0 }}
-[site.ie]
-jurisdiction = "IE"
-capacity_pb = 10
-[staff.cn]
-jurisdiction = "CN"
-headcount = {headcount}
-sessions_per_person_day = 0.1
-records_per_session = 500
-populations = ["eu"]
-categories = ["identifiers", "behavioural"]
-misuse_share = 0.02
-[staff.eu]
+    enforcement_world(
+        14,
+        headcount,
+        &format!(
+            r#"[staff.eu]
 jurisdiction = "IE"
 headcount = 1000
 sessions_per_person_day = 20
@@ -77,6 +59,7 @@ from = "draft"
 to = "monitoring"
 per_year = 1.0
 {extra}"#
+        ),
     )
 }
 

@@ -65,7 +65,7 @@ fn detached<T: Send + 'static>(
     let watched = Arc::clone(&progress);
     // The worker sends its result when it ends, so the wait below wakes at once rather than at
     // the next poll.
-    let (done, finished) = std::sync::mpsc::channel();
+    let (done, mut finished) = std::sync::mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("regsim".into())
         .spawn(move || {
@@ -76,7 +76,16 @@ fn detached<T: Send + 'static>(
         })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start a thread: {e}")))?;
     let mut failed: Option<PyErr> = None;
-    while py.detach(|| finished.recv_timeout(POLL)).is_err() && !handle.is_finished() {
+    loop {
+        // The receiver is not Sync: it goes into the GIL-free wait and comes back.
+        let (r, waited) = py.detach(move || {
+            let waited = finished.recv_timeout(POLL);
+            (finished, waited)
+        });
+        finished = r;
+        if waited.is_ok() || handle.is_finished() {
+            break;
+        }
         if failed.is_some() {
             continue;
         }
@@ -350,9 +359,7 @@ impl PySweep {
 
     /// `sensitivity.csv`, or None for designs without sensitivity indices.
     fn sensitivity_csv<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        self.inner
-            .sensitivity_csv()
-            .map(|b| PyBytes::new(py, &b))
+        self.inner.sensitivity_csv().map(|b| PyBytes::new(py, &b))
     }
 
     /// Writes `out/<sweep>/` as `regsim sweep FILE --out OUT` does; returns that folder.

@@ -30,6 +30,7 @@ use crate::replicate::thread_pool;
 use crate::run::{check_replications, refuse_too_large, Results};
 use crate::scenario::{self, source::Sources, Loaded};
 use crate::stop::Stop;
+use crate::sweep::memory::{self, SweepResults};
 use crate::sweep::path;
 
 /// A scenario, read, validated and built: ready to run, or to change by parameter path.
@@ -224,6 +225,37 @@ pub fn diff_watched(
             &settings.stop,
         )
     })
+}
+
+/// Runs every point of the sweep file at `path` (its base scenario, parameters, design, seed
+/// and replications are the file's; `settings` gives threads, limits, the stop and the spill
+/// folder, and its `seed` and `replications` are refused) and returns the results in memory:
+/// the tables `regsim sweep` writes, from the same numbers ([`SweepResults::write`] writes its
+/// folder byte for byte).
+///
+/// ```
+/// use regsim::Settings;
+///
+/// let s = regsim::sweep("scenarios/sweeps/ci_smoke.toml", &Settings::default())?;
+/// let points = String::from_utf8(s.points_csv()).unwrap();
+/// assert_eq!(points.lines().count(), 1 + s.results.len());
+/// assert!(points.starts_with("point,"));
+/// assert!(s.passed());
+/// # Ok::<(), regsim::error::Error>(())
+/// ```
+pub fn sweep(path: impl AsRef<Path>, settings: &Settings) -> Result<SweepResults, Error> {
+    if settings.seed.is_some() || settings.replications.is_some() {
+        return Err(Error::Usage(
+            "a sweep runs its file's own seed and replications; set them in the sweep file".into(),
+        ));
+    }
+    let opts = memory::Options {
+        threads: settings.threads,
+        limits: &settings.limits,
+        spill: settings.spill(),
+        stop: &settings.stop,
+    };
+    memory::compute(path.as_ref(), &opts)?.ok_or_else(|| stopped(&settings.stop))
 }
 
 fn stopped(stop: &Stop) -> Error {

@@ -51,6 +51,7 @@ pub mod stop;
 pub mod sweep;
 pub mod theory;
 
-pub use api::{diff, run, Scenario, Settings};
+pub use api::{diff, run, sweep, Scenario, Settings};
 pub use diff::Diffed;
 pub use run::Results;
+pub use sweep::memory::SweepResults;

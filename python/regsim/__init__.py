@@ -15,18 +15,18 @@ when tqdm is installed (``progress=False`` turns it off).
 
 from __future__ import annotations
 
-import io
-import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from . import _native
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# numpy and pandas (half a second to import) are imported when the first table is built, not
+# with ``import regsim``: a script that runs and writes, as the CLI does, never pays for them.
 
 __version__ = _native.__version__
 
@@ -79,17 +79,16 @@ def _checked(call: Callable, *args, **kwargs):
         raise ScenarioError(message, [Diagnostic(*r) for r in rows]) from None
 
 
-# Each number read back to the exact double it was written from: pandas 3 parses so by
-# default (and deprecates the option); earlier pandas needs float_precision="round_trip".
-_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+def _csv(data: bytes) -> "pd.DataFrame":
+    """A CSV file's bytes as a DataFrame, each number read back to the exact double it was
+    written from: pandas 3 parses so by default (and deprecates the option); earlier pandas
+    needs float_precision="round_trip"."""
+    import io
 
+    import pandas as pd
 
-def _read_csv(source) -> pd.DataFrame:
-    return pd.read_csv(source, **_EXACT)
-
-
-def _csv(data: bytes) -> pd.DataFrame:
-    return _read_csv(io.BytesIO(data))
+    exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+    return pd.read_csv(io.BytesIO(data), **exact)
 
 
 class Scenario:
@@ -143,7 +142,10 @@ def _scenario(s: Union[Scenario, PathLike]) -> Scenario:
     return s if isinstance(s, Scenario) else load(s)
 
 
-def _columns(pairs: Iterable[Tuple[str, bytes]], index_name: str) -> pd.DataFrame:
+def _columns(pairs: Iterable[Tuple[str, bytes]], index_name: str) -> "pd.DataFrame":
+    import numpy as np
+    import pandas as pd
+
     data = {name: np.frombuffer(raw, dtype="<f8") for name, raw in pairs}
     frame = pd.DataFrame(data)
     frame.index.name = index_name
@@ -187,14 +189,18 @@ class Results:
     @property
     def summary_json(self) -> dict:
         """``summary.json``, parsed."""
+        import json
+
         return self._memo("json", lambda: json.loads(self._native.summary_json()))
 
     @property
-    def summary(self) -> pd.DataFrame:
+    def summary(self) -> "pd.DataFrame":
         """One row per metric: mean, sd, quantiles, ci95_lo/ci95_hi and the rest of
         ``summary.json``'s statistics (nested ones flattened with ``_``)."""
 
         def make():
+            import pandas as pd
+
             rows = {}
             for metric, stats in self.summary_json["metrics"].items():
                 flat: Dict[str, object] = {}
@@ -207,7 +213,7 @@ class Results:
         return self._memo("summary", make)
 
     @property
-    def replications(self) -> pd.DataFrame:
+    def replications(self) -> "pd.DataFrame":
         """``replications.csv``: a row per replication, a column per metric total."""
         return self._memo(
             "replications",
@@ -215,24 +221,24 @@ class Results:
         )
 
     @property
-    def inputs(self) -> pd.DataFrame:
+    def inputs(self) -> "pd.DataFrame":
         """``inputs.csv``: a row per replication, a column per quantity drawn once."""
         return self._memo(
             "inputs", lambda: _columns(self._native.input_columns(), "replication")
         )
 
     @property
-    def timeseries(self) -> pd.DataFrame:
+    def timeseries(self) -> "pd.DataFrame":
         """``timeseries.csv``: month, metric, mean, p5, p50, p95."""
         return self._memo("timeseries", lambda: _csv(self._native.timeseries_csv()))
 
     @property
-    def annual(self) -> pd.DataFrame:
+    def annual(self) -> "pd.DataFrame":
         """``annual.csv``: year, metric, mean, p5, p50, p95 of each calendar year's amount."""
         return self._memo("annual", lambda: _csv(self._native.annual_csv()))
 
     @property
-    def branches(self) -> pd.DataFrame:
+    def branches(self) -> "pd.DataFrame":
         """``branches.csv``: each decision's and uncertain event's outcome shares."""
         return self._memo("branches", lambda: _csv(self._native.branches_csv()))
 
@@ -311,7 +317,7 @@ class Diff:
     seed: int
     replications: int
     note: Optional[str]
-    table: pd.DataFrame
+    table: "pd.DataFrame"
     """``diff.csv``: a row per metric (base_mean, changed_mean, diff_mean, diff_ci95_lo, ...)."""
 
 
@@ -337,25 +343,27 @@ def diff(
 
 @dataclass
 class Sweep:
-    """A sweep's results: ``points.csv`` and ``sensitivity.csv`` (None where the design has
-    none), the folder they were written to, and whether every ``[[expect]]`` passed."""
+    """A sweep's results, computed in memory: ``points.csv`` and ``sensitivity.csv`` (None
+    where the design has none) as DataFrames, whether every ``[[expect]]`` passed, and the
+    folder they were written to (None unless ``out`` was given)."""
 
-    points: pd.DataFrame
-    sensitivity: Optional[pd.DataFrame]
-    dir: Path
+    name: str
+    points: "pd.DataFrame"
+    sensitivity: Optional["pd.DataFrame"]
     passed: bool
+    dir: Optional[Path]
 
 
 def sweep(path: PathLike, out: Optional[PathLike] = None, threads: Optional[int] = None) -> Sweep:
-    """Runs a sweep file as ``regsim sweep FILE --out OUT`` does (into a temporary folder when
-    ``out`` is not given) and returns its tables."""
-    where = os.fspath(out) if out is not None else tempfile.mkdtemp(prefix="regsim-sweep-")
-    folder, passed = _checked(_native.sweep, os.fspath(path), where, threads)
-    folder = Path(folder)
-    sens = folder / "sensitivity.csv"
+    """Runs every point of a sweep file (its seed and replications are the file's) and returns
+    its tables, holding exactly the values of the files ``regsim sweep`` writes. With ``out``,
+    also writes ``out/<sweep>/`` as ``regsim sweep FILE --out OUT`` does."""
+    native = _checked(_native.sweep, os.fspath(path), threads)
+    sens = native.sensitivity_csv()
     return Sweep(
-        points=_csv((folder / "points.csv").read_bytes()),
-        sensitivity=_csv(sens.read_bytes()) if sens.exists() else None,
-        dir=folder,
-        passed=passed,
+        name=native.name,
+        points=_csv(native.points_csv()),
+        sensitivity=_csv(sens) if sens is not None else None,
+        passed=native.passed,
+        dir=Path(native.write(os.fspath(out))) if out is not None else None,
     )

@@ -17,7 +17,6 @@ use pyo3::types::PyBytes;
 use regsim::error::Error;
 use regsim::progress::Progress;
 use regsim::stop::Stop;
-use regsim::sweep::SweepOptions;
 
 create_exception!(
     _native,
@@ -64,13 +63,29 @@ fn detached<T: Send + 'static>(
     work: impl FnOnce(&Progress) -> Result<T, Error> + Send + 'static,
 ) -> PyResult<T> {
     let watched = Arc::clone(&progress);
+    // The worker sends its result when it ends, so the wait below wakes at once rather than at
+    // the next poll.
+    let (done, mut finished) = std::sync::mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("regsim".into())
-        .spawn(move || catch_unwind(AssertUnwindSafe(|| work(&watched))))
+        .spawn(move || {
+            let r = catch_unwind(AssertUnwindSafe(|| work(&watched)));
+            // The receiver lives until the thread is joined; a failed send cannot happen.
+            let _ = done.send(());
+            r
+        })
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start a thread: {e}")))?;
     let mut failed: Option<PyErr> = None;
-    while !handle.is_finished() {
-        py.detach(|| std::thread::sleep(POLL));
+    loop {
+        // The receiver is not Sync: it goes into the GIL-free wait and comes back.
+        let (r, waited) = py.detach(move || {
+            let waited = finished.recv_timeout(POLL);
+            (finished, waited)
+        });
+        finished = r;
+        if waited.is_ok() || handle.is_finished() {
+            break;
+        }
         if failed.is_some() {
             continue;
         }
@@ -318,31 +333,55 @@ fn diff<'py>(
     ))
 }
 
-/// Runs a sweep file into `out` (as `regsim sweep FILE --out OUT`); returns the sweep's folder
-/// and whether every `[[expect]]` passed.
+/// A sweep's results, in memory.
+#[pyclass(name = "SweepResults", module = "regsim._native", frozen)]
+struct PySweep {
+    inner: regsim::SweepResults,
+}
+
+#[pymethods]
+impl PySweep {
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name().to_string()
+    }
+
+    /// Whether every `[[expect]]` passed.
+    #[getter]
+    fn passed(&self) -> bool {
+        self.inner.passed()
+    }
+
+    /// `points.csv`, as `regsim sweep` writes it.
+    fn points_csv<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.points_csv())
+    }
+
+    /// `sensitivity.csv`, or None for designs without sensitivity indices.
+    fn sensitivity_csv<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.inner.sensitivity_csv().map(|b| PyBytes::new(py, &b))
+    }
+
+    /// Writes `out/<sweep>/` as `regsim sweep FILE --out OUT` does; returns that folder.
+    fn write(&self, py: Python<'_>, out: PathBuf) -> PyResult<PathBuf> {
+        let s = &self.inner;
+        py.detach(|| {
+            catch_unwind(AssertUnwindSafe(|| s.write(&out)))
+                .map_err(|_| PyRuntimeError::new_err("regsim failed internally while writing"))?
+                .map_err(|e| PyRuntimeError::new_err(format!("{e:#}")))
+        })
+    }
+}
+
+/// Runs every point of a sweep file in memory, writing nothing.
 #[pyfunction]
-#[pyo3(signature = (path, out, threads = None))]
-fn sweep(
-    py: Python<'_>,
-    path: PathBuf,
-    out: PathBuf,
-    threads: Option<usize>,
-) -> PyResult<(PathBuf, bool)> {
+#[pyo3(signature = (path, threads = None))]
+fn sweep(py: Python<'_>, path: PathBuf, threads: Option<usize>) -> PyResult<PySweep> {
     let stop = Stop::new();
-    let opts = SweepOptions {
-        out,
-        shard: None,
-        resume: false,
-        threads,
-        limits: Default::default(),
-        stop: stop.clone(),
-    };
+    let s = settings(None, None, threads, &stop);
     let watch = Arc::new(Progress::hidden());
-    let s = detached(py, stop, watch, None, 0, move |_| {
-        regsim::sweep::run(&path, &opts)
-    })?;
-    let passed = s.checks.iter().flatten().all(|c| c.passed);
-    Ok((s.dir, passed))
+    let inner = detached(py, stop, watch, None, 0, move |_| regsim::sweep(&path, &s))?;
+    Ok(PySweep { inner })
 }
 
 #[pymodule]
@@ -351,6 +390,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<PyScenario>()?;
     m.add_class::<PyResults>()?;
+    m.add_class::<PySweep>()?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(loads, m)?)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;

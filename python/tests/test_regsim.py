@@ -22,7 +22,7 @@ def cli_run(cli, repo, scenario, out, *extra):
 
 
 def read(path):
-    return regsim._read_csv(path)
+    return regsim._csv(path.read_bytes())
 
 
 def test_results_equal_the_cli_files_value_for_value(cli, repo, tmp_path):
@@ -160,7 +160,80 @@ def test_the_gil_is_released_while_a_run_works(repo):
     assert len(ticks) > 10 and gaps.max() < 0.5
 
 
-def test_sweep_returns_points(repo, tmp_path):
-    sw = regsim.sweep(repo / "scenarios" / "sweeps" / "ci_smoke.toml", out=tmp_path)
-    assert len(sw.points) > 0 and "point" in sw.points.columns
-    assert (sw.dir / "points.csv").exists()
+def cli_sweep(cli, file, out):
+    subprocess.run([cli, "sweep", str(file), "--out", str(out)], check=True, capture_output=True)
+
+
+def test_sweep_equals_the_cli_points_csv_and_writes_its_folder(cli, repo, tmp_path):
+    file = repo / "scenarios" / "sweeps" / "ci_smoke.toml"
+    cli_sweep(cli, file, tmp_path / "cli")
+    sw = regsim.sweep(file)
+    assert sw.dir is None and sw.passed and sw.sensitivity is None
+    on_disk = read(tmp_path / "cli" / "ci_smoke" / "points.csv")
+    assert len(sw.points) == 4
+    pd.testing.assert_frame_equal(sw.points, on_disk, check_exact=True)
+    # Written on request, the folder is the CLI's byte for byte.
+    written = regsim.sweep(file, out=tmp_path / "py").dir
+    assert written == tmp_path / "py" / "ci_smoke"
+    files = sorted(p.relative_to(written) for p in written.rglob("*") if p.is_file())
+    assert files == sorted(
+        p.relative_to(tmp_path / "cli" / "ci_smoke")
+        for p in (tmp_path / "cli" / "ci_smoke").rglob("*")
+        if p.is_file()
+    )
+    for rel in files:
+        assert (written / rel).read_bytes() == (tmp_path / "cli" / "ci_smoke" / rel).read_bytes(), rel
+
+
+MORRIS = """
+base = "../clover.toml"
+design = "morris"
+trajectories = 3
+levels = 4
+replications = 4
+metrics = ["exposure.records_visible", "cost.total"]
+
+[[parameter]]
+path = "control.security_gateway_masking.reid_probability"
+min = 0.005
+max = 0.2
+
+[[parameter]]
+path = "staff.cn_engineering.headcount"
+min = 100
+max = 600
+"""
+
+
+def test_sweep_sensitivity_equals_the_cli_sensitivity_csv(cli, repo, tmp_path):
+    import shutil
+
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(repo / "scenarios", scenarios)
+    file = scenarios / "sweeps" / "small_morris.toml"
+    file.write_text(MORRIS)
+    cli_sweep(cli, file, tmp_path / "cli")
+    sw = regsim.sweep(file, threads=2)
+    folder = tmp_path / "cli" / "small_morris"
+    pd.testing.assert_frame_equal(sw.points, read(folder / "points.csv"), check_exact=True)
+    on_disk = read(folder / "sensitivity.csv")
+    pd.testing.assert_frame_equal(sw.sensitivity, on_disk, check_exact=True)
+    # mu_star, sigma and mu of both parameters for both metrics.
+    assert len(sw.sensitivity) == 2 * 2 * 3
+    assert set(sw.sensitivity["index"]) == {"mu_star", "sigma", "mu"}
+
+
+def test_a_bad_sweep_file_raises_scenario_error(tmp_path):
+    file = tmp_path / "bad.toml"
+    file.write_text('base = "nowhere.toml"\ndesign = "grid"\n')
+    with pytest.raises(regsim.ScenarioError) as e:
+        regsim.sweep(file)
+    assert e.value.diagnostics[0].file.endswith("bad.toml")
+
+
+def test_import_regsim_does_not_import_pandas():
+    import sys
+
+    code = "import sys, regsim; print('pandas' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "False"]

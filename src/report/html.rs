@@ -11,6 +11,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use super::charts;
+pub use super::format::esc;
 use super::format::{thousands, Unit};
 use super::notes::{self, Note, Tag};
 use super::sources;
@@ -20,22 +21,6 @@ use crate::metrics::branches::Branch;
 use crate::metrics::drivers::Driver;
 use crate::metrics::paired::PairedStats;
 use crate::scenario::Loaded;
-
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = r#"
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::html::esc;
+use super::format::esc;
 use crate::facts;
 
 /// `text` (escaped) with each of `keys` linked to its row of the Sources table.

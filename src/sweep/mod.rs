@@ -16,6 +16,7 @@
 pub mod charts;
 pub mod design;
 pub mod file;
+pub mod memory;
 pub mod output;
 pub mod path;
 pub mod raw;
@@ -128,8 +129,25 @@ fn manifest(s: &file::Sweep) -> Manifest {
     }
 }
 
-/// `regsim sweep`.
-pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
+/// A sweep file loaded and checked against the limits, with its manifest: what every way of
+/// running it (the CLI's [`run`], the library's [`memory::compute`]) starts from.
+pub(crate) struct Prepared {
+    pub sweep: file::Sweep,
+    pub manifest: Manifest,
+    /// The manifest's bytes (`sweep.json`) and their [`output::fingerprint`].
+    pub bytes: Vec<u8>,
+    pub print: String,
+}
+
+/// Loads sweep `file` and refuses it when a point is estimated to need more events per
+/// replication than `limits` allow, or the points running side by side (up to `threads`) more
+/// memory, or their results more disk in `out`, than there is.
+pub(crate) fn prepare(
+    file: &Path,
+    threads: Option<usize>,
+    out: &Path,
+    limits: &Limits,
+) -> Result<Prepared, Error> {
     let sweep = file::load(file).map_err(Error::Invalid)?;
     // Every point, since parameters can raise headcounts and rates; the first too large is named.
     let versus_worlds = sweep
@@ -141,7 +159,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         .iter()
         .enumerate()
         .chain(versus_worlds)
-        .find_map(|(p, w)| limits::check_events(w, file, opts.limits.events).map(|d| (p, d)))
+        .find_map(|(p, w)| limits::check_events(w, file, limits.events).map(|d| (p, d)))
         .map(|(p, mut d)| {
             let at: Vec<String> = sweep
                 .parameters
@@ -156,8 +174,7 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         return Err(Error::Invalid(vec![d]));
     }
     // Points run side by side, up to one per worker; each writes a small result file.
-    let side_by_side = opts
-        .threads
+    let side_by_side = threads
         .unwrap_or_else(rayon::current_num_threads)
         .min(sweep.worlds.len()) as u64;
     let need = limits::Need {
@@ -170,19 +187,94 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
                     .map_or(0, |v| limits::memory(&v.layout, sweep.replications as u64))),
         output: 64 * 1024 * sweep.worlds.len() as u64,
     };
-    let refused = limits::check(&[need], 0, &opts.out, &opts.limits);
+    let refused = limits::check(&[need], 0, out, limits);
     if !refused.is_empty() {
         return Err(Error::Invalid(refused));
     }
-    let m = manifest(&sweep);
-    let dir = opts.out.join(&sweep.name);
+    let manifest = manifest(&sweep);
+    let bytes = manifest.to_bytes();
+    let print = output::fingerprint(&bytes);
+    Ok(Prepared {
+        sweep,
+        manifest,
+        bytes,
+        print,
+    })
+}
+
+impl Prepared {
+    /// Runs point `p`'s replications (and the `versus` scenario's, paired) and returns its
+    /// statistics; `None` when `stop` was raised. Rows of large runs wait in `spill`.
+    pub fn run_point(
+        &self,
+        p: usize,
+        spill: &Path,
+        progress: &Progress,
+        stop: &Stop,
+    ) -> anyhow::Result<Option<PointResult>> {
+        let sweep = &self.sweep;
+        let Some(reps) = simulate(
+            &sweep.worlds[p],
+            &sweep.layout,
+            sweep.replications,
+            spill,
+            progress,
+            stop,
+        )?
+        else {
+            return Ok(None);
+        };
+        let stats = match &sweep.versus {
+            None => Summary::of(&sweep.layout, &reps).context(READ_BACK)?.totals,
+            Some(v) => {
+                let Some(other) = simulate(
+                    &v.worlds[p],
+                    &v.layout,
+                    sweep.replications,
+                    spill,
+                    progress,
+                    stop,
+                )?
+                else {
+                    return Ok(None);
+                };
+                let point = Totals {
+                    layout: &sweep.layout,
+                    totals: &reps.totals,
+                };
+                let versus = Totals {
+                    layout: &v.layout,
+                    totals: &other.totals,
+                };
+                differences(&point, &versus).context(READ_BACK)?
+            }
+        };
+        let result = PointResult::of(p, &self.print, &stats);
+        result.check_finite()?;
+        Ok(Some(result))
+    }
+
+    /// Replications a point runs (twice the sweep's with a `versus` scenario).
+    pub fn per_point(&self) -> u64 {
+        let r = self.sweep.replications as u64;
+        if self.sweep.versus.is_some() {
+            2 * r
+        } else {
+            r
+        }
+    }
+}
+
+/// `regsim sweep`.
+pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
+    let prepared = prepare(file, opts.threads, &opts.out, &opts.limits)?;
+    let (m, bytes, print) = (&prepared.manifest, &prepared.bytes, &prepared.print);
+    let dir = opts.out.join(&m.name);
     let points_dir = dir.join("points");
     let manifest_path = dir.join("sweep.json");
-    let bytes = m.to_bytes();
-    let print = output::fingerprint(&bytes);
     if opts.resume {
         if let Ok(old) = std::fs::read(&manifest_path) {
-            if old != bytes {
+            if old != *bytes {
                 return Err(Error::Usage(format!(
                     "{}: the sweep differs from the one in {}; run without --resume into another --out, or delete that folder",
                     file.display(),
@@ -194,60 +286,20 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
     let pool = thread_pool(opts.threads)?;
     std::fs::create_dir_all(&points_dir)
         .with_context(|| format!("cannot create {}", points_dir.display()))?;
-    atomic_write(&manifest_path, &bytes)?;
+    atomic_write(&manifest_path, bytes)?;
 
     let shard = opts.shard.unwrap_or(Shard::ALL);
-    let n = sweep.worlds.len();
+    let n = prepared.sweep.worlds.len();
     let todo: Vec<usize> = (0..n)
         .filter(|&p| shard.owns(p))
-        .filter(|&p| !opts.resume || output::read_point(&points_dir, p, &m, &print).is_none())
+        .filter(|&p| !opts.resume || output::read_point(&points_dir, p, m, print).is_none())
         .collect();
-    // A `versus` sweep runs two scenarios' replications at every point.
-    let per_point = sweep.replications as u64 * if sweep.versus.is_some() { 2 } else { 1 };
-    let progress = Progress::sweep(&sweep.name, todo.len() as u64, per_point);
+    let progress = Progress::sweep(&m.name, todo.len() as u64, prepared.per_point());
     let finished = AtomicUsize::new(0);
     pool.install(|| {
         todo.par_iter().try_for_each(|&p| -> anyhow::Result<()> {
-            let world = &sweep.worlds[p];
-            let Some(reps) = simulate(
-                world,
-                &sweep.layout,
-                sweep.replications,
-                &points_dir,
-                &progress,
-                &opts.stop,
-            )?
-            else {
+            let Some(result) = prepared.run_point(p, &points_dir, &progress, &opts.stop)? else {
                 return Ok(());
-            };
-            let result = match &sweep.versus {
-                None => PointResult::of(
-                    p,
-                    &print,
-                    &Summary::of(&sweep.layout, &reps).context(READ_BACK)?.totals,
-                ),
-                Some(v) => {
-                    let Some(other) = simulate(
-                        &v.worlds[p],
-                        &v.layout,
-                        sweep.replications,
-                        &points_dir,
-                        &progress,
-                        &opts.stop,
-                    )?
-                    else {
-                        return Ok(());
-                    };
-                    let point = Totals {
-                        layout: &sweep.layout,
-                        totals: &reps.totals,
-                    };
-                    let versus = Totals {
-                        layout: &v.layout,
-                        totals: &other.totals,
-                    };
-                    PointResult::of(p, &print, &differences(&point, &versus).context(READ_BACK)?)
-                }
             };
             output::write_point(&points_dir, &result)?;
             let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
@@ -266,16 +318,16 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         )));
     }
     let checks = if opts.shard.is_none() {
-        let results: Vec<PointResult> = read_all(std::slice::from_ref(&points_dir), &m, &print)?
+        let results: Vec<PointResult> = read_all(std::slice::from_ref(&points_dir), m, print)?
             .into_iter()
             .map(|(r, _)| r)
             .collect();
-        Some(output::write_results(&dir, &m, &results)?)
+        Some(output::write_results(&dir, m, &results)?)
     } else {
         None
     };
     Ok(Swept {
-        name: sweep.name,
+        name: prepared.sweep.name,
         dir,
         points: n,
         ran: todo.len(),

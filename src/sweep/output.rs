@@ -27,17 +27,7 @@ pub fn point_file(p: usize) -> String {
 
 /// Writes point `r` atomically into `points_dir`.
 pub fn write_point(points_dir: &Path, r: &PointResult) -> anyhow::Result<()> {
-    // JSON has no NaN or infinity (serde_json would write `null`, unreadable as a number).
-    if let Some(m) = r
-        .stats
-        .iter()
-        .position(|s| s.iter().any(|v| !v.is_finite()))
-    {
-        anyhow::bail!(
-            "sweep point {}: metric #{m} has a non-finite statistic; cannot persist it",
-            r.point
-        );
-    }
+    r.check_finite()?;
     let mut b = serde_json::to_vec(r).context("cannot serialise a point")?;
     b.push(b'\n');
     atomic_write(&points_dir.join(point_file(r.point)), &b)

@@ -108,6 +108,22 @@ impl PointResult {
         }
     }
 
+    /// Refuses a point with a NaN or infinite statistic: JSON has none (serde_json would write
+    /// `null`, unreadable as a number), so its point file could not be read back.
+    pub fn check_finite(&self) -> anyhow::Result<()> {
+        match self
+            .stats
+            .iter()
+            .position(|s| s.iter().any(|v| !v.is_finite()))
+        {
+            Some(m) => anyhow::bail!(
+                "sweep point {}: metric #{m} has a non-finite statistic; cannot persist it",
+                self.point
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// The statistics a point keeps (those `[[expect]]` can name); the others of a run's
     /// summary are not kept per point and read as NaN.
     pub(super) fn stats_of(&self, metric: usize) -> Stats {

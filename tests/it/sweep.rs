@@ -185,6 +185,48 @@ fn a_sobol_sweep_in_three_shards_merges_to_the_unsharded_bytes() {
 }
 
 #[test]
+fn a_library_sweep_holds_the_command_lines_tables_and_writes_its_folder() {
+    // Morris (sensitivity.csv) and Sobol designs; the library keeps the points in memory where
+    // the CLI reads them back from its point files, and writes the same bytes.
+    for (name, text) in [("morris", MORRIS.to_string()), ("sobol", sobol_sweep())] {
+        let s = Setup::new();
+        let file = s.sweep(&format!("{name}.toml"), &text);
+        regsim()
+            .arg("sweep")
+            .arg(&file)
+            .arg("--out")
+            .arg(s.path("cli"))
+            .assert()
+            .success();
+        let cli = tree(&s.path("cli").join(name));
+        let settings = regsim::Settings {
+            threads: Some(2),
+            ..Default::default()
+        };
+        let lib = regsim::sweep(&file, &settings).unwrap();
+        assert_eq!(lib.points_csv(), cli_file(&cli, "points.csv"), "{name}");
+        assert_eq!(
+            lib.sensitivity_csv().unwrap(),
+            cli_file(&cli, "sensitivity.csv"),
+            "{name}"
+        );
+        assert!(lib.passed());
+        let dir = lib.write(&s.path("lib")).unwrap();
+        assert_eq!(dir, s.path("lib").join(name));
+        let written = tree(&dir);
+        assert_eq!(names(&written), names(&cli), "{name}");
+        assert!(
+            written == cli,
+            "{name}: the library's folder differs from the CLI's"
+        );
+    }
+}
+
+fn cli_file(files: &[(String, Vec<u8>)], name: &str) -> Vec<u8> {
+    files.iter().find(|(n, _)| n == name).unwrap().1.clone()
+}
+
+#[test]
 fn merging_incomplete_shards_names_the_missing_points() {
     let s = Setup::new();
     let file = s.sweep("morris.toml", MORRIS);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::ctx::{lookup, Ctx};
 use super::drawn::Draws;
-use super::regulator::drivers;
+use super::drivers::drivers;
 use crate::model::{Calendar, Infringement, Opening, Regulator};
 use crate::scenario::dist::RawDate;
 use crate::scenario::raw::{

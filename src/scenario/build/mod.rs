@@ -20,6 +20,7 @@ mod control;
 mod ctx;
 mod decision;
 mod drawn;
+mod drivers;
 mod finance;
 mod flow;
 mod growth;

@@ -8,14 +8,14 @@ use super::case;
 use super::control::check_staff_jurisdictions;
 use super::ctx::{lookup, Ctx};
 use super::drawn::Draws;
+use super::drivers::drivers;
 use super::finance::money_rate;
 use super::names::Names;
 use crate::model::{
-    Appeal, Calendar, Dist, Drivers, FineModel, Opening, Order, RegState, Regulator, Transition,
-    Verdict,
+    Appeal, Calendar, Dist, FineModel, Opening, Order, RegState, Regulator, Transition, Verdict,
 };
 use crate::scenario::dist::RawDist;
-use crate::scenario::raw::{RawAppeal, RawDrivers, RawFine, RawRegState, RawScenario};
+use crate::scenario::raw::{RawAppeal, RawFine, RawRegState, RawScenario};
 use crate::scenario::source::FieldPath;
 
 /// Every regulator's chains, by regulator then case name, and the regulators' names.
@@ -301,19 +301,4 @@ fn fine_model(
             .map_or(Dist::Constant(1.0), |d| cx.dist(&fp.key("factor"), d, true)),
         gravity: drivers(cx, &fp.key("gravity"), &f.gravity),
     }
-}
-
-/// Driver coefficients, each non-negative, in the order of [`crate::model::DRIVER_NAMES`].
-pub(super) fn drivers(cx: &mut Ctx, dp: &FieldPath, d: &RawDrivers) -> Drivers {
-    [
-        ("detected_incidents", d.detected_incidents),
-        ("records_millions", d.records_millions),
-        ("pb_outside", d.pb_outside),
-        ("pb_accessible", d.pb_accessible),
-        ("users_millions", d.users_millions),
-        ("exposure_years", d.exposure_years),
-        ("pb_restricted", d.pb_restricted),
-        ("records_compelled_millions", d.records_compelled_millions),
-    ]
-    .map(|(k, v)| cx.non_negative(&dp.key(k), v))
 }

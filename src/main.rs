@@ -143,8 +143,10 @@ enum Command {
 #[derive(clap::Args)]
 struct RunArgs {
     /// Replications per scenario (default: the scenario's `replications`, else 1000).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "precision")]
     replications: Option<u32>,
+    #[command(flatten)]
+    precision: PrecisionArgs,
     /// Override every scenario's seed.
     #[arg(long)]
     seed: Option<u64>,
@@ -172,7 +174,30 @@ impl RunArgs {
             no_charts: self.no_charts,
             limits: self.guard.limits(),
             stop: Stop::from_signals(self.guard.timeout)?,
+            precision: self.precision.ask(),
         })
+    }
+}
+
+/// Precision on demand.
+#[derive(clap::Args)]
+struct PrecisionArgs {
+    /// Run replications in blocks until each precision metric's 95% interval has a half-width
+    /// within REL of its mean (0.1: ±10%), up to `max_replications` (default 100,000); the
+    /// scenario's (or sweep's) `[precision]` table gives the metrics, else cost.total.
+    #[arg(long, value_name = "REL", value_parser = positive)]
+    precision: Option<f64>,
+    /// A metric the precision target applies to (repeatable; replaces the table's list).
+    #[arg(long = "precision-metric", value_name = "METRIC")]
+    precision_metric: Vec<String>,
+}
+
+impl PrecisionArgs {
+    fn ask(self) -> regsim::precision::Ask {
+        regsim::precision::Ask {
+            rel: self.precision,
+            metrics: self.precision_metric,
+        }
     }
 }
 
@@ -271,8 +296,14 @@ fn dispatch(command: Command) -> Result<(), Error> {
             let opts = run.options()?;
             let mut failed = String::new();
             for r in run::run(&paths, &opts)? {
+                let precision = r.precision.as_ref().map_or(String::new(), |p| {
+                    if !p.met {
+                        let _ = writeln!(std::io::stderr(), "{}: warning: {}", r.name, p.line());
+                    }
+                    format!(", {}", p.line())
+                });
                 out(&format!(
-                    "{}: {} replications -> {}\n",
+                    "{}: {} replications{precision} -> {}\n",
                     r.name,
                     r.replications,
                     r.dir.display()

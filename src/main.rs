@@ -315,7 +315,13 @@ fn dispatch(command: Command) -> Result<(), Error> {
         }
         Command::Diff { base, changed, run } => {
             let opts = run.options()?;
-            let written = regsim::diff::diff(&base, &changed, &opts)?;
+            let (written, precision) = regsim::diff::diff(&base, &changed, &opts)?;
+            if let Some(p) = precision {
+                if !p.met {
+                    let _ = writeln!(std::io::stderr(), "warning: {}", p.line());
+                }
+                out(&format!("{} replications, {}\n", p.replications, p.line()))?;
+            }
             out(&format!("{}\n", written.display()))
         }
         Command::Validate { paths } => {

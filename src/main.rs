@@ -80,6 +80,8 @@ enum Command {
         #[arg(long, default_value = "output")]
         out: PathBuf,
         #[command(flatten)]
+        precision: PrecisionArgs,
+        #[command(flatten)]
         guard: Guard,
     },
     /// Join shard outputs of `regsim sweep --shard` into the files an unsharded sweep writes.
@@ -379,6 +381,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             resume,
             threads,
             out: dir,
+            precision,
             guard,
         } => {
             let shard = match shard.as_deref() {
@@ -393,6 +396,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 threads,
                 limits: guard.limits(),
                 stop: Stop::from_signals(guard.timeout)?,
+                precision: precision.ask(),
             };
             let s = sweep::run(&file, &opts)?;
             match &shard {

@@ -18,6 +18,8 @@
 //! all) needs an absolute target. The run stops at the first boundary where every metric has met
 //! its target, or at `max_replications`, target met or not.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::rng::Rng;
@@ -283,23 +285,34 @@ pub fn check_rel(rel: Option<f64>) -> Result<(), Error> {
 /// the default of [`Precision::relative`]); `layouts` are the (scenario, layout) pairs every
 /// metric must be in (a diff's two scenarios). Does nothing when nothing is asked.
 pub fn apply(l: &mut Loaded, ask: &Ask, layouts: &[(&str, &Layout)]) -> Result<(), Error> {
+    let current = l.world.precision.take();
+    let file = l.sources.main().path.clone();
+    l.world.precision = resolve(current, ask, &file, layouts)?;
+    Ok(())
+}
+
+/// `current` (a file's `[precision]` table, if any) with the command line's `ask` applied,
+/// every metric checked against each of `layouts` (problems named after `file`).
+pub fn resolve(
+    current: Option<Precision>,
+    ask: &Ask,
+    file: &Path,
+    layouts: &[(&str, &Layout)],
+) -> Result<Option<Precision>, Error> {
     if ask.is_empty() {
-        return Ok(());
+        return Ok(current);
     }
     check_rel(ask.rel)?;
-    let p = match l.world.precision.take() {
-        Some(p) => p.asked(ask),
-        None => match ask.rel {
-            Some(rel) => Precision::relative(rel).asked(ask),
-            None => {
-                return Err(Error::Usage(format!(
-                    "--precision-metric needs --precision REL ({} has no [precision] table)",
-                    l.world.name
-                )))
-            }
-        },
+    let p = match (current, ask.rel) {
+        (Some(p), _) => p.asked(ask),
+        (None, Some(rel)) => Precision::relative(rel).asked(ask),
+        (None, None) => {
+            return Err(Error::Usage(format!(
+                "--precision-metric needs --precision REL ({} has no [precision] table)",
+                file.display()
+            )))
+        }
     };
-    let file = &l.sources.main().path;
     let mut diags = Vec::new();
     for t in &p.metrics {
         for (name, layout) in layouts {
@@ -307,11 +320,11 @@ pub fn apply(l: &mut Loaded, ask: &Ask, layouts: &[(&str, &Layout)]) -> Result<(
                 let hint =
                     crate::scenario::suggestion(&t.metric, layout.names.iter().map(String::as_str));
                 diags.push(Diagnostic {
-                    file: file.clone(),
+                    file: file.to_path_buf(),
                     location: None,
                     message: format!(
-                        "--precision-metric: unknown metric `{}` in {}{hint}",
-                        t.metric, name
+                        "--precision-metric: unknown metric `{}` in {name}{hint}",
+                        t.metric
                     ),
                 });
             }
@@ -324,11 +337,9 @@ pub fn apply(l: &mut Loaded, ask: &Ask, layouts: &[(&str, &Layout)]) -> Result<(
         }
     }
     if !diags.is_empty() {
-        diags.dedup();
         return Err(Error::Invalid(diags));
     }
-    l.world.precision = Some(p);
-    Ok(())
+    Ok(Some(p))
 }
 
 #[cfg(test)]

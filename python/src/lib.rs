@@ -336,6 +336,7 @@ fn sweep(
         threads,
         limits: Default::default(),
         stop: stop.clone(),
+        precision: Default::default(),
     };
     let watch = Arc::new(Progress::hidden());
     let s = detached(py, stop, watch, None, 0, move |_| {

@@ -213,26 +213,26 @@ impl Precision {
         &self,
         mut advance: impl FnMut(u32) -> Result<Option<Vec<Reading>>, E>,
     ) -> Result<Option<Outcome>, E> {
-        let mut done = 0;
+        let (mut done, mut metrics) = (0, Vec::new());
         while let Some(n) = self.next_boundary(done) {
             let Some(readings) = advance(n)? else {
                 return Ok(None);
             };
             done = n;
-            let metrics = self.standing(&readings);
-            let met = metrics.iter().all(|s| s.met);
-            if met || done >= self.max_replications {
-                return Ok(Some(Outcome {
-                    rel: self.rel,
-                    block: self.block,
-                    max_replications: self.max_replications,
-                    replications: done,
-                    met,
-                    metrics,
-                }));
+            metrics = self.standing(&readings);
+            if metrics.iter().all(|s| s.met) {
+                break;
             }
         }
-        unreachable!("max_replications is at least 1, so there is a boundary")
+        Ok(Some(Outcome {
+            rel: self.rel,
+            block: self.block,
+            max_replications: self.max_replications,
+            replications: done,
+            // No boundary at all (`max_replications` 0, which validation refuses): not met.
+            met: !metrics.is_empty() && metrics.iter().all(|s| s.met),
+            metrics,
+        }))
     }
 
     /// The metrics' indices in `layout` (validated to be there).

@@ -128,6 +128,9 @@ pub fn compute(
     })
 }
 
+/// One scenario's layout and every replication's totals.
+type Run = (Layout, Table);
+
 /// Both scenarios of `loaded`, block by block in step, until the paired difference of every
 /// metric of `p` is known to its target (as `diff.csv` reports it); the outcome is `None`
 /// when stopped.
@@ -137,7 +140,7 @@ fn to_precision(
     spill: &Path,
     progress: &Progress,
     stop: &Stop,
-) -> anyhow::Result<(Vec<(Layout, Table)>, Option<Outcome>)> {
+) -> anyhow::Result<(Vec<Run>, Option<Outcome>)> {
     let layouts = loaded.clone().map(|l| Layout::of(&l.world));
     progress.scenario(&loaded[0].world.name, 1, 2, p.max_replications as u64);
     let mut reps = [

@@ -161,6 +161,7 @@ impl Settings {
         }
         if let Some(r) = self.replications {
             l.world.replications = r;
+            l.world.precision = None;
         }
         l
     }
@@ -211,6 +212,9 @@ pub fn diff_watched(
         .unwrap_or(base.loaded.world.replications);
     let loaded = [base.loaded.clone(), changed.loaded.clone()].map(|mut l| {
         l.world.replications = replications;
+        if settings.replications.is_some() {
+            l.world.precision = None;
+        }
         l
     });
     refuse_too_large(&loaded, settings.spill(), &settings.limits)?;

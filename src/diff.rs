@@ -11,11 +11,14 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::Error;
+use crate::metrics::intervals;
 use crate::metrics::paired::{self, PairedStats, Totals};
+use crate::metrics::table::Table;
 use crate::metrics::table::READ_BACK;
 use crate::metrics::Layout;
+use crate::precision::{self, Outcome, Precision, Reading};
 use crate::progress::Progress;
-use crate::replicate::{simulate, thread_pool};
+use crate::replicate::{collector, extend, simulate, thread_pool};
 use crate::report::charts::{forest::ForestChart, render, run_label};
 use crate::report::html::shell_word;
 use crate::report::paired::{diff_report, DiffPage};
@@ -38,6 +41,8 @@ pub struct Diffed {
     pub rows: Vec<PairedStats>,
     /// A remark on the comparison (a seed overridden, currencies that differ).
     pub note: Option<String>,
+    /// How a precision run ended (`None` for a fixed number of replications).
+    pub precision: Option<Outcome>,
 }
 
 /// Runs `loaded` (base, changed) on the same streams: with `seed` and `replications` when
@@ -65,19 +70,30 @@ pub fn compute(
         l.world.seed = seed;
         l.world.replications = replications;
     }
-    let mut runs = Vec::new();
-    for (i, l) in loaded.iter().enumerate() {
-        progress.scenario(&l.world.name, i + 1, loaded.len(), replications as u64);
-        let layout = Layout::of(&l.world);
-        let reps =
-            simulate(&l.world, &layout, replications, spill, progress, stop)?.ok_or_else(|| {
-                let reason = stop
-                    .reason()
-                    .map_or("stopped".to_string(), |r| r.to_string());
-                Error::Stopped(format!("{reason}: nothing written"))
-            })?;
-        runs.push((layout, reps.totals));
-    }
+    let stopped = || {
+        let reason = stop
+            .reason()
+            .map_or("stopped".to_string(), |r| r.to_string());
+        Error::Stopped(format!("{reason}: nothing written"))
+    };
+    let (runs, precision) = match loaded[0].world.precision.clone() {
+        None => {
+            let mut runs = Vec::new();
+            for (i, l) in loaded.iter().enumerate() {
+                progress.scenario(&l.world.name, i + 1, loaded.len(), replications as u64);
+                let layout = Layout::of(&l.world);
+                let reps = simulate(&l.world, &layout, replications, spill, progress, stop)?
+                    .ok_or_else(stopped)?;
+                runs.push((layout, reps.totals));
+            }
+            (runs, None)
+        }
+        Some(p) => {
+            let (runs, outcome) = to_precision(&loaded, &p, spill, progress, stop)?;
+            (runs, Some(outcome.ok_or_else(stopped)?))
+        }
+    };
+    let replications = precision.as_ref().map_or(replications, |o| o.replications);
     let [(bl, bt), (cl, ct)] = [&runs[0], &runs[1]];
     let rows = paired::paired(
         &Totals {
@@ -108,13 +124,88 @@ pub fn compute(
         currency,
         rows,
         note,
+        precision,
     })
+}
+
+/// One scenario's layout and every replication's totals.
+type Run = (Layout, Table);
+
+/// Both scenarios of `loaded`, block by block in step, until the paired difference of every
+/// metric of `p` is known to its target (as `diff.csv` reports it); the outcome is `None`
+/// when stopped.
+fn to_precision(
+    loaded: &[Loaded; 2],
+    p: &Precision,
+    spill: &Path,
+    progress: &Progress,
+    stop: &Stop,
+) -> anyhow::Result<(Vec<Run>, Option<Outcome>)> {
+    let layouts = loaded.clone().map(|l| Layout::of(&l.world));
+    progress.scenario(&loaded[0].world.name, 1, 2, p.max_replications as u64);
+    let mut reps = [
+        collector(&layouts[0], p.max_replications, spill)?,
+        collector(&layouts[1], p.max_replications, spill)?,
+    ];
+    let metrics: Vec<[usize; 2]> = p
+        .indices(&layouts[0])
+        .into_iter()
+        .zip(p.indices(&layouts[1]))
+        .map(|(b, c)| [b, c])
+        .collect();
+    let outcome = p.drive(|n| -> anyhow::Result<_> {
+        for (i, r) in reps.iter_mut().enumerate() {
+            if !extend(&loaded[i].world, &layouts[i], r, n, spill, progress, stop)? {
+                return Ok(None);
+            }
+        }
+        let readings = metrics
+            .iter()
+            .map(|&[b, c]| {
+                let pairs: Vec<(f64, f64)> = reps[0]
+                    .totals
+                    .column(b)?
+                    .into_iter()
+                    .zip(reps[1].totals.column(c)?)
+                    .collect();
+                let name = &layouts[0].names[b];
+                // The stream and statistics of `diff.csv`.
+                let rng = &mut intervals::stream(layouts[0].seed, "bootstrap-diff", name);
+                let d = paired::stats_with(name, &pairs, rng);
+                Ok(Reading {
+                    mean: d.diff_mean,
+                    ci95: d.ci95,
+                    n_nonzero: d.n_nonzero,
+                })
+            })
+            .collect::<std::io::Result<_>>()
+            .context(READ_BACK)?;
+        Ok(Some(readings))
+    })?;
+    let [b, c] = reps;
+    let [lb, lc] = layouts;
+    Ok((vec![(lb, b.totals), (lc, c.totals)], outcome))
 }
 
 impl Diffed {
     /// The folder `regsim diff` writes into under `out`: `diff_<changed>_vs_<base>`.
     pub fn folder(&self, out: &Path) -> PathBuf {
         out.join(format!("diff_{}_vs_{}", self.changed, self.base))
+    }
+
+    /// The report's remark: the comparison's note and how a precision run ended.
+    fn page_note(&self) -> Option<String> {
+        let precision = self.precision.as_ref().map(|p| {
+            format!(
+                "Replications ran in blocks of {} until the paired differences were known well enough: {}.",
+                p.block,
+                p.line()
+            )
+        });
+        match (self.note.clone(), precision) {
+            (Some(a), Some(b)) => Some(format!("{a} {b}")),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Writes `dir` whole or not at all: `diff.csv`, the forest chart (unless `with_charts` is
@@ -145,20 +236,53 @@ impl Diffed {
                     command,
                     rows: &self.rows,
                     with_charts,
-                    note: self.note.clone(),
+                    note: self.page_note(),
                 }),
             )
         })
     }
 }
 
-/// `regsim diff`: returns the folder written.
-pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, Error> {
+/// `regsim diff`: returns the folder written and, for a precision run, how it ended.
+pub fn diff(
+    base: &Path,
+    changed: &Path,
+    opts: &RunOptions,
+) -> Result<(PathBuf, Option<Outcome>), Error> {
     check_replications(opts.replications)?;
     let mut loaded = load_all(&[base.to_path_buf(), changed.to_path_buf()])?;
-    // The size check sees both with the replications they will run (seeds are set by
+    // The base's precision target (its table, with --precision applied) decides for both; every
+    // metric it names must be in both.
+    let changed_layout = Layout::of(&loaded[1].world);
+    let changed_name = loaded[1].world.name.clone();
+    if opts.replications.is_some() {
+        crate::run::apply_counts(&mut loaded[0], opts.replications, &opts.precision)?;
+    } else {
+        let layout = Layout::of(&loaded[0].world);
+        let name = loaded[0].world.name.clone();
+        precision::apply(
+            &mut loaded[0],
+            &opts.precision,
+            &[(&name, &layout), (&changed_name, &changed_layout)],
+        )?;
+        if let Some(p) = &loaded[0].world.precision {
+            for t in &p.metrics {
+                if changed_layout.index(&t.metric).is_none() {
+                    return Err(Error::Usage(format!(
+                        "{}: precision metric `{}` is not a metric of {changed_name}; name one both have with --precision-metric",
+                        base.display(),
+                        t.metric
+                    )));
+                }
+            }
+        }
+    }
+    // The size check sees both with the replications they may run (seeds are set by
     // `compute`, which notes a changed scenario's own seed).
-    let replications = opts.replications.unwrap_or(loaded[0].world.replications);
+    let replications = match &loaded[0].world.precision {
+        Some(p) => p.max_replications,
+        None => opts.replications.unwrap_or(loaded[0].world.replications),
+    };
     for l in &mut loaded {
         l.world.replications = replications;
     }
@@ -181,7 +305,7 @@ pub fn diff(base: &Path, changed: &Path, opts: &RunOptions) -> Result<PathBuf, E
     let d = d?;
     let dir = d.folder(&opts.out);
     d.write(&dir, &command(base, changed, opts), !opts.no_charts)?;
-    Ok(dir)
+    Ok((dir, d.precision))
 }
 
 /// `regsim diff BASE CHANGED` as invoked, with the options that change results.
@@ -196,6 +320,12 @@ fn command(base: &Path, changed: &Path, opts: &RunOptions) -> String {
     }
     if let Some(s) = opts.seed {
         c.push_str(&format!(" --seed {s}"));
+    }
+    if let Some(p) = opts.precision.rel {
+        c.push_str(&format!(" --precision {p}"));
+    }
+    for m in &opts.precision.metrics {
+        c.push_str(&format!(" --precision-metric {}", shell_word(m)));
     }
     c
 }

@@ -14,6 +14,7 @@
 //! | one replication: clock, event queue, random streams | [`engine`] |
 //! | per-replication totals and series, aggregation | [`metrics`] |
 //! | parallel replications, shared by `run` and `sweep`; progress on a terminal | [`replicate`], [`progress`] |
+//! | precision on demand: replications in blocks until intervals are narrow enough | [`precision`] |
 //! | refusing work too large for the machine (events, memory, disk) | [`limits`] |
 //! | the library API: load, set values by path, run, diff — results in memory | [`api`] |
 //! | `regsim run`: discovery, validation; one scenario's [`Results`], computed then written | [`mod@run`] |
@@ -42,6 +43,7 @@ pub mod facts;
 pub mod limits;
 pub mod metrics;
 pub mod model;
+pub mod precision;
 pub mod progress;
 pub mod replicate;
 pub mod report;

@@ -80,6 +80,8 @@ enum Command {
         #[arg(long, default_value = "output")]
         out: PathBuf,
         #[command(flatten)]
+        precision: PrecisionArgs,
+        #[command(flatten)]
         guard: Guard,
     },
     /// Join shard outputs of `regsim sweep --shard` into the files an unsharded sweep writes.
@@ -143,8 +145,10 @@ enum Command {
 #[derive(clap::Args)]
 struct RunArgs {
     /// Replications per scenario (default: the scenario's `replications`, else 1000).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "precision")]
     replications: Option<u32>,
+    #[command(flatten)]
+    precision: PrecisionArgs,
     /// Override every scenario's seed.
     #[arg(long)]
     seed: Option<u64>,
@@ -172,7 +176,30 @@ impl RunArgs {
             no_charts: self.no_charts,
             limits: self.guard.limits(),
             stop: Stop::from_signals(self.guard.timeout)?,
+            precision: self.precision.ask(),
         })
+    }
+}
+
+/// Precision on demand.
+#[derive(clap::Args)]
+struct PrecisionArgs {
+    /// Run replications in blocks until each precision metric's 95% interval has a half-width
+    /// within REL of its mean (0.1: ±10%), up to `max_replications` (default 100,000); the
+    /// scenario's (or sweep's) `[precision]` table gives the metrics, else cost.total.
+    #[arg(long, value_name = "REL", value_parser = positive)]
+    precision: Option<f64>,
+    /// A metric the precision target applies to (repeatable; replaces the table's list).
+    #[arg(long = "precision-metric", value_name = "METRIC")]
+    precision_metric: Vec<String>,
+}
+
+impl PrecisionArgs {
+    fn ask(self) -> regsim::precision::Ask {
+        regsim::precision::Ask {
+            rel: self.precision,
+            metrics: self.precision_metric,
+        }
     }
 }
 
@@ -271,8 +298,14 @@ fn dispatch(command: Command) -> Result<(), Error> {
             let opts = run.options()?;
             let mut failed = String::new();
             for r in run::run(&paths, &opts)? {
+                let precision = r.precision.as_ref().map_or(String::new(), |p| {
+                    if !p.met {
+                        let _ = writeln!(std::io::stderr(), "{}: warning: {}", r.name, p.line());
+                    }
+                    format!(", {}", p.line())
+                });
                 out(&format!(
-                    "{}: {} replications -> {}\n",
+                    "{}: {} replications{precision} -> {}\n",
                     r.name,
                     r.replications,
                     r.dir.display()
@@ -284,7 +317,13 @@ fn dispatch(command: Command) -> Result<(), Error> {
         }
         Command::Diff { base, changed, run } => {
             let opts = run.options()?;
-            let written = regsim::diff::diff(&base, &changed, &opts)?;
+            let (written, precision) = regsim::diff::diff(&base, &changed, &opts)?;
+            if let Some(p) = precision {
+                if !p.met {
+                    let _ = writeln!(std::io::stderr(), "warning: {}", p.line());
+                }
+                out(&format!("{} replications, {}\n", p.replications, p.line()))?;
+            }
             out(&format!("{}\n", written.display()))
         }
         Command::Validate { paths } => {
@@ -342,6 +381,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             resume,
             threads,
             out: dir,
+            precision,
             guard,
         } => {
             let shard = match shard.as_deref() {
@@ -356,6 +396,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 threads,
                 limits: guard.limits(),
                 stop: Stop::from_signals(guard.timeout)?,
+                precision: precision.ask(),
             };
             let s = sweep::run(&file, &opts)?;
             match &shard {

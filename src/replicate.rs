@@ -37,16 +37,38 @@ pub fn simulate(
     progress: &Progress,
     stop: &Stop,
 ) -> anyhow::Result<Option<Collected>> {
-    let n = replications as u64;
-    let what = || {
-        format!(
-            "cannot write the replications' rows to a temporary file in {}",
-            spill.display()
-        )
-    };
-    let mut out = Collected::new(layout, replications as usize, spill).with_context(what)?;
+    let mut out = collector(layout, replications, spill)?;
+    let done = extend(world, layout, &mut out, replications, spill, progress, stop)?;
+    Ok(done.then_some(out))
+}
+
+/// An empty [`Collected`] for up to `replications` replications of `layout`.
+pub fn collector(layout: &Layout, replications: u32, spill: &Path) -> anyhow::Result<Collected> {
+    Collected::new(layout, replications as usize, spill).with_context(|| spill_error(spill))
+}
+
+fn spill_error(spill: &Path) -> String {
+    format!(
+        "cannot write the replications' rows to a temporary file in {}",
+        spill.display()
+    )
+}
+
+/// Runs the replications of `world` from `out.len()` up to `to` (exclusive) on the current
+/// rayon pool and adds them to `out` in replication order; `false` when `stop` was raised
+/// before all finished.
+pub fn extend(
+    world: &World,
+    layout: &Layout,
+    out: &mut Collected,
+    to: u32,
+    spill: &Path,
+    progress: &Progress,
+    stop: &Stop,
+) -> anyhow::Result<bool> {
+    let n = to as u64;
     let batch = batch_size(layout) as u64;
-    let mut start = 0;
+    let mut start = out.len() as u64;
     while start < n {
         let end = (start + batch).min(n);
         let reps: Option<Vec<RepResult>> = (start..end)
@@ -57,13 +79,13 @@ pub fn simulate(
                 res
             })
             .collect();
-        let Some(reps) = reps else { return Ok(None) };
+        let Some(reps) = reps else { return Ok(false) };
         for r in &reps {
-            out.push(r).with_context(what)?;
+            out.push(r).with_context(|| spill_error(spill))?;
         }
         start = end;
     }
-    Ok(Some(out))
+    Ok(true)
 }
 
 /// A rayon pool of `threads` workers (default: one per core).

@@ -54,6 +54,9 @@ pub struct World {
     pub baseline: Option<String>,
     pub seed: u64,
     pub replications: u32,
+    /// Replications until intervals are narrow enough (`[precision]`, `--precision`), instead
+    /// of `replications` (which is then the most it may take); set once the layout is known.
+    pub precision: Option<crate::precision::Precision>,
     pub calendar: Calendar,
     pub currency: String,
     /// `finance.report_currency` and the factor that converts this scenario's money into it.

@@ -392,6 +392,8 @@ pub fn versus_section(b: &mut String, v: &Versus, currency: &str) {
 pub struct ScenarioExtras<'a> {
     pub versus: Option<&'a Versus<'a>>,
     pub branches: &'a [Branch],
+    /// How a precision run ended.
+    pub precision: Option<&'a crate::precision::Outcome>,
 }
 
 /// Each branch outcome's share and the headline metrics given it.
@@ -467,6 +469,16 @@ pub fn scenario_report(
         esc(&w.currency),
         env!("CARGO_PKG_VERSION"),
     );
+    if let Some(p) = extras.precision {
+        let _ = writeln!(
+            b,
+            "<p class=\"meta\">Replications run in blocks of {} until every precision metric's 95% \
+             interval was narrow enough: {} after {} replications.</p>",
+            thousands(p.block as u64),
+            esc(&p.line()),
+            thousands(p.replications as u64),
+        );
+    }
     let _ = writeln!(
         b,
         "<p>Contents: <a href=\"#charts\">charts</a> · <a href=\"#summary\">summary table</a> · {}\

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::metrics::aggregate::{Stats, Summary};
 use crate::model::World;
+use crate::precision::Outcome;
 
 /// The header of a summary.
 #[derive(Serialize)]
@@ -19,8 +20,15 @@ struct Header<'a> {
     regsim_version: &'a str,
 }
 
-/// `summary.json` as bytes (pretty, trailing newline).
-pub fn summary(world: &World, seed: u64, replications: usize, s: &Summary) -> Vec<u8> {
+/// `summary.json` as bytes (pretty, trailing newline); a precision run adds how it ended
+/// (`precision`, after the header).
+pub fn summary(
+    world: &World,
+    seed: u64,
+    replications: usize,
+    s: &Summary,
+    precision: Option<&Outcome>,
+) -> Vec<u8> {
     let header = Header {
         scenario: &world.name,
         description: &world.description,
@@ -35,6 +43,12 @@ pub fn summary(world: &World, seed: u64, replications: usize, s: &Summary) -> Ve
         Value::Object(m) => m,
         _ => unreachable!("a struct serializes to an object"),
     };
+    if let Some(p) = precision {
+        root.insert(
+            "precision".into(),
+            serde_json::to_value(p).expect("finite numbers"),
+        );
+    }
     let mut metrics = Map::new();
     for (name, stats) in s.layout.names.iter().zip(&s.totals) {
         let mut v = serde_json::to_value(stats).expect("finite numbers");

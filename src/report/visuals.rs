@@ -12,6 +12,7 @@ use super::index::{self, IndexEntry};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::branches::Branch;
 use crate::metrics::collect::Collected;
+use crate::precision::Outcome;
 use crate::scenario::Loaded;
 
 /// Writes each chart as SVG and PNG; returns the file names written.
@@ -33,7 +34,7 @@ pub fn scenario_visuals(
     loaded: &Loaded,
     summary: &Summary,
     reps: &Collected,
-    (cost_totals, branches): (&[f64], &[Branch]),
+    (cost_totals, branches, precision): (&[f64], &[Branch], Option<&Outcome>),
     versus: Option<&Versus>,
     with_charts: bool,
 ) -> anyhow::Result<()> {
@@ -52,7 +53,11 @@ pub fn scenario_visuals(
             loaded,
             summary,
             reps.len(),
-            &ScenarioExtras { versus, branches },
+            &ScenarioExtras {
+                versus,
+                branches,
+                precision,
+            },
             with_charts,
         ),
     )

@@ -21,6 +21,7 @@ use crate::limits::{self, Limits};
 use crate::metrics::aggregate::Summary;
 use crate::metrics::table::{Table, READ_BACK};
 use crate::metrics::Layout;
+use crate::precision::{self, Ask, Outcome};
 use crate::progress::Progress;
 use crate::replicate::thread_pool;
 use crate::report::{self, atomic_write, visuals};
@@ -41,6 +42,9 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Raised by SIGINT, SIGTERM or `--timeout`.
     pub stop: Stop,
+    /// `--precision REL` and `--precision-metric M`: replications until intervals are narrow
+    /// enough (see [`crate::precision`]); a scenario's `[precision]` table applies without.
+    pub precision: Ask,
 }
 
 /// Scenario files named by `paths`: files as given, folders' `*.toml` (not recursing), sorted.
@@ -128,6 +132,31 @@ pub struct Ran {
     pub dir: PathBuf,
     /// The scenario's `[[expect]]` checks, evaluated (empty without any).
     pub checks: Vec<Check>,
+    /// How a precision run ended (`None` for a fixed number of replications).
+    pub precision: Option<Outcome>,
+}
+
+/// Sets how many replications `l` runs: `replications` when given (a fixed number, whatever its
+/// `[precision]` table says), else its precision target with the command line's `ask` applied,
+/// whose `max_replications` is then the most it may run (what the size checks count).
+pub fn apply_counts(l: &mut Loaded, replications: Option<u32>, ask: &Ask) -> Result<(), Error> {
+    if let Some(r) = replications {
+        if !ask.is_empty() {
+            return Err(Error::Usage(
+                "--replications fixes the count; --precision decides it: give one".into(),
+            ));
+        }
+        l.world.replications = r;
+        l.world.precision = None;
+        return Ok(());
+    }
+    let layout = Layout::of(&l.world);
+    let name = l.world.name.clone();
+    precision::apply(l, ask, &[(&name, &layout)])?;
+    if let Some(p) = &l.world.precision {
+        l.world.replications = p.max_replications;
+    }
+    Ok(())
 }
 
 /// Refuses a replication count outside 1..=[`MAX_REPLICATIONS`].
@@ -150,9 +179,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         if let Some(seed) = opts.seed {
             l.world.seed = seed;
         }
-        if let Some(r) = opts.replications {
-            l.world.replications = r;
-        }
+        apply_counts(l, opts.replications, &opts.precision)?;
     }
     refuse_too_large(&loaded, &opts.out, &opts.limits)?;
     let pool = thread_pool(opts.threads)?;
@@ -171,6 +198,10 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
         else {
             return Err(stopped(&opts.stop, &ran, &loaded));
         };
+        // A precision run's replications, for the pairing with its baseline.
+        loaded[i].world.replications = results.loaded.world.replications;
+        let l = &loaded[i];
+        let world = &l.world;
         let versus = versus_baseline(
             &loaded,
             &done,
@@ -187,6 +218,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions) -> Result<Vec<Ran>, Error> {
             seconds: results.seconds,
             dir,
             checks: results.checks,
+            precision: results.precision,
         });
         // Every replication's totals are kept only for the scenarios that name this one as
         // their baseline.

@@ -14,11 +14,14 @@ use crate::metrics::aggregate::Summary;
 use crate::metrics::branches::{branches, Branch};
 use crate::metrics::collect::Collected;
 use crate::metrics::drivers::Driver;
+use crate::metrics::intervals;
 use crate::metrics::paired::PairedStats;
 use crate::metrics::table::{Table, READ_BACK};
 use crate::metrics::Layout;
+use crate::model::World;
+use crate::precision::{Outcome, Reading};
 use crate::progress::Progress;
-use crate::replicate::simulate;
+use crate::replicate::{collector, extend, simulate};
 use crate::report::html::Versus;
 use crate::report::{self, atomic_write, atomic_write_with, visuals};
 use crate::scenario::Loaded;
@@ -38,6 +41,8 @@ pub struct Results {
     pub cost_totals: Vec<f64>,
     /// The scenario's `[[expect]]` checks, evaluated (empty without any).
     pub checks: Vec<Check>,
+    /// How a precision run ended (`None` for a fixed number of replications).
+    pub precision: Option<Outcome>,
     /// Wall time of the replications and aggregation, for the caller to report (never written).
     pub seconds: f64,
 }
@@ -76,12 +81,15 @@ impl Results {
         stop: &Stop,
     ) -> anyhow::Result<Option<Results>> {
         let started = Instant::now();
-        let world = &loaded.world;
-        let layout = Layout::of(world);
-        let Some(reps) = simulate(world, &layout, world.replications, spill, progress, stop)?
+        let mut loaded = loaded;
+        let layout = Layout::of(&loaded.world);
+        let Some((reps, precision)) = replicate(&loaded.world, &layout, spill, progress, stop)?
         else {
             return Ok(None);
         };
+        // A precision run ran as many replications as it took.
+        loaded.world.replications = reps.len() as u32;
+        let world = &loaded.world;
         let summary = Summary::of(&layout, &reps).context(READ_BACK)?;
         let cost_totals =
             report::charts::scenario::cost_totals(&summary, &reps).context(READ_BACK)?;
@@ -103,6 +111,7 @@ impl Results {
             branches,
             cost_totals,
             checks,
+            precision,
             seconds: started.elapsed().as_secs_f64(),
         }))
     }
@@ -120,7 +129,13 @@ impl Results {
     /// `summary.json`, as written.
     pub fn summary_json(&self) -> Vec<u8> {
         let world = &self.loaded.world;
-        report::json::summary(world, world.seed, self.reps.len(), &self.summary)
+        report::json::summary(
+            world,
+            world.seed,
+            self.reps.len(),
+            &self.summary,
+            self.precision.as_ref(),
+        )
     }
 
     /// `timeseries.csv`, as written.
@@ -186,7 +201,7 @@ impl Results {
                 &self.loaded,
                 &self.summary,
                 &self.reps,
-                (&self.cost_totals, &self.branches),
+                (&self.cost_totals, &self.branches, self.precision.as_ref()),
                 versus.as_ref(),
                 with_charts,
             )?;
@@ -203,6 +218,41 @@ impl Results {
             Ok(())
         })
     }
+}
+
+/// `world`'s replications: its fixed number, or in blocks until its precision target is met
+/// ([`crate::precision`]); `None` when stopped.
+fn replicate(
+    world: &World,
+    layout: &Layout,
+    spill: &Path,
+    progress: &Progress,
+    stop: &Stop,
+) -> anyhow::Result<Option<(Collected, Option<Outcome>)>> {
+    let Some(p) = &world.precision else {
+        let reps = simulate(world, layout, world.replications, spill, progress, stop)?;
+        return Ok(reps.map(|r| (r, None)));
+    };
+    let mut reps = collector(layout, p.max_replications, spill)?;
+    let metrics = p.indices(layout);
+    let outcome = p.drive(|n| -> anyhow::Result<_> {
+        if !extend(world, layout, &mut reps, n, spill, progress, stop)? {
+            return Ok(None);
+        }
+        let readings = metrics
+            .iter()
+            .map(|&k| {
+                let values = reps.totals.column(k)?;
+                let name = &layout.names[k];
+                // The stream the summary resamples this metric with.
+                let rng = &mut intervals::stream(layout.seed, "bootstrap", name);
+                Ok(Reading::of(&values, rng))
+            })
+            .collect::<std::io::Result<_>>()
+            .context(READ_BACK)?;
+        Ok(Some(readings))
+    })?;
+    Ok(outcome.map(|o| (reps, Some(o))))
 }
 
 fn columns(names: &[String], table: &Table) -> std::io::Result<Vec<(String, Vec<f64>)>> {

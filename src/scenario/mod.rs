@@ -11,6 +11,7 @@ pub mod dist;
 pub mod expect;
 mod field_path;
 pub mod library;
+pub mod precision;
 pub mod raw;
 pub mod source;
 mod suggest;
@@ -53,14 +54,15 @@ pub fn load_sources(sources: Sources) -> Result<Loaded, Vec<Diagnostic>> {
     })
 }
 
-/// `loaded` when its `[[expect]]` blocks name metrics and statistics it has.
-pub fn check_expectations(loaded: Loaded) -> Result<Loaded, Vec<Diagnostic>> {
-    let diags = expect::validate(
-        &loaded.raw.expect,
-        &crate::metrics::Layout::of(&loaded.world),
-        &loaded.sources,
-        false,
-    );
+/// `loaded` when its `[[expect]]` blocks and its `[precision]` table name metrics and
+/// statistics it has; its world then holds the precision target.
+pub fn check_expectations(mut loaded: Loaded) -> Result<Loaded, Vec<Diagnostic>> {
+    let layout = crate::metrics::Layout::of(&loaded.world);
+    let mut diags = expect::validate(&loaded.raw.expect, &layout, &loaded.sources, false);
+    match precision::of(loaded.raw.precision.as_ref(), &layout, &loaded.sources) {
+        Ok(p) => loaded.world.precision = p,
+        Err(d) => diags.extend(d),
+    }
     if diags.is_empty() {
         Ok(loaded)
     } else {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Diagnostic;
 use crate::metrics::Layout;
 use crate::model::World;
+use crate::precision::Precision;
 use crate::report::num;
 use crate::scenario::build::{name_from_stem, safe_name, MAX_REPLICATIONS};
 use crate::scenario::library;
@@ -136,6 +137,9 @@ pub struct Sweep {
     pub sensitivity_metrics: Vec<String>,
     /// Why the sweep may not mean what it says ([`super::warn`]).
     pub warnings: Vec<String>,
+    /// Each point's precision target (its `[precision]` table; the base scenario's is not
+    /// used), when its replications run in blocks until met.
+    pub precision: Option<Precision>,
 }
 
 /// A sweep's `versus` scenario, built at every point.
@@ -209,6 +213,13 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
     }
     let mut layout = Layout::of(&base.world);
     check_outputs(&raw, &layout, &sources, &mut diags);
+    let precision = match scenario::precision::of(raw.precision.as_ref(), &layout, &sources) {
+        Ok(p) => p,
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -273,6 +284,7 @@ pub fn load(file: &Path) -> Result<Sweep, Vec<Diagnostic>> {
         versus,
         sensitivity_metrics,
         warnings,
+        precision,
         raw,
     })
 }

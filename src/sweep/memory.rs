@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::error::Error;
 use crate::expect::Check;
 use crate::limits::Limits;
+use crate::precision::Ask;
 use crate::progress::Progress;
 use crate::replicate::thread_pool;
 use crate::report::atomic_write;
@@ -81,7 +82,8 @@ pub struct Options<'a> {
 /// Runs every point of sweep `file` (points side by side, one per worker) and keeps the results
 /// in memory; writes nothing. `None` when `opts.stop` was raised.
 pub fn compute(file: &Path, opts: &Options) -> Result<Option<SweepResults>, Error> {
-    let prepared = prepare(file, opts.threads, opts.spill, opts.limits)?;
+    // The file's `[precision]` table applies; the library has no `--precision` flags.
+    let prepared = prepare(file, opts.threads, opts.spill, opts.limits, &Ask::default())?;
     let pool = thread_pool(opts.threads)?;
     let n = prepared.sweep.worlds.len();
     let progress = Progress::hidden();

@@ -35,11 +35,15 @@ use rayon::prelude::*;
 use crate::error::{Diagnostic, Error};
 use crate::expect::Check;
 use crate::limits::{self, Limits};
+use crate::metrics::aggregate::Stats;
 use crate::metrics::aggregate::Summary;
+use crate::metrics::collect::Collected;
+use crate::metrics::intervals;
 use crate::metrics::paired::{differences, Totals};
 use crate::metrics::table::READ_BACK;
+use crate::precision::{self, Ask, Reading};
 use crate::progress::Progress;
-use crate::replicate::{simulate, thread_pool};
+use crate::replicate::{collector, extend, simulate, thread_pool};
 use crate::report::atomic_write;
 use crate::stop::Stop;
 
@@ -69,6 +73,9 @@ pub struct SweepOptions {
     pub limits: Limits,
     /// Raised by SIGINT, SIGTERM or `--timeout`.
     pub stop: Stop,
+    /// `--precision REL`, `--precision-metric M`: every point's replications in blocks until
+    /// its intervals are narrow enough (the sweep's `[precision]` table applies without).
+    pub precision: Ask,
 }
 
 /// What a sweep or merge did, for the caller to report.
@@ -126,6 +133,7 @@ fn manifest(s: &file::Sweep) -> Manifest {
             .map(|w| w.currency.clone())
             .unwrap_or_default(),
         warnings: s.warnings.clone(),
+        precision: s.precision.clone(),
     }
 }
 
@@ -141,14 +149,22 @@ pub(crate) struct Prepared {
 
 /// Loads sweep `file` and refuses it when a point is estimated to need more events per
 /// replication than `limits` allow, or the points running side by side (up to `threads`) more
-/// memory, or their results more disk in `out`, than there is.
+/// memory, or their results more disk in `out`, than there is. `ask` is `--precision` and
+/// `--precision-metric` (the file's `[precision]` table applies without).
 pub(crate) fn prepare(
     file: &Path,
     threads: Option<usize>,
     out: &Path,
     limits: &Limits,
+    ask: &Ask,
 ) -> Result<Prepared, Error> {
-    let sweep = file::load(file).map_err(Error::Invalid)?;
+    let mut sweep = file::load(file).map_err(Error::Invalid)?;
+    let precision = sweep.precision.take();
+    sweep.precision = precision::resolve(precision, ask, file, &[(&sweep.name, &sweep.layout)])?;
+    // A precision sweep's points may each run up to `max_replications`.
+    if let Some(p) = &sweep.precision {
+        sweep.replications = p.max_replications;
+    }
     // Every point, since parameters can raise headcounts and rates; the first too large is named.
     let versus_worlds = sweep
         .versus
@@ -203,8 +219,9 @@ pub(crate) fn prepare(
 }
 
 impl Prepared {
-    /// Runs point `p`'s replications (and the `versus` scenario's, paired) and returns its
-    /// statistics; `None` when `stop` was raised. Rows of large runs wait in `spill`.
+    /// Runs point `p`'s replications (and the `versus` scenario's, paired: fixed, or block by
+    /// block to the sweep's precision target) and returns its statistics; `None` when `stop`
+    /// was raised. Rows of large runs wait in `spill`.
     pub fn run_point(
         &self,
         p: usize,
@@ -212,44 +229,9 @@ impl Prepared {
         progress: &Progress,
         stop: &Stop,
     ) -> anyhow::Result<Option<PointResult>> {
-        let sweep = &self.sweep;
-        let Some(reps) = simulate(
-            &sweep.worlds[p],
-            &sweep.layout,
-            sweep.replications,
-            spill,
-            progress,
-            stop,
-        )?
-        else {
+        let Some(result) = point(&self.sweep, p, spill, &self.print, progress, stop)? else {
             return Ok(None);
         };
-        let stats = match &sweep.versus {
-            None => Summary::of(&sweep.layout, &reps).context(READ_BACK)?.totals,
-            Some(v) => {
-                let Some(other) = simulate(
-                    &v.worlds[p],
-                    &v.layout,
-                    sweep.replications,
-                    spill,
-                    progress,
-                    stop,
-                )?
-                else {
-                    return Ok(None);
-                };
-                let point = Totals {
-                    layout: &sweep.layout,
-                    totals: &reps.totals,
-                };
-                let versus = Totals {
-                    layout: &v.layout,
-                    totals: &other.totals,
-                };
-                differences(&point, &versus).context(READ_BACK)?
-            }
-        };
-        let result = PointResult::of(p, &self.print, &stats);
         result.check_finite()?;
         Ok(Some(result))
     }
@@ -267,7 +249,7 @@ impl Prepared {
 
 /// `regsim sweep`.
 pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
-    let prepared = prepare(file, opts.threads, &opts.out, &opts.limits)?;
+    let prepared = prepare(file, opts.threads, &opts.out, &opts.limits, &opts.precision)?;
     let (m, bytes, print) = (&prepared.manifest, &prepared.bytes, &prepared.print);
     let dir = opts.out.join(&m.name);
     let points_dir = dir.join("points");
@@ -333,6 +315,106 @@ pub fn run(file: &Path, opts: &SweepOptions) -> Result<Swept, Error> {
         ran: todo.len(),
         checks,
     })
+}
+
+/// Runs point `p` of `sweep` (and its `versus` scenario): its fixed replications, or block by
+/// block until its statistics meet the sweep's precision target; `None` when stopped.
+fn point(
+    sweep: &file::Sweep,
+    p: usize,
+    points_dir: &Path,
+    print: &str,
+    progress: &Progress,
+    stop: &Stop,
+) -> anyhow::Result<Option<PointResult>> {
+    let world = &sweep.worlds[p];
+    let versus = sweep.versus.as_ref().map(|v| (&v.worlds[p], &v.layout));
+    let stats = |reps: &Collected, other: Option<&Collected>| -> anyhow::Result<Vec<Stats>> {
+        let point = Totals {
+            layout: &sweep.layout,
+            totals: &reps.totals,
+        };
+        Ok(match (versus, other) {
+            (Some((_, layout)), Some(other)) => {
+                let versus = Totals {
+                    layout,
+                    totals: &other.totals,
+                };
+                differences(&point, &versus).context(READ_BACK)?
+            }
+            _ => Summary::of(&sweep.layout, reps).context(READ_BACK)?.totals,
+        })
+    };
+    let Some(spec) = &sweep.precision else {
+        let n = sweep.replications;
+        let Some(reps) = simulate(world, &sweep.layout, n, points_dir, progress, stop)? else {
+            return Ok(None);
+        };
+        let other = match versus {
+            Some((w, layout)) => match simulate(w, layout, n, points_dir, progress, stop)? {
+                Some(o) => Some(o),
+                None => return Ok(None),
+            },
+            None => None,
+        };
+        return Ok(Some(PointResult::of(
+            p,
+            print,
+            &stats(&reps, other.as_ref())?,
+        )));
+    };
+    let max = spec.max_replications;
+    let mut reps = collector(&sweep.layout, max, points_dir)?;
+    let mut other = match versus {
+        Some((_, layout)) => Some(collector(layout, max, points_dir)?),
+        None => None,
+    };
+    let metrics = spec.indices(&sweep.layout);
+    let outcome = spec.drive(|n| -> anyhow::Result<_> {
+        if !extend(
+            world,
+            &sweep.layout,
+            &mut reps,
+            n,
+            points_dir,
+            progress,
+            stop,
+        )? {
+            return Ok(None);
+        }
+        if let (Some((w, layout)), Some(o)) = (versus, other.as_mut()) {
+            if !extend(w, layout, o, n, points_dir, progress, stop)? {
+                return Ok(None);
+            }
+        }
+        // The statistics the point reports: of its totals, or of its paired differences.
+        let readings = metrics
+            .iter()
+            .map(|&k| {
+                let name = &sweep.layout.names[k];
+                let mut values = reps.totals.column(k)?;
+                let kind = match (versus, &other) {
+                    (Some((_, layout)), Some(o)) => {
+                        if let Some(j) = layout.index(name) {
+                            let b = o.totals.column(j)?;
+                            values.iter_mut().zip(b).for_each(|(x, b)| *x -= b);
+                        }
+                        "bootstrap-diff"
+                    }
+                    _ => "bootstrap",
+                };
+                let rng = &mut intervals::stream(sweep.layout.seed, kind, name);
+                Ok(Reading::of(&values, rng))
+            })
+            .collect::<std::io::Result<_>>()
+            .context(READ_BACK)?;
+        Ok(Some(readings))
+    })?;
+    let Some(outcome) = outcome else {
+        return Ok(None);
+    };
+    let result = PointResult::of(p, print, &stats(&reps, other.as_ref())?);
+    Ok(Some(result.ran(outcome.replications, outcome.met)))
 }
 
 /// Every point of `m`, each read from the first of `folders` that holds it.

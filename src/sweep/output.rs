@@ -99,7 +99,7 @@ fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
-/// `point,<parameter>...,<metric>.mean,.p5,.p50,.p95,.ci95_lo,.ci95_hi,.p_positive,
+/// `point,<parameter>...,[replications,precision_met,]<metric>.mean,.p5,.p50,.p95,.ci95_lo,.ci95_hi,.p_positive,
 /// .p_positive_ci95_lo,.p_positive_ci95_hi,.es95,.es99` per metric (`ci95` empty when every
 /// value was equal).
 pub fn points_csv(m: &Manifest, results: &[PointResult]) -> Vec<u8> {
@@ -119,6 +119,12 @@ pub fn points_csv(m: &Manifest, results: &[PointResult]) -> Vec<u8> {
     let mut w = writer();
     let mut header = vec!["point".to_string()];
     header.extend(m.parameters.iter().cloned());
+    // A precision sweep says how many replications each point took, and whether it met its
+    // target (else it reached `max_replications`).
+    let precision = m.precision.is_some();
+    if precision {
+        header.extend(["replications".to_string(), "precision_met".to_string()]);
+    }
     for name in &m.metrics {
         header.extend(COLS.iter().map(|(c, _)| format!("{name}.{c}")));
     }
@@ -126,6 +132,10 @@ pub fn points_csv(m: &Manifest, results: &[PointResult]) -> Vec<u8> {
     for r in results {
         let mut row = vec![r.point.to_string()];
         row.extend(m.points[r.point].iter().map(|v| num(*v)));
+        if precision {
+            row.push(r.replications.map_or(String::new(), |n| n.to_string()));
+            row.push(r.met.map_or(String::new(), |met| met.to_string()));
+        }
         for s in &r.stats {
             // No spread (sd 0): no interval, the cell is left empty.
             let none = |i: usize| (i == 7 || i == 8) && s[1] == 0.0;

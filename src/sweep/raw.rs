@@ -5,7 +5,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::raw::RawExpect;
+use crate::scenario::raw::{RawExpect, RawPrecision};
 
 /// A sweep file (`scenarios/sweeps/*.toml`).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -54,6 +54,10 @@ pub struct RawSweep {
     /// Checks on every point (or those a `where` selects).
     #[serde(default)]
     pub expect: Vec<RawExpect>,
+    /// Each point's replications in blocks until its intervals are narrow enough (as a
+    /// scenario's `[precision]`), instead of `replications`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<RawPrecision>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

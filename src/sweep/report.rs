@@ -54,7 +54,7 @@ fn head(b: &mut String, m: &Manifest, points: usize) {
         esc(&m.base),
         esc(&m.design),
         esc(&design),
-        m.replications,
+        per_point(m),
         m.seed,
         esc(&m.regsim_version)
     );
@@ -206,11 +206,33 @@ fn expectations(b: &mut String, m: &Manifest, checks: &[Check]) {
     b.push_str("</table></div>\n");
 }
 
+/// Replications per point: the fixed number, or a precision sweep's blocks and most.
+fn per_point(m: &Manifest) -> String {
+    match &m.precision {
+        None => m.replications.to_string(),
+        Some(p) => {
+            format!(
+            "up to {} (in blocks of {}, until each point's {} met {}; each point's count in the \
+             <code>replications</code> column of points.csv)",
+            m.replications,
+            p.block,
+            p.metrics
+                .iter()
+                .map(|t| esc(&t.metric))
+                .collect::<Vec<_>>()
+                .join(", "),
+            p.rel
+                .map_or("its absolute targets".into(), |r| format!("±{}% of the mean", 100.0 * r)),
+        )
+        }
+    }
+}
+
 fn points(b: &mut String, m: &Manifest, results: &[PointResult]) {
     let _ = writeln!(
         b,
         "<h2 id=\"points\">Points</h2>\n<p>The mean of each charted metric over {} replications, with the 95% confidence interval of the mean; every metric and percentile in <a href=\"points.csv\">points.csv</a>.</p>\n<div class=\"wide\"><table>",
-        m.replications
+        per_point(m)
     );
     b.push_str("<tr><th>point</th>");
     for p in &m.parameters {

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::aggregate::Stats;
+use crate::precision::Precision;
 use crate::scenario::raw::RawExpect;
 
 use super::design::Structure;
@@ -45,6 +46,10 @@ pub struct Manifest {
     /// Why the sweep may not mean what it says ([`super::warn`]), for its report.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Each point's precision target, when its replications ran in blocks until met
+    /// (`replications` is then the most a point may run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
 }
 
 impl Manifest {
@@ -75,6 +80,12 @@ pub struct PointResult {
     /// `[mean, sd, p5, p50, p95, min, max, ci95_lo, ci95_hi, p_positive, p_positive_ci95_lo,
     /// p_positive_ci95_hi, es95, es99]` per metric (`ci95` is `[mean, mean]` when every value was equal).
     pub stats: Vec<[f64; 14]>,
+    /// A precision sweep's point: the replications it ran, and whether it met its target
+    /// (else it reached `max_replications`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replications: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub met: Option<bool>,
 }
 
 impl PointResult {
@@ -105,6 +116,17 @@ impl PointResult {
                     ]
                 })
                 .collect(),
+            replications: None,
+            met: None,
+        }
+    }
+
+    /// The same result, of a precision point that ran `replications` and met its target or not.
+    pub fn ran(self, replications: u32, met: bool) -> PointResult {
+        PointResult {
+            replications: Some(replications),
+            met: Some(met),
+            ..self
         }
     }
 

@@ -25,6 +25,7 @@ mod library;
 mod mgcg;
 mod output_folders;
 mod pairing;
+mod precision;
 mod queueing;
 mod run_invariants;
 mod streams;

@@ -104,6 +104,7 @@ pub fn build(raw: &RawScenario, sources: &Sources) -> Result<World, Vec<Diagnost
         baseline,
         seed: raw.seed,
         replications: replications as u32,
+        precision: None,
         calendar: h.calendar,
         currency: raw.finance.currency.clone(),
         report_currency,

@@ -69,6 +69,10 @@ pub struct RawScenario {
     /// Replications when `--replications` is not given (default 1000; 1 to 10,000,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replications: Option<u64>,
+    /// Replications in blocks until the named metrics' 95% intervals are narrow enough, instead
+    /// of a fixed `replications` (see `regsim run --precision`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<RawPrecision>,
     /// Currency and discounting.
     #[serde(default)]
     pub finance: RawFinance,
@@ -115,6 +119,30 @@ pub struct RawScenario {
     /// after writing every output, and writes `expectations.json` and `junit.xml`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expect: Vec<RawExpect>,
+}
+
+/// `[precision]`: run replications in blocks until every named metric's 95% interval of the
+/// mean has a half-width within `rel` of |mean|, or within its absolute target.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrecision {
+    /// Largest half-width of the 95% interval as a share of |mean| (0.05: ±5%); needed unless
+    /// every metric has an `abs` target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rel: Option<f64>,
+    /// Metrics measured (default: the keys of `abs`, else `cost.total`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<String>,
+    /// Absolute half-width targets per metric, in the metric's unit: met when either the
+    /// relative or the absolute target is.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub abs: BTreeMap<String, f64>,
+    /// Replications per block: the targets are checked after each (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<u64>,
+    /// Most replications run, target met or not (default 100,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replications: Option<u64>,
 }
 
 /// A statistic of a metric across replications.

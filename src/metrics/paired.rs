@@ -257,12 +257,14 @@ mod tests {
 
     #[test]
     fn the_interval_holds_the_difference_of_the_means_it_is_reported_with() {
-        // Differences equal but for rounding: the mean of the differences and the difference
-        // of the means part by more than the differences' own spread.
-        let b = 65.491_742_295_189_41_f64;
-        let ulp = f64::from_bits(b.to_bits() + 1) - b;
+        // Differences equal but for rounding (0.3 added to values of 1e6 to 1.3e7): the mean of the
+        // differences and the difference of the means part by more than the differences' own
+        // spread, so an interval around the one misses the other.
         let pairs: Vec<(f64, f64)> = (0..1000)
-            .map(|i| (0.1 * f64::from(i % 7), b + f64::from(i % 8) * ulp))
+            .map(|i| {
+                let base = 1e6 * f64::from(1 + i % 13) + 0.1 * f64::from(i);
+                (base, base + 0.3)
+            })
             .collect();
         for name in ["a", "b", "c", "d"] {
             let s = stats(name, &pairs);

@@ -248,14 +248,26 @@ fn bootstrap(
     let keep = ((tail_size(n, 0.95).ceil() as usize) + 1).min(n);
     let mut t = Vec::with_capacity(RESAMPLES);
     let mut es = [Vec::new(), Vec::new()];
-    let mut draw = Vec::with_capacity(if shortfall { n } else { 0 });
+    // A resample's ES needs only its `keep` highest values: count how often each value is
+    // drawn and read them off the values ranked once, highest first (no per-resample copy,
+    // selection or sort; equal values are interchangeable, so the tail is the same).
+    let ranked: Vec<usize> = if shortfall {
+        let mut r: Vec<usize> = (0..n).collect();
+        r.sort_unstable_by(|&a, &b| values[b].total_cmp(&values[a]));
+        r
+    } else {
+        Vec::new()
+    };
+    let mut drawn = vec![0u32; ranked.len()];
+    let mut top = Vec::with_capacity(keep);
     for _ in 0..RESAMPLES {
         let (mut s, mut ss) = (0.0, 0.0);
-        draw.clear();
+        drawn.fill(0);
         for _ in 0..n {
-            let v = values[rng.random_range(0..n)];
+            let i = rng.random_range(0..n);
+            let v = values[i];
             if shortfall {
-                draw.push(v);
+                drawn[i] += 1;
             }
             let x = v - mean;
             s += x;
@@ -275,16 +287,18 @@ fn bootstrap(
             0.0
         });
         if shortfall {
-            // Only the top ⌈5% n⌉ + 1 values of a resample make its ES.
-            let top = if keep < n {
-                draw.select_nth_unstable_by(n - keep, f64::total_cmp);
-                &mut draw[n - keep..]
-            } else {
-                &mut draw[..]
-            };
-            top.sort_unstable_by(f64::total_cmp);
-            es[0].push(shortfall_top(top, n, 0.95));
-            es[1].push(shortfall_top(top, n, 0.99));
+            // Only the top ⌈5% n⌉ + 1 values of a resample make its ES (ascending).
+            top.clear();
+            for &i in &ranked {
+                let take = (drawn[i] as usize).min(keep - top.len());
+                top.extend(std::iter::repeat_n(values[i], take));
+                if top.len() == keep {
+                    break;
+                }
+            }
+            top.reverse();
+            es[0].push(shortfall_top(&top, n, 0.95));
+            es[1].push(shortfall_top(&top, n, 0.99));
         }
     }
     // Order statistics (B + 1)·0.025 and (B + 1)·0.975 of B = 999.
@@ -304,8 +318,14 @@ fn bootstrap(
             (a.min(v), b.max(v))
         });
     let finite = |v: f64, or: f64| if v.is_finite() { v } else { or };
+    // The interval holds the mean it is reported with: for values equal but for rounding
+    // the resamples' t can all fall on one side of it (their spread is the rounding of the
+    // mean itself), and only the clamp keeps the mean inside.
     let iv = MeanInterval {
-        ci95: [finite(mean - hi_t * se, min), finite(mean - lo_t * se, max)],
+        ci95: [
+            finite(mean - hi_t * se, min).min(mean),
+            finite(mean - lo_t * se, max).max(mean),
+        ],
         method: Method::BootstrapT,
     };
     (iv, shortfall.then(|| es.map(order)))

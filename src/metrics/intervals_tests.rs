@@ -203,3 +203,29 @@ fn equal_values_have_no_interval_and_the_median_can_be_not_reached() {
     assert_eq!(km_median(&[1.0, 2.0, 10.0, 10.0], 10.0), Some(2.0));
     assert_eq!(km_median(&[1.0, 10.0, 10.0], 10.0), None);
 }
+
+#[test]
+fn an_interval_holds_its_mean_when_the_values_differ_only_by_rounding() {
+    // As clover's `exposure.pb_days_restricted`: 1,000 values within 7 ulp of each other,
+    // whose summed mean rounds 88 ulp above the largest. The resamples' t then all fall on one
+    // side (their spread is that rounding), and unclamped the interval missed the mean by 6e-11.
+    let b = 65.491_742_295_189_41_f64;
+    let ulp = f64::from_bits(b.to_bits() + 1) - b;
+    let v: Vec<f64> = (0..1000).map(|i| b + f64::from(i % 8) * ulp).collect();
+    let (mean, _) = mean_sd(&v);
+    assert!(
+        mean > b + 7.0 * ulp,
+        "the sample no longer shows the rounding"
+    );
+    for name in ["a", "b", "c"] {
+        let (iv, _) = mean_and_shortfall_intervals(&v, &mut stream(3, "bootstrap", name));
+        let iv2 = mean_interval(&v, &mut stream(3, "bootstrap", name));
+        for iv in [iv, iv2] {
+            assert!(
+                iv.ci95[0] <= mean && mean <= iv.ci95[1],
+                "{name}: {:?} misses {mean}",
+                iv.ci95
+            );
+        }
+    }
+}

@@ -178,6 +178,7 @@ impl<'a> Sim<'a> {
         let draws = Draws::new(world, rep);
         let regulators = Regulators::new(world, layout, rep, &draws);
         regulators.init_milestones(world, &mut books);
+        regulators.record_inputs(world, layout, &mut books.inputs);
         let estate = Estate::new(world, rep, &draws);
         let regime = Regime::new(world, rep, &draws);
         record_inputs(

@@ -17,6 +17,7 @@ mod discover;
 mod docs;
 mod enforcement;
 mod facts;
+mod fine_inputs;
 mod fuzz_regressions;
 mod golden_draws;
 mod hardening;

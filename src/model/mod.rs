@@ -252,6 +252,10 @@ pub struct Control {
     pub annual_cost: DrawnId,
     /// Its cost was committed before the regime.
     pub committed: bool,
+    /// Deny and approval controls: the cost of each session blocked, and of each day a request
+    /// waits for its decision (`cost.lost_work`).
+    pub cost_per_blocked_session: Option<DrawnId>,
+    pub cost_per_delay_day: Option<DrawnId>,
 }
 
 impl Control {

@@ -23,6 +23,7 @@ mod golden_draws;
 mod hardening;
 mod incremental;
 mod library;
+mod lost_work;
 mod mgcg;
 mod output_folders;
 mod pairing;

@@ -95,10 +95,23 @@ impl<'a> Books<'a> {
     }
 
     fn cost(&mut self, metric: usize, nature: usize, amount: f64) {
+        self.cost_in(self.month, self.discount, metric, nature, amount);
+    }
+
+    /// Books `amount` of `metric` (of `nature`, one-off or recurring) in `month`, discounted by
+    /// `discount`: a cost that falls on another day than the one being simulated.
+    pub fn cost_in(
+        &mut self,
+        month: usize,
+        discount: f64,
+        metric: usize,
+        nature: usize,
+        amount: f64,
+    ) {
         if amount != 0.0 {
-            self.add_now(metric, amount);
-            self.add_now(nature, amount);
-            self.add_now(id::COST_TOTAL_NPV, amount * self.discount);
+            self.add(month, metric, amount);
+            self.add(month, nature, amount);
+            self.add(month, id::COST_TOTAL_NPV, amount * discount);
         }
     }
 

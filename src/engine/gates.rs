@@ -19,10 +19,12 @@
 //! 0; one that queued waits until its review starts, or, if it gave up, until it gave up
 //! (its patience). Requests that would still be queued at the horizon and whose patience runs
 //! past it are censored and count no wait; reviews ending after the horizon count nothing.
+//! What refusals, give-ups and the days of waiting cost is [`super::lost_work`]'s, booked here.
 
 use rand::Rng as _;
 
 use super::books::Books;
+use super::lost_work::LostWork;
 use super::rng::{Base, DayStream};
 use super::sessions::Request;
 use crate::metrics::id;
@@ -118,6 +120,7 @@ impl Gates {
         request: Request,
         t: f64,
         day: usize,
+        lost: &LostWork,
         books: &mut Books,
     ) -> Option<(f64, Request)> {
         let cal = &world.calendar;
@@ -150,14 +153,23 @@ impl Gates {
                 books.add(m, id::ABANDONED, 1.0);
                 books.wait(m, patience);
             }
+            lost.request(world, gate, (t, patience, end), deadline <= end, books);
             return None;
         }
         if begin >= end {
+            lost.request(world, gate, (t, end - t, end), false, books);
             return None;
         }
         books.wait(cal.month_of_time(begin), begin - t);
         let done = begin + review;
         state.occupy(c, done);
+        lost.request(
+            world,
+            gate,
+            (t, done - t, end),
+            !approved && done < end,
+            books,
+        );
         if done >= end {
             return None;
         }

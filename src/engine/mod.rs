@@ -11,6 +11,7 @@
 //! |---|---|---|
 //! | sessions | staff groups' rates, headcount, access, routes through the controls, the day's sessions | [`sessions`] |
 //! | gates | approval queues, reviewers, waits and abandonment | [`gates`] |
+//! | lost work | what deny and approval controls cost in the sessions they block and delay | [`lost_work`] |
 //! | monitors | which misuse is detected, and when | [`monitors`] |
 //! | exposure ledger | records per route and day, rounding, re-identification, distinct users, the regulators' windows | [`ledger`] |
 //! | drawn amounts | money amounts and margins drawn once per replication | [`draws`] |
@@ -73,7 +74,9 @@ mod channels;
 mod draws;
 mod estimate;
 mod gates;
+mod inputs;
 mod ledger;
+mod lost_work;
 mod monitors;
 pub mod queue;
 mod regime;
@@ -92,7 +95,9 @@ use books::Books;
 use channels::Channels;
 use draws::Draws;
 use gates::{GateState, Gates};
+use inputs::record_inputs;
 use ledger::Ledger;
+use lost_work::LostWork;
 use monitors::Monitors;
 use queue::{Event, EventQueue};
 use regime::Regime;
@@ -147,6 +152,7 @@ struct Sim<'a> {
     switches: Switches,
     sessions: Sessions,
     gates: Gates,
+    lost_work: LostWork,
     monitors: Monitors,
     ledger: Ledger,
     estate: Estate,
@@ -178,12 +184,14 @@ impl<'a> Sim<'a> {
         let draws = Draws::new(world, rep);
         let regulators = Regulators::new(world, layout, rep, &draws);
         regulators.init_milestones(world, &mut books);
+        regulators.record_inputs(world, layout, &mut books.inputs);
         let estate = Estate::new(world, rep, &draws);
         let regime = Regime::new(world, rep, &draws);
         record_inputs(
             world, layout, &sessions, &estate, &regime, &draws, &mut books,
         );
         let channels = Channels::new(world, layout, rep, &draws, &mut books);
+        let lost_work = LostWork::new(world, layout, &draws);
         Sim {
             world,
             layout,
@@ -197,6 +205,7 @@ impl<'a> Sim<'a> {
             },
             sessions,
             gates: Gates::new(world, rep, &mut ws.gates),
+            lost_work,
             monitors: Monitors::new(world, rep, std::mem::take(&mut ws.delays)),
             ledger: Ledger::new(world, rep, routes),
             estate,
@@ -332,6 +341,7 @@ impl<'a> Sim<'a> {
             regime,
             ledger,
             monitors,
+            lost_work,
             books,
             ..
         } = self;
@@ -340,7 +350,7 @@ impl<'a> Sim<'a> {
             world,
             day,
             &regime.active_share,
-            books,
+            (lost_work, books),
             |index, route, misuse, records, books| {
                 ledger.read(index, records);
                 if misuse > 0 {
@@ -511,9 +521,9 @@ impl<'a> Sim<'a> {
     }
 
     fn arrival(&mut self, t: f64, g: usize) {
-        let arrival = self
-            .sessions
-            .arrive(self.world, g, self.day, &mut self.books);
+        let arrival =
+            self.sessions
+                .arrive(self.world, (g, self.day), &self.lost_work, &mut self.books);
         match arrival {
             Arrival::Denied => {}
             Arrival::Read(request) => self.read(request, t),
@@ -525,6 +535,7 @@ impl<'a> Sim<'a> {
                     request,
                     t,
                     self.day,
+                    &self.lost_work,
                     &mut self.books,
                 );
                 match reviewed {
@@ -567,36 +578,5 @@ mod paths_tests;
 #[cfg(test)]
 #[path = "regime_tests.rs"]
 mod regime_tests;
-/// The quantities drawn at the start of a replication, into its input row.
-fn record_inputs(
-    world: &World,
-    layout: &Layout,
-    sessions: &Sessions,
-    estate: &Estate,
-    regime: &Regime,
-    draws: &Draws,
-    books: &mut Books,
-) {
-    let at = &layout.inputs;
-    let row = &mut books.inputs;
-    for g in 0..world.staff.len() {
-        row[at.staff + g] = sessions.rate(g);
-    }
-    row[at.migrations..at.migrations + world.migrations.len()]
-        .copy_from_slice(&estate.migration_rate);
-    row[at.flows..at.flows + world.flows.len()].copy_from_slice(&estate.flow_pb);
-    for b in 0..world.bans.len() {
-        let k = at.bans + 3 * b;
-        row[k] = regime.churn[b];
-        row[k + 1] = regime.residual[b];
-        row[k + 2] = regime.returning[b];
-    }
-    row[at.ownerships..at.ownerships + world.ownerships.len()]
-        .copy_from_slice(&regime.transition_days);
-    for (j, &d) in at.drawn.iter().enumerate() {
-        row[at.drawn_first + j] = draws.get(d);
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests;

@@ -1,7 +1,8 @@
 //! Regimes checked against what they promise: bans lose users monotonically down to the
 //! residual share, divestitures end restricted exposure after the transition, decisions and
 //! uncertain events happen as often as their probabilities say, regulators enter states at
-//! their hazard rates, and fines never exceed the legal cap.
+//! their hazard rates, fines never exceed the legal cap, and `inputs.csv` holds the draws that
+//! set each chain's first drawn fine.
 
 use proptest::prelude::*;
 
@@ -460,4 +461,60 @@ ownership = \"split\"
     let (before, after) = (layout.months - 13, layout.months - 1);
     assert!(cn[before] > 0.0 && successor[before] == 0.0);
     assert!(cn[after] == 0.0 && successor[after] > 0.0);
+}
+
+#[test]
+fn inputs_hold_the_draws_that_set_each_chains_first_drawn_fine() {
+    // No gravity and a constant turnover: the first fine is the recorded share of the maximum
+    // × EUR 4 bn × the recorded factor (capped at the maximum), replication by replication.
+    let fine = "[finance]
+turnover = [{ date = \"2024-01-01\", amount = 100e9 }]
+[regulator.r.fine]
+max_share_of_turnover = 0.04
+factor = { dist = \"uniform\", min = 0.6, max = 1.4 }
+[regulator.r.state.watch]
+[regulator.r.state.decision]
+fine = true
+[[regulator.r.transition]]
+from = \"watch\"
+to = \"decision\"
+per_year = 1000
+";
+    let w = world(&format!("{BASE}[regulator.r]\ninitial = \"watch\"\n{fine}"));
+    let (layout, rs) = reps(&w, 200);
+    let names = &layout.inputs.names;
+    let col = |n: &str| names.iter().position(|x| x == n).unwrap();
+    let (share, factor) = (
+        col("regulator.r.fine.share_of_max"),
+        col("regulator.r.fine.factor"),
+    );
+    let mut distinct = 0;
+    for r in &rs {
+        let (s, f) = (r.inputs[share], r.inputs[factor]);
+        assert!(
+            (0.0..=1.0).contains(&s) && (0.6..1.4).contains(&f),
+            "{s} {f}"
+        );
+        let want = (s * 4e9 * f).min(4e9);
+        let got = total(&layout, r, "regulatory.r.first_fine");
+        assert!((got - want).abs() <= 1e-9 * want, "{got} vs {want}");
+        distinct +=
+            usize::from(got != rs[0].totals[layout.index("regulatory.r.first_fine").unwrap()]);
+    }
+    assert!(distinct > 150, "the draws vary across replications");
+    // A drawn `share_of_max` is the regulator's own input: no per-chain share column then.
+    let drawn = fine.replace(
+        "max_share_of_turnover = 0.04\n",
+        "max_share_of_turnover = 0.04\nshare_of_max = { dist = \"uniform\", min = 0.01, max = 0.2 }\n",
+    );
+    let w = world(&format!(
+        "{BASE}[regulator.r]\ninitial = \"watch\"\n{drawn}"
+    ));
+    let names = Layout::of(&w).inputs.names;
+    let fines: Vec<&String> = names.iter().filter(|n| n.contains("fine")).collect();
+    assert_eq!(
+        fines,
+        ["regulator.r.fine.share_of_max", "regulator.r.fine.factor"],
+        "the drawn share is listed once, as a drawn quantity"
+    );
 }

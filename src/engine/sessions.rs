@@ -33,6 +33,7 @@
 use rand::Rng as _;
 
 use super::books::Books;
+use super::lost_work::LostWork;
 use super::rng::{Base, DayStream, Rng};
 use super::sample::{self, Compound};
 use crate::metrics::id;
@@ -56,6 +57,8 @@ pub(super) enum RecordClass {
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Route {
     pub deny: bool,
+    /// The deny control blocking this route (the first by name), when `deny`.
+    pub deny_control: u32,
     /// Approval control index.
     pub gate: Option<u32>,
     /// Gateway control index masking this route.
@@ -265,7 +268,12 @@ impl Sessions {
                         continue;
                     }
                     match &control.kind {
-                        ControlKind::Deny => r.deny = true,
+                        ControlKind::Deny => {
+                            if !r.deny {
+                                r.deny_control = c as u32;
+                            }
+                            r.deny = true;
+                        }
                         ControlKind::Approval { .. } => {
                             r.gate = r.gate.or(Some(c as u32));
                         }
@@ -322,7 +330,7 @@ impl Sessions {
         world: &World,
         day: usize,
         active: &[f64],
-        books: &mut Books,
+        (lost, books): (&LostWork, &mut Books),
         mut read: impl FnMut(usize, &Route, u64, f64, &mut Books),
     ) {
         for (g, group) in world.staff.iter().enumerate() {
@@ -367,6 +375,7 @@ impl Sessions {
                 if route.deny {
                     if !event_mode {
                         books.add_now(id::DENIED, k as f64);
+                        lost.blocked_today(route.deny_control as usize, k as f64, books);
                     }
                     continue;
                 }
@@ -417,7 +426,13 @@ impl Sessions {
     /// The arrival of group `g`'s next session: its population and misuse are dealt out of
     /// the day's, its records drawn, the next arrival is scheduled, and the session goes its
     /// route.
-    pub fn arrive(&mut self, world: &World, g: usize, day: usize, books: &mut Books) -> Arrival {
+    pub fn arrive(
+        &mut self,
+        world: &World,
+        (g, day): (usize, usize),
+        lost: &LostWork,
+        books: &mut Books,
+    ) -> Arrival {
         let group = &world.staff[g];
         let rng = self.streams[g].at(day as u32);
         let routes = self.route_start[g]..self.route_start[g + 1];
@@ -443,6 +458,7 @@ impl Sessions {
         let route = self.routes[index];
         let arrival = if route.deny {
             books.add_now(id::DENIED, 1.0);
+            lost.blocked_today(route.deny_control as usize, 1.0, books);
             Arrival::Denied
         } else {
             let misuse = deal(rng, here) < self.misuse_left[index];

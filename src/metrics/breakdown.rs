@@ -1,9 +1,9 @@
 //! Breakdowns: metrics per entity, named `<metric>.<entity>`, where a scenario has more than one
 //! entity of a kind — exposure per staff group and per population, fines per regulator and per
-//! case, infrastructure cost per site, running cost per control, PB-days held in a restricted
+//! case, infrastructure cost per site, running cost and lost work per control, PB-days held in a restricted
 //! jurisdiction per population and per site that can hold them, records compelled per
 //! population. They are amounts ([`Kind::Sum`]) and add up to their metric (a regulator's cases
-//! to its breakdown); `cost.total` is never their sum (it adds the seven components only).
+//! to its breakdown); `cost.total` is never their sum (it adds the eight components only).
 
 use super::Kind;
 use crate::model::World;
@@ -25,6 +25,8 @@ pub struct Breakdown {
     pub infrastructure_by_site: Option<usize>,
     /// Running cost of each control (monitors' fees and other controls' costs).
     pub cost_by_control: Option<usize>,
+    /// Work lost to each control (`cost.lost_work.<control>`), where two or more price it.
+    pub lost_work_by_control: Option<usize>,
     /// `exposure.pb_days_restricted` per population, and per restricted site: the sites in a
     /// jurisdiction some population restricts (`restricted_sites`, in site order).
     pub restricted_by_population: Option<usize>,
@@ -69,6 +71,12 @@ impl Breakdown {
             .iter()
             .filter(|c| world.drawn[c.annual_cost].dist.mean() > 0.0)
             .count();
+        let priced = |d: Option<usize>| d.is_some_and(|d| world.drawn[d].dist.mean() > 0.0);
+        let lost_work_controls = world
+            .controls
+            .iter()
+            .filter(|c| priced(c.cost_per_blocked_session) || priced(c.cost_per_delay_day))
+            .count();
         let restricted_sites: Vec<usize> = (0..world.sites.len())
             .filter(|&s| {
                 let j = world.sites[s].jurisdiction;
@@ -92,7 +100,12 @@ impl Breakdown {
             fine_count_by_case: add("regulatory.fines", cases),
             infrastructure_by_site: add("cost.infrastructure", sites),
             cost_by_control: if costly_controls >= 2 {
-                add("cost.control", controls)
+                add("cost.control", controls.clone())
+            } else {
+                None
+            },
+            lost_work_by_control: if lost_work_controls >= 2 {
+                add("cost.lost_work", controls)
             } else {
                 None
             },

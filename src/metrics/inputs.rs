@@ -4,14 +4,19 @@
 //! written as distributions), each uncertain timeline event's day, and each decision's outcome
 //! and number of extensions, and each compelled-access event's first day
 //! (`compelled_access.NAME.day`; its drawn probability, hazard, share and records per user are
-//! uncertain drawn quantities). Names are parameter paths of the
+//! uncertain drawn quantities). A regulator's hazards, opening hazards, `share_of_max` and
+//! appeal odds are uncertain drawn quantities too; each chain that can draw a fine adds what its
+//! first drawn fine draws, whether or not it comes: its share of the legal maximum at gravity 0
+//! (`regulator.NAME.case.CASE.fine.share_of_max`, from its uniform through the seriousness
+//! scale; left out when the regulator draws `share_of_max` itself) and its factor
+//! (`….fine.factor`, when uncertain); a regulator without cases drops `.case.CASE`. Names are parameter paths of the
 //! scenario (`staff.cn_engineering.sessions_per_person_day`), or for a timeline event its label
 //! with every character but letters, digits and `-` as `_` (`timeline.kouvola_online.day`, a
 //! repeated label numbered `timeline.kouvola_online_2.day`), so no name holds a space; an uncertain event that does not
 //! happen gets the horizon's length in days (as milestone days do), a decision never taken the
 //! outcome −1.
 
-use crate::model::{DrawnId, World};
+use crate::model::{Dist, DrawnId, World};
 
 /// Where each entity's inputs sit in a replication's input row.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +38,19 @@ pub struct Inputs {
     pub decisions: usize,
     /// One per compelled-access event: the day it first happened.
     pub compelled: usize,
+    /// The chains that can draw a fine, and the slots of their first drawn fine's draws.
+    pub fines: Vec<FineInputs>,
+}
+
+/// Where a chain's first drawn fine puts its draws in the input row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FineInputs {
+    /// The chain's index in [`World::regulators`].
+    pub chain: usize,
+    /// Its share of the legal maximum at gravity 0 (`None` with a drawn `share_of_max`).
+    pub share: Option<usize>,
+    /// Its factor (`None` when the factor is a constant).
+    pub factor: Option<usize>,
 }
 
 impl Inputs {
@@ -105,6 +123,31 @@ impl Inputs {
         for c in &world.compelled {
             names.push(format!("compelled_access.{}.day", c.name));
         }
+        let mut fines = Vec::new();
+        for (chain, r) in world.regulators.iter().enumerate() {
+            let Some(model) = r.fine.as_ref().filter(|_| r.states.iter().any(|s| s.fine)) else {
+                continue;
+            };
+            let prefix = match &r.case {
+                Some(c) => format!("regulator.{}.case.{c}.fine", r.name),
+                None => format!("regulator.{}.fine", r.name),
+            };
+            let mut slot = |field: &str, wanted: bool| {
+                wanted.then(|| {
+                    names.push(format!("{prefix}.{field}"));
+                    names.len() - 1
+                })
+            };
+            let share = slot("share_of_max", model.share_of_max.is_none());
+            let factor = slot("factor", !matches!(model.factor, Dist::Constant(_)));
+            if share.is_some() || factor.is_some() {
+                fines.push(FineInputs {
+                    chain,
+                    share,
+                    factor,
+                });
+            }
+        }
         Inputs {
             names,
             staff,
@@ -117,6 +160,7 @@ impl Inputs {
             timeline,
             decisions,
             compelled,
+            fines,
         }
     }
 }

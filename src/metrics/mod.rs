@@ -70,13 +70,14 @@ pub mod id {
     pub const COST_INCREMENTAL: usize = 30;
     pub const PB_DAYS_RESTRICTED: usize = 31;
     pub const RECORDS_COMPELLED: usize = 32;
+    pub const COST_LOST_WORK: usize = 33;
     /// `users.active.<population>` start here, one per population in name order; then per
     /// regulator its `first_fine` and one `first_day` per milestone state.
-    pub const PER_ENTITY: usize = 33;
+    pub const PER_ENTITY: usize = 34;
 }
 
 /// The fixed metrics, in output order.
-pub const FIXED: [(&str, Kind); 33] = [
+pub const FIXED: [(&str, Kind); 34] = [
     ("exposure.records_visible", Kind::Sum),
     ("exposure.records_masked", Kind::Sum),
     ("exposure.records_reidentifiable", Kind::Sum),
@@ -110,14 +111,16 @@ pub const FIXED: [(&str, Kind); 33] = [
     ("cost.incremental", Kind::Sum),
     ("exposure.pb_days_restricted", Kind::Sum),
     ("exposure.records_compelled", Kind::Sum),
+    ("cost.lost_work", Kind::Sum),
 ];
 
 /// Cost components that add up to `cost.total`. The same total splits another way into
 /// `cost.one_off` (capex, data moved, fines, outages, a sale's one-off costs) and
-/// `cost.recurring` (running costs, control fees, periodic penalties, revenue lost while banned),
+/// `cost.recurring` (running costs, control fees, periodic penalties, revenue lost while banned,
+/// work lost to blocking controls),
 /// and a third way into `cost.committed` (the costs of blocks marked `incremental = false`,
 /// committed before the regime) and `cost.incremental` (the rest).
-pub const COST_COMPONENTS: [usize; 7] = [
+pub const COST_COMPONENTS: [usize; 8] = [
     id::COST_INFRASTRUCTURE,
     id::COST_MIGRATION,
     id::COST_MONITORING,
@@ -125,6 +128,7 @@ pub const COST_COMPONENTS: [usize; 7] = [
     id::COST_FINES,
     id::COST_REVENUE_LOSS,
     id::COST_DIVESTITURE,
+    id::COST_LOST_WORK,
 ];
 
 /// The metrics of one world: the fixed ones plus one `users.active.<population>` each.

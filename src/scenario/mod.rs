@@ -364,13 +364,15 @@ fn control_fields(kind: &str) -> Option<Vec<&'static str>> {
         "incremental",
     ];
     let own: &[&str] = match kind {
-        "deny" => &[],
+        "deny" => &["cost_per_blocked_session"],
         "gateway" => &["masks", "reid_probability", "flow_pass_share"],
         "approval" => &[
             "reviewers",
             "review_days",
             "approval_probability",
             "patience_days",
+            "cost_per_blocked_session",
+            "cost_per_delay_day",
         ],
         "monitor" => &["detect_probability", "detection_delay_days"],
         _ => return None,

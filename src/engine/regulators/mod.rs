@@ -200,6 +200,23 @@ impl Regulators {
         self.clocks[r].draw(&mut rng);
     }
 
+    /// What each chain's first drawn fine draws ([`crate::metrics::inputs::FineInputs`]),
+    /// into the input row: read from a fresh copy of its stream, so no draw moves.
+    pub fn record_inputs(&self, world: &World, layout: &Layout, row: &mut [f64]) {
+        for f in &layout.inputs.fines {
+            let Some(model) = &world.regulators[f.chain].fine else {
+                continue;
+            };
+            let (u, factor) = model.draws(&mut self.fines[f.chain].day(0));
+            if let Some(k) = f.share {
+                row[k] = model.start_share(u, 0.0, None);
+            }
+            if let Some(k) = f.factor {
+                row[k] = factor;
+            }
+        }
+    }
+
     /// Milestone days start censored (the horizon's length: never reached), except the
     /// initial state of a chain open from the start, reached on day 0.
     pub fn init_milestones(&self, world: &World, books: &mut Books) {

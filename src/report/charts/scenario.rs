@@ -242,7 +242,7 @@ impl Inputs<'_> {
         let mut zero = Vec::new();
         let mut color_i = 0;
         for (k, name) in layout.names.iter().enumerate() {
-            // The seven components of cost.total (not their per-entity breakdowns).
+            // The eight components of cost.total (not their per-entity breakdowns).
             let is_component = COST_COMPONENTS.contains(&k);
             if !is_component {
                 continue;

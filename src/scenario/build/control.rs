@@ -1,6 +1,6 @@
 //! The `[control.NAME]` blocks: policy mechanisms between staff and data (deny, gateway,
-//! approval, monitor) — whom they cover, when they are on, their cost, and the fields each kind
-//! needs and refuses.
+//! approval, monitor) — whom they cover, when they are on, their cost (running, and for deny and
+//! approval controls the work they block or delay), and the fields each kind needs and refuses.
 
 use std::collections::BTreeSet;
 
@@ -11,6 +11,7 @@ use super::finance::money_rate;
 use super::horizon::Horizon;
 use super::names::Names;
 use crate::model::{Control, ControlKind, Dist};
+use crate::scenario::dist::RawDist;
 use crate::scenario::raw::{RawControl, RawControlKind, RawScenario};
 use crate::scenario::source::FieldPath;
 use crate::scenario::suggest::suggestion;
@@ -130,6 +131,13 @@ pub(super) fn controls(
             }
         }
         let money = money_rate(cx, &cp.key("currency"), &c.currency, &raw.finance);
+        let mut priced = |field: &str, raw: &Option<RawDist>| {
+            raw.as_ref()
+                .map(|d| draws.money(cx, &cp.key(field), d, money))
+        };
+        let cost_per_blocked_session =
+            priced("cost_per_blocked_session", &c.cost_per_blocked_session);
+        let cost_per_delay_day = priced("cost_per_delay_day", &c.cost_per_delay_day);
         controls.push(Control {
             name: cn.clone(),
             kind,
@@ -138,6 +146,8 @@ pub(super) fn controls(
             populations: pops,
             annual_cost: draws.money(cx, &cp.key("annual_cost"), &c.annual_cost, money),
             committed: !c.incremental,
+            cost_per_blocked_session,
+            cost_per_delay_day,
         });
     }
     Controls {
@@ -194,6 +204,30 @@ fn control_kind(cx: &mut Ctx, cp: &FieldPath, c: &RawControl) -> ControlKind {
             RawControlKind::Monitor,
         ),
     ];
+    // Lost work: what a blocking control costs in the sessions it blocks or delays.
+    let blocks = matches!(c.kind, RawControlKind::Deny | RawControlKind::Approval);
+    for (f, present, applies) in [
+        (
+            "cost_per_blocked_session",
+            c.cost_per_blocked_session.is_some(),
+            blocks,
+        ),
+        (
+            "cost_per_delay_day",
+            c.cost_per_delay_day.is_some(),
+            c.kind == RawControlKind::Approval,
+        ),
+    ] {
+        if present && !applies {
+            cx.err_key(
+                &cp.key(f),
+                format!(
+                    "field `{}` does not apply to a `{kind_name}` control",
+                    cp.key(f)
+                ),
+            );
+        }
+    }
     for (f, present, owner) in fields {
         if present && owner != c.kind {
             cx.err_key(

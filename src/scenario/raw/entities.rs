@@ -234,6 +234,15 @@ pub struct RawControl {
     /// `false`: the control's cost was committed before the regime (`cost.committed`).
     #[serde(default = "yes")]
     pub incremental: bool,
+    /// deny, approval: cost of each session it blocks (denied, refused by review, or given up
+    /// in the queue), in `cost.lost_work`; a number or a distribution, drawn once per
+    /// replication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_blocked_session: Option<RawDist>,
+    /// approval: cost per day a request waits for its review's decision (or until it gives
+    /// up), in `cost.lost_work`; drawn once per replication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_delay_day: Option<RawDist>,
     /// gateway: categories pseudonymised.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub masks: Vec<String>,

@@ -264,7 +264,7 @@ fn value_labels<DB: DrawingBackend>(
     let fits = |labels: &[Option<String>]| {
         labels.iter().flatten().all(|t| {
             cell.estimate_text_size(t, &font(LABEL_SIZE))
-                .map_or(false, |(w, _)| w + LABEL_GAP <= slot)
+                .is_ok_and(|(w, _)| w + LABEL_GAP <= slot)
         })
     };
     [panel.unit.clone(), Unit::Count].iter().find_map(|unit| {

@@ -43,7 +43,12 @@ impl Target {
             Target::Below(x) => ("below", x),
         };
         // `20 M` where that is exact, else every digit given.
-        let shown = if format::round_sig(x, 3) == x {
+        let e = if x == 0.0 {
+            0
+        } else {
+            libm::log10(x.abs()).floor() as i32
+        };
+        let shown = if to_digits(x, 2 - e, f64::round) == x {
             format::si(x)
         } else {
             num(x)
@@ -229,16 +234,13 @@ fn shortest_in(a: f64, b: f64, down: bool) -> f64 {
     if !limit.is_finite() || limit == 0.0 {
         return limit;
     }
+    let e = libm::log10(limit.abs()).floor() as i32;
     for digits in 1..17 {
-        let scale = libm::pow(
-            10.0,
-            f64::from(digits - 1 - libm::log10(limit.abs()).floor() as i32),
+        let c = to_digits(
+            limit,
+            digits - 1 - e,
+            if down { f64::floor } else { f64::ceil },
         );
-        let c = if down {
-            (limit * scale).floor() / scale
-        } else {
-            (limit * scale).ceil() / scale
-        };
         let fits = if down {
             c > a && c <= b
         } else {
@@ -249,6 +251,19 @@ fn shortest_in(a: f64, b: f64, down: bool) -> f64 {
         }
     }
     limit
+}
+
+/// `v` rounded by `round` to `places` decimal places (negative: to tens, hundreds, …). A power
+/// of ten above 1 is exact and its inverse is not, so large numbers are divided by the power
+/// rather than multiplied by its inverse: 5e7 to the nearest 1e5 is 5e7, not 50000000.00000001.
+fn to_digits(v: f64, places: i32, round: fn(f64) -> f64) -> f64 {
+    if places >= 0 {
+        let f = libm::pow(10.0, f64::from(places));
+        round(v * f) / f
+    } else {
+        let f = libm::pow(10.0, f64::from(-places));
+        round(v / f) * f
+    }
 }
 
 fn boxes_csv(found: &[Found], names: &[&str], columns: &[Vec<f64>]) -> Vec<u8> {
@@ -327,11 +342,17 @@ mod tests {
             readable(&[[f64::NEG_INFINITY, 5.0]], &[vec![1.0, 5.0]])[0][0],
             f64::NEG_INFINITY
         );
+        // Limits at the data's ends of a large-valued column round to its resolution too
+        // (was 500000.00000000006 and 1999999999.9999998, from inverse powers of ten).
+        let col = vec![500_000.000_000_000_06, 7e5, 1_999_999_999.999_999_8];
+        let r = readable(&[[col[0], col[2]]], std::slice::from_ref(&col));
+        assert_eq!(r, [[500_000.0, 2e9]]);
     }
 
     #[test]
     fn targets_read_in_words() {
         assert_eq!(Target::Above(2e7).describe("m"), "m above 20 M");
+        assert_eq!(Target::Above(5e7).describe("m"), "m above 50 M");
         assert_eq!(
             Target::Below(12_345_678.0).describe("m"),
             "m below 12345678"

@@ -234,9 +234,14 @@ fn plain_types(msg: &str, path: &FieldPath) -> String {
         Some(source::Seg::Key(k)) => k.as_str(),
         _ => "",
     };
+    let points = crate::sweep::file::MAX_POINTS as u64;
     let narrowed = match leaf {
         "replications" => Some((1, u64::from(build::MAX_REPLICATIONS))),
         "reviewers" => Some((1, 100_000)),
+        // Sweep files: sizes of a design, each bounded by its number of points.
+        "points" | "trajectories" => Some((1, points)),
+        "samples" | "steps" => Some((2, points)),
+        "levels" => Some((2, crate::sweep::file::MAX_LEVELS as u64)),
         _ => None,
     };
     let mut msg = msg.to_string();
@@ -251,7 +256,7 @@ fn plain_types(msg: &str, path: &FieldPath) -> String {
             &format!("expected a whole number from {lo} to {hi}"),
         );
     }
-    msg
+    msg.replace("expected f64", "expected a number")
 }
 
 /// Every `` `name` `` in a serde "expected ..." list.

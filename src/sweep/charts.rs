@@ -7,7 +7,6 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::report::charts::axis::Ticks;
 use crate::report::charts::{
@@ -16,11 +15,13 @@ use crate::report::charts::{
 };
 use crate::report::format::Unit;
 
+use super::heatmap::HeatmapChart;
 use super::results::{indices, Indices, Manifest, PointResult};
 use super::sensitivity::Estimate;
 
-/// Metrics charted when the sweep file lists none.
-pub const DEFAULT_METRICS: [&str; 4] = [
+/// Metrics charted when the sweep file lists none: the headline exposure first.
+pub const DEFAULT_METRICS: [&str; 5] = [
+    "exposure.records_visible",
     "exposure.records_reidentifiable",
     "exposure.users_distinct",
     "exposure.score",
@@ -118,76 +119,6 @@ impl Plot for BandChart {
             line.into_iter()
                 .map(|p| Circle::new(p, 4, palette::BLUE.filled())),
         )?;
-        Ok(())
-    }
-}
-
-/// Colour of `t` in [0, 1]: from white to Okabe–Ito blue (then darker).
-fn ramp(t: f64) -> RGBColor {
-    let t = t.clamp(0.0, 1.0);
-    let (a, b) = ([247.0, 251.0, 255.0], [0.0, 70.0, 120.0]);
-    let c = |i: usize| (a[i] + t * (b[i] - a[i])).round() as u8;
-    RGBColor(c(0), c(1), c(2))
-}
-
-/// A metric's mean over a two-parameter grid, one labelled cell per point.
-pub struct HeatmapChart {
-    pub header: Header,
-    pub params: (String, String),
-    pub unit: Unit,
-    pub xs: Vec<f64>,
-    pub ys: Vec<f64>,
-    /// `means[i][j]` at (xs[i], ys[j]).
-    pub means: Vec<Vec<f64>>,
-}
-
-impl Plot for HeatmapChart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        let body = frame(root, &self.header)?;
-        let label =
-            |v: &[f64]| -> Vec<String> { v.iter().map(|v| Unit::Count.format(*v)).collect() };
-        let mut chart = ChartBuilder::on(&body)
-            .margin_bottom(6)
-            .x_label_area_size(56)
-            .y_label_area_size(110)
-            .build_cartesian_2d(
-                Ticks::categories(&label(&self.xs)),
-                Ticks::categories(&label(&self.ys)),
-            )?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .axis_style(palette::MUTED)
-            .label_style(font(14.0))
-            .axis_desc_style(font(15.0))
-            .x_desc(&self.params.0)
-            .y_desc(&self.params.1)
-            .x_labels(40)
-            .y_labels(40)
-            .draw()?;
-        let all = self.means.iter().flatten().copied();
-        let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
-        });
-        for (i, col) in self.means.iter().enumerate() {
-            for (j, v) in col.iter().enumerate() {
-                let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
-                let (x, y) = (i as f64, j as f64);
-                chart.draw_series(std::iter::once(Rectangle::new(
-                    [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
-                    ramp(t).filled(),
-                )))?;
-                let ink = if t > 0.55 { WHITE } else { palette::INK };
-                let style = font(15.0)
-                    .color(&ink)
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-                chart.draw_series(std::iter::once(Text::new(
-                    self.unit.format(*v),
-                    (x, y),
-                    style,
-                )))?;
-            }
-        }
         Ok(())
     }
 }
@@ -301,7 +232,27 @@ fn distinct(m: &Manifest, i: usize) -> Vec<f64> {
     v
 }
 
-/// The sweep's charts: per chart metric, `chart_<metric>` (metric vs parameter for one
+/// The mean of metric `idx` when it is the same at every point (within 1e-12 of its size): a
+/// panel of identical cells or a flat line says nothing, so it is not drawn.
+pub fn constant(results: &[PointResult], idx: usize) -> Option<f64> {
+    let mut means = results.iter().map(|r| r.stats[idx][0]);
+    let first = means.next()?;
+    let tol = 1e-12 * first.abs();
+    means.all(|v| (v - first).abs() <= tol).then_some(first)
+}
+
+/// The chart metrics [`render_all`] leaves out as [`constant`], with their one value.
+pub fn constant_metrics(m: &Manifest, results: &[PointResult]) -> Vec<(String, f64)> {
+    m.chart_metrics
+        .iter()
+        .filter_map(|c| {
+            let idx = m.metrics.iter().position(|n| n == c)?;
+            constant(results, idx).map(|v| (c.clone(), v))
+        })
+        .collect()
+}
+
+/// The sweep's charts (metrics that are [`constant`] left out): per chart metric, `chart_<metric>` (metric vs parameter for one
 /// parameter, a heatmap for a two-parameter grid) and `tornado_<metric>` (Sobol, Morris).
 pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<Rendered>> {
     let mut out = Vec::new();
@@ -324,6 +275,9 @@ pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<R
         let Some(idx) = m.metrics.iter().position(|n| n == metric) else {
             continue;
         };
+        if constant(results, idx).is_some() {
+            continue;
+        }
         let unit = Unit::of_metric(metric, &m.currency);
         let name = format!("chart_{metric}");
         // A `versus` sweep shows differences: its titles say so (files keep the metric's name).
@@ -358,6 +312,12 @@ pub fn render_all(m: &Manifest, results: &[PointResult]) -> anyhow::Result<Vec<R
                 header: header(format!("{shown}: mean at each grid point")),
                 params: (m.parameters[0].clone(), m.parameters[1].clone()),
                 unit: unit.clone(),
+                shown: if m.versus.is_some() {
+                    "Δ mean (base − versus)".into()
+                } else {
+                    "mean".into()
+                },
+                diverging: m.versus.is_some(),
                 xs,
                 ys,
                 means,
@@ -431,6 +391,8 @@ mod tests {
             header: header(),
             params: ("a".into(), "b<c".into()),
             unit: Unit::Count,
+            shown: "mean".into(),
+            diverging: false,
             xs: vec![1.0, 2.0],
             ys: vec![3.0, 4.0, 5.0],
             means: vec![vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.0]],

@@ -24,7 +24,7 @@ pub const DEFAULT_REPLICATIONS: u32 = 50;
 /// Most points a sweep may have (each point's world is built and held before anything runs).
 pub const MAX_POINTS: usize = 10_000;
 /// Most levels of a `morris` design.
-const MAX_LEVELS: usize = 1000;
+pub const MAX_LEVELS: usize = 1000;
 
 /// Whether `path` reads as a sweep file rather than a scenario: a top-level `base` or `design`
 /// (fields no scenario has).

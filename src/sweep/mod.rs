@@ -16,6 +16,7 @@
 pub mod charts;
 pub mod design;
 pub mod file;
+mod heatmap;
 pub mod memory;
 pub mod output;
 pub mod path;
@@ -95,8 +96,14 @@ fn manifest(s: &file::Sweep) -> Manifest {
         Structure::Sobol { n } => (Some(*n), None),
         Structure::Morris { steps } => (None, Some(steps.clone())),
     };
+    let file = s
+        .file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .filter(|f| *f != format!("{}.toml", s.name));
     Manifest {
         name: s.name.clone(),
+        file,
         regsim_version: env!("CARGO_PKG_VERSION").to_string(),
         base: s.raw.base.clone(),
         seed: s.seed,

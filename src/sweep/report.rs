@@ -15,6 +15,7 @@ use crate::report::charts::Rendered;
 use crate::report::format::Unit;
 use crate::report::html::{esc, page, shell_word};
 
+use super::charts::constant_metrics;
 use super::results::{indices, Indices, Manifest, PointResult};
 use super::sensitivity::Estimate;
 
@@ -34,7 +35,10 @@ fn caption(name: &str, m: &Manifest) -> String {
         };
     }
     if m.parameters.len() == 2 {
-        return "The metric's mean over replications at every grid point; darker is larger.".into();
+        if m.versus.is_some() {
+            return "The mean paired difference (base − versus) over replications at every grid point, on a colour scale centred on zero: blue above zero, vermillion below, deeper further from zero; the bar at the right gives the values.".into();
+        }
+        return "The metric's mean over replications at every grid point: darker is larger (on a scale centred on zero, blue above and vermillion below, when the means have both signs); the bar at the right gives the values.".into();
     }
     "The metric's mean over replications at each value of the parameter (dots), with the band from the 5th to the 95th percentile across replications.".into()
 }
@@ -103,9 +107,28 @@ fn head(b: &mut String, m: &Manifest, points: usize) {
     b.push_str("</table>\n");
 }
 
-fn figures(b: &mut String, m: &Manifest, charts: &[Rendered]) {
+fn figures(b: &mut String, m: &Manifest, results: &[PointResult], charts: &[Rendered]) {
     b.push_str("<h2 id=\"charts\">Charts</h2>\n");
-    if charts.is_empty() {
+    let flat = constant_metrics(m, results);
+    if !flat.is_empty() {
+        let each: Vec<String> = flat
+            .iter()
+            .map(|(metric, v)| {
+                format!(
+                    "<code>{}</code> ({})",
+                    esc(metric),
+                    esc(&Unit::of_metric(metric, &m.currency).format(*v))
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            b,
+            "<p>Not charted, the same at every point: {}. The parameters swept do not move {}.</p>",
+            each.join(", "),
+            if flat.len() == 1 { "it" } else { "them" }
+        );
+    }
+    if charts.is_empty() && flat.len() < m.chart_metrics.len() {
         b.push_str("<p>This design has no chart (charts need one parameter, a two-parameter grid, or a sobol or morris design).</p>\n");
     }
     for c in charts {
@@ -174,6 +197,10 @@ fn sensitivity(b: &mut String, m: &Manifest, results: &[PointResult]) {
 }
 
 fn expectations(b: &mut String, m: &Manifest, checks: &[Check]) {
+    if checks.is_empty() {
+        b.push_str("<h2 id=\"expectations\">Expectations</h2>\n<p>This sweep has no <code>[[expect]]</code> checks.</p>\n");
+        return;
+    }
     let failed = checks.iter().filter(|c| !c.passed).count();
     let _ = writeln!(
         b,
@@ -181,9 +208,6 @@ fn expectations(b: &mut String, m: &Manifest, checks: &[Check]) {
         checks.len(),
         checks.len() - failed
     );
-    if checks.is_empty() {
-        return;
-    }
     b.push_str("<div class=\"wide\"><table>\n<tr><th class=\"l\">check</th><th>point</th><th class=\"l\">parameters</th><th>value</th><th class=\"l\">result</th></tr>\n");
     for c in checks {
         let unit = Unit::of_metric(&c.metric, &m.currency);
@@ -268,6 +292,41 @@ fn points(b: &mut String, m: &Manifest, results: &[PointResult]) {
     b.push_str("</table></div>\n");
 }
 
+/// Fills the output folder into the Reproduce commands when the page is opened from disk: the
+/// folder holding the page's folder. The page's bytes do not depend on where it was written
+/// (an unsharded run, a resume and a merge write the same page), so the folder is read from
+/// the page's own address.
+const OUT_SCRIPT: &str = r#"<script>
+(function () {
+  if (location.protocol !== 'file:') return;
+  var parts = decodeURIComponent(location.pathname).split('/');
+  parts.splice(parts.length - 2, 2);
+  var dir = parts.join('/') || '/';
+  if (/^\/[A-Za-z]:\//.test(dir)) dir = dir.slice(1);
+  var word = /^[A-Za-z0-9\/._+=:,@-]+$/.test(dir) ? dir : "'" + dir.replace(/'/g, "'\\''") + "'";
+  var els = document.getElementsByClassName('out-dir');
+  for (var i = 0; i < els.length; i++) els[i].textContent = word;
+})();
+</script>"#;
+
+/// The Reproduce section: commands to run from the sweep file's folder that write where this
+/// sweep's results are (`OUT`, the folder holding this page's folder, filled in by
+/// [`OUT_SCRIPT`]).
+fn reproduce(b: &mut String, m: &Manifest) {
+    let file = shell_word(m.file.as_deref().unwrap_or(&format!("{}.toml", m.name)));
+    let out = "<span class=\"out-dir\">OUT</span>";
+    let _ = writeln!(
+        b,
+        "<h2 id=\"reproduce\">Reproduce</h2>\n<p>From the folder of the sweep file <code>{file}</code> (its <code>base</code>, <code>{}</code>, is relative to it), this writes the same files into <code>{out}/{}/</code>, byte for byte, whatever the threads or shards:</p>\n\
+         <pre>regsim sweep {file} --out {out}</pre>\n<p>or across machines, shard by shard, then joined:</p>\n\
+         <pre>regsim sweep {file} --shard 1/4 --out shard-1   # … 2/4, 3/4, 4/4\nregsim merge shard-1 shard-2 shard-3 shard-4 --out {out}</pre>\n\
+         <p class=\"small\"><code>{out}</code> is the output folder, the one holding this sweep's folder <code>{}/</code>; opened from disk, this page fills it in.</p>\n{OUT_SCRIPT}",
+        esc(&m.base),
+        esc(&m.name),
+        esc(&m.name),
+    );
+}
+
 /// `report.html` of a sweep.
 pub fn sweep_report(
     m: &Manifest,
@@ -280,18 +339,11 @@ pub fn sweep_report(
         "<p class=\"small\"><a href=\"../index.html\">← the output folder's index</a></p>\n",
     );
     head(&mut b, m, results.len());
-    figures(&mut b, m, charts);
+    figures(&mut b, m, results, charts);
     sensitivity(&mut b, m, results);
     expectations(&mut b, m, checks);
     points(&mut b, m, results);
-    let file = shell_word(&format!("{}.toml", m.name));
-    let _ = writeln!(
-        b,
-        "<h2 id=\"reproduce\">Reproduce</h2>\n<p>From the folder of the sweep file (its <code>base</code>, <code>{}</code>, is relative to it), the same file gives byte-identical outputs, whatever the threads or shards:</p>\n\
-         <pre>regsim sweep {file} --out output</pre>\n<p>or across machines, shard by shard, then joined:</p>\n\
-         <pre>regsim sweep {file} --shard 1/4 --out shard-1   # … 2/4, 3/4, 4/4\nregsim merge shard-1 shard-2 shard-3 shard-4 --out output</pre>",
-        esc(&m.base)
-    );
+    reproduce(&mut b, m);
     page(&format!("regsim sweep: {}", m.name), &b)
 }
 

@@ -16,6 +16,10 @@ use super::sensitivity;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub name: String,
+    /// The sweep file's name, when it is not `<name>.toml` (a sweep that sets `name`), for the
+    /// report's Reproduce line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub regsim_version: String,
     pub base: String,
     pub seed: u64,

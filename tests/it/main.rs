@@ -5,6 +5,7 @@ mod answer_first;
 mod answers;
 mod api;
 mod bad_inputs;
+mod bar_labels;
 mod calibrate;
 mod calibration;
 mod cases;

@@ -11,6 +11,7 @@ use tempfile::TempDir;
 use crate::common::{minimal_with, regsim, tree};
 
 mod checks;
+mod pages;
 mod reports;
 
 /// A one-year scenario: the shared minimal one, with its staff group behind a gateway.

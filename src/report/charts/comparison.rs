@@ -217,6 +217,7 @@ impl Plot for MetricsChart {
                 .x_labels(0)
                 .y_labels(8)
                 .draw()?;
+            let labels = value_labels(cell, &chart, panel, scenarios);
             for (i, v) in panel.values.iter().enumerate() {
                 let Some((mean, l, h)) = *v else { continue };
                 let x = i as f64;
@@ -233,17 +234,47 @@ impl Plot for MetricsChart {
                         ink,
                     )))?;
                 }
-                if scenarios <= 4 {
-                    let style = font(13.0).pos(Pos::new(HPos::Center, VPos::Bottom));
+                if let Some(label) = labels.as_ref().and_then(|ls| ls[i].clone()) {
+                    let style = font(LABEL_SIZE).pos(Pos::new(HPos::Center, VPos::Bottom));
                     chart.draw_series(std::iter::once(
-                        EmptyElement::at((x, h.max(mean)))
-                            + Text::new(panel.unit.format(mean), (0, -5), style),
+                        EmptyElement::at((x, h.max(mean))) + Text::new(label, (0, -5), style),
                     ))?;
                 }
             }
         }
         Ok(())
     }
+}
+
+/// Size of the value labels over the bars.
+const LABEL_SIZE: f64 = 13.0;
+/// Pixels kept free between neighbouring labels.
+const LABEL_GAP: u32 = 6;
+
+/// The value label of each bar of `panel`, all in the metric's unit when every one fits in its
+/// bar's slot, else all as plain numbers (the unit is on the axis) when those fit, else none:
+/// labels never run into their neighbours.
+fn value_labels<DB: DrawingBackend>(
+    cell: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<DB, Cartesian2d<Ticks, Ticks>>,
+    panel: &Panel,
+    scenarios: usize,
+) -> Option<Vec<Option<String>>> {
+    let slot = chart.plotting_area().dim_in_pixel().0 / scenarios.max(1) as u32;
+    let fits = |labels: &[Option<String>]| {
+        labels.iter().flatten().all(|t| {
+            cell.estimate_text_size(t, &font(LABEL_SIZE))
+                .is_ok_and(|(w, _)| w + LABEL_GAP <= slot)
+        })
+    };
+    [panel.unit.clone(), Unit::Count].iter().find_map(|unit| {
+        let labels: Vec<Option<String>> = panel
+            .values
+            .iter()
+            .map(|v| v.map(|(mean, _, _)| unit.format(mean)))
+            .collect();
+        fits(&labels).then_some(labels)
+    })
 }
 
 /// Exposure over time, one colour per scenario on a shared date axis.

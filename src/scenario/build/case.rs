@@ -185,7 +185,7 @@ fn opening(
         if day <= 0 {
             cx.err(
                 &p,
-                format!("field `{p}`: the case opens on or before the scenario's start: leave `opens` out for a case open from the start"),
+                format!("field `{p}`: the case opens ({}) on or before the scenario's start ({}): leave `opens` out for a case open from the start", d.0, cal.start),
             );
             return Opening::Open;
         }

@@ -90,11 +90,16 @@ pub(super) fn compelled(
         };
         let start_day = day(cx, "start", &e.start, 0);
         let end_day = day(cx, "end", &e.end, h.last_day as u32);
-        if let (Some(s), Some(t)) = (start_day, end_day) {
+        if let (Some(s), Some(t), Some(sd), Some(ed)) = (start_day, end_day, &e.start, &e.end) {
             if t < s {
                 cx.err(
                     &ep.key("end"),
-                    format!("field `{}` is before `start`", ep.key("end")),
+                    format!(
+                        "field `{}` ({}) is before `start` ({})",
+                        ep.key("end"),
+                        ed.0,
+                        sd.0
+                    ),
                 );
             }
         }

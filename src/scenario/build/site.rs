@@ -57,13 +57,17 @@ pub(super) fn sites(
             .decommission
             .as_ref()
             .and_then(|d| h.day(cx, &sp.key("decommission"), d));
-        if let (Some(on), Some(off)) = (online_day, decommission_day) {
+        if let (Some(on), Some(off), Some(d), Some(o)) =
+            (online_day, decommission_day, &s.decommission, &s.online)
+        {
             if off <= on {
                 cx.err(
                     &sp.key("decommission"),
                     format!(
-                        "field `{}`: site `{sn}` is decommissioned on or before it goes `online`",
-                        sp.key("decommission")
+                        "field `{}`: site `{sn}` is decommissioned ({}) on or before it goes `online` ({})",
+                        sp.key("decommission"),
+                        d.0,
+                        o.0
                     ),
                 );
             }

@@ -229,3 +229,29 @@ fn an_interval_holds_its_mean_when_the_values_differ_only_by_rounding() {
         }
     }
 }
+
+#[test]
+fn a_sample_whose_logs_are_not_normal_gets_no_lognormal_bound() {
+    // As clover's `access.approval_wait_days`: most replications wait about a quarter of a
+    // day, a few (almost no requests) almost nothing, so the logs have a long left tail and the
+    // fitted log-variance is huge. Its mean is about 0.28; a delta-lognormal pivot bounded it
+    // at 197 days.
+    let mut r = Rng::seed_from_u64(3);
+    let v: Vec<f64> = (0..1000)
+        .map(|i| {
+            if i % 50 == 0 {
+                1e-6 * (1.0 + uniform(&mut r))
+            } else {
+                0.25 * (0.3 * normal(&mut r)).exp() + if i % 7 == 0 { 2.0 } else { 0.0 }
+            }
+        })
+        .collect();
+    let (mean, _) = mean_sd(&v);
+    let iv = mean_interval(&v, &mut stream(1, "bootstrap", "wait"));
+    assert_eq!(iv.method, Method::BootstrapT, "{iv:?}");
+    assert!(iv.ci95[1] < 1.5 * mean, "{iv:?} of a mean of {mean}");
+    // A lognormal sample of the same size keeps the hull.
+    let w: Vec<f64> = (0..1000).map(|_| (1.5 * normal(&mut r)).exp()).collect();
+    let iw = mean_interval(&w, &mut stream(1, "bootstrap", "lognormal"));
+    assert_eq!(iw.method, Method::Hull, "{iw:?}");
+}

@@ -16,7 +16,7 @@
 //! | parallel replications, shared by `run` and `sweep`; progress on a terminal | [`replicate`], [`progress`] |
 //! | precision on demand: replications in blocks until intervals are narrow enough | [`precision`] |
 //! | refusing work too large for the machine (events, memory, disk) | [`limits`] |
-//! | the library API: load, set values by path, run, diff — results in memory | [`api`] |
+//! | the library API: load, set values by path, run, diff, sweep, discover — results in memory | [`api`], [`discover::find`] |
 //! | `regsim run`: discovery, validation; one scenario's [`Results`], computed then written | [`mod@run`] |
 //! | `regsim diff`: paired differences of two scenarios, computed ([`Diffed`]) then written | [`mod@diff`] |
 //! | files: JSON, CSV, charts, HTML report | [`report`] |
@@ -55,5 +55,6 @@ pub mod theory;
 
 pub use api::{diff, run, sweep, Scenario, Settings};
 pub use diff::Diffed;
+pub use discover::Discovery;
 pub use run::Results;
 pub use sweep::memory::SweepResults;

@@ -69,6 +69,43 @@ pub struct Options {
     pub params: Params,
 }
 
+/// What discovery found, in memory ([`find`]): the files `regsim discover` writes, byte for
+/// byte, and the lines it prints; [`Discovery::write`] writes them.
+#[derive(Debug, Clone)]
+pub struct Discovery {
+    /// The metric searched, as its column is named.
+    pub metric: String,
+    /// One line per box, for the terminal.
+    pub lines: Vec<String>,
+    /// Inputs left out of the search.
+    pub notes: Vec<String>,
+    /// `trajectory.csv`, `boxes.csv`, `trajectory.svg` and `trajectory.png`, in that order.
+    files: [(&'static str, Vec<u8>); 4],
+}
+
+impl Discovery {
+    /// `trajectory.csv`: every box on each peeling-and-pasting trajectory.
+    pub fn trajectory_csv(&self) -> &[u8] {
+        &self.files[0].1
+    }
+
+    /// `boxes.csv`: the limits of each box found, per dimension.
+    pub fn boxes_csv(&self) -> &[u8] {
+        &self.files[1].1
+    }
+
+    /// Writes `out/discover_<metric>/` (each file atomically) and returns that folder.
+    pub fn write(&self, out: &Path) -> Result<PathBuf, Error> {
+        let dir = output_dir(out, &self.metric);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        for (name, bytes) in &self.files {
+            atomic_write(&dir.join(name), bytes)?;
+        }
+        Ok(dir)
+    }
+}
+
 /// What was found and where it was written.
 #[derive(Debug)]
 pub struct Outcome {
@@ -95,8 +132,44 @@ fn check_name(metric: &str) -> Result<(), Error> {
     }
 }
 
-/// Runs PRIM and writes its files.
+/// Runs PRIM and writes its files (`regsim discover`): [`find`], then [`Discovery::write`]
+/// into `opts.out` (default: `opts.dir`).
 pub fn discover(opts: &Options) -> Result<Outcome, Error> {
+    let found = find(opts)?;
+    let dir = found.write(opts.out.as_deref().unwrap_or(&opts.dir))?;
+    Ok(Outcome {
+        dir,
+        lines: found.lines,
+        notes: found.notes,
+    })
+}
+
+/// Reads `opts.dir` (a sweep's folder, or a run's scenario folder) and runs PRIM on it; writes
+/// nothing (`opts.out` is not used).
+///
+/// ```
+/// use regsim::discover::{find, Options, Target};
+///
+/// let sweep = regsim::sweep("scenarios/sweeps/ci_smoke.toml", &regsim::Settings::default())?;
+/// let tmp = tempfile::tempdir().unwrap();
+/// let dir = sweep.write(tmp.path()).unwrap();
+/// // Points with more records visible than the midpoint of the sweep's range.
+/// let points = String::from_utf8(sweep.points_csv()).unwrap();
+/// let visible: Vec<f64> = points.lines().skip(1).map(|l| l.split(',').nth(3).unwrap().parse().unwrap()).collect();
+/// let mid = (visible.iter().cloned().fold(f64::INFINITY, f64::min)
+///     + visible.iter().cloned().fold(f64::NEG_INFINITY, f64::max)) / 2.0;
+/// let opts = Options {
+///     dir,
+///     metric: "exposure.records_visible.mean".into(),
+///     target: Target::Above(mid),
+///     out: None,
+///     params: Default::default(),
+/// };
+/// let found = find(&opts)?;
+/// assert!(String::from_utf8_lossy(found.boxes_csv()).starts_with("box,dimension,min,max,restricted"));
+/// # Ok::<(), regsim::error::Error>(())
+/// ```
+pub fn find(opts: &Options) -> Result<Discovery, Error> {
     let table = load::load(&opts.dir)?;
     let (metric, values) = table.metric(&opts.metric)?;
     check_name(&metric)?;
@@ -152,22 +225,16 @@ pub fn discover(opts: &Options) -> Result<Outcome, Error> {
         }),
     };
     let chart = render("trajectory", &chart::TradeoffChart::new(header, &found))?;
-    let files = [
-        ("trajectory.csv", trajectory_csv(&found)),
-        ("boxes.csv", boxes_csv(&found, &names, &columns)),
-        ("trajectory.svg", chart.svg),
-        ("trajectory.png", chart.png),
-    ];
-    let dir = output_dir(opts.out.as_deref().unwrap_or(&opts.dir), &metric);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    for (name, bytes) in &files {
-        atomic_write(&dir.join(name), bytes)?;
-    }
-    Ok(Outcome {
+    Ok(Discovery {
         lines: summary_lines(&found, &names, &columns, &what),
         notes: table.notes,
-        dir,
+        files: [
+            ("trajectory.csv", trajectory_csv(&found)),
+            ("boxes.csv", boxes_csv(&found, &names, &columns)),
+            ("trajectory.svg", chart.svg),
+            ("trajectory.png", chart.png),
+        ],
+        metric,
     })
 }
 

@@ -252,3 +252,38 @@ fn bad_input_is_exit_2_and_writes_nothing() {
         "replication 1 is in",
     );
 }
+
+#[test]
+fn the_library_finds_in_memory_what_the_command_line_writes() {
+    use regsim::discover::{find, Options, Target};
+    let d = run_folder();
+    let opts = Options {
+        dir: d.path().to_path_buf(),
+        metric: "exposure.score".into(),
+        target: Target::Above(5.0),
+        out: None,
+        params: Default::default(),
+    };
+    let found = find(&opts).unwrap();
+    assert!(
+        fs::read_dir(d.path()).unwrap().count() == 2,
+        "find wrote nothing"
+    );
+    assert_planted(&{
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = found.write(tmp.path()).unwrap();
+        box_one(&dir)
+    });
+    assert!(
+        discover(d.path(), &["--metric", "exposure.score", "--above", "5"])
+            .status
+            .success()
+    );
+    let out = d.path().join("discover_exposure.score");
+    assert_eq!(found.boxes_csv(), fs::read(out.join("boxes.csv")).unwrap());
+    assert_eq!(
+        found.trajectory_csv(),
+        fs::read(out.join("trajectory.csv")).unwrap()
+    );
+    assert!(found.lines[0].starts_with("box 1: "), "{:?}", found.lines);
+}

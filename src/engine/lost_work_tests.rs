@@ -94,6 +94,11 @@ fn a_deny_control_costs_its_blocked_sessions_alike_in_both_granularities() {
 }
 
 fn gate_world(blocked: f64, per_day: f64, queue: &str) -> World {
+    priced_gate_world(&format!("{blocked:?}"), &format!("{per_day:?}"), queue)
+}
+
+/// [`gate_world`] with its two prices written as TOML values (a number or a distribution).
+fn priced_gate_world(blocked: &str, per_day: &str, queue: &str) -> World {
     world(&format!(
         r#"{BASE}
 [staff.g]
@@ -106,8 +111,8 @@ categories = ["identifiers"]
 [control.gate]
 kind = "approval"
 approval_probability = 0.7
-cost_per_blocked_session = {blocked:?}
-cost_per_delay_day = {per_day:?}
+cost_per_blocked_session = {blocked}
+cost_per_delay_day = {per_day}
 {queue}
 "#
     ))
@@ -170,23 +175,11 @@ fn pricing_lost_work_moves_no_other_draw() {
     let queue = "reviewers = 2\nreview_days = { dist = \"exponential\", mean = 0.4 }\n\
                  patience_days = { dist = \"exponential\", mean = 1 }";
     let free = gate_world(0.0, 0.0, queue);
-    let priced = world(&format!(
-        r#"{BASE}
-[staff.g]
-jurisdiction = "Y"
-headcount = 1
-sessions_per_person_day = 4
-records_per_session = 1
-populations = ["p"]
-categories = ["identifiers"]
-[control.gate]
-kind = "approval"
-approval_probability = 0.7
-cost_per_blocked_session = {{ dist = "uniform", min = 50, max = 150 }}
-cost_per_delay_day = {{ dist = "uniform", min = 5, max = 15 }}
-{queue}
-"#
-    ));
+    let priced = priced_gate_world(
+        r#"{ dist = "uniform", min = 50, max = 150 }"#,
+        r#"{ dist = "uniform", min = 5, max = 15 }"#,
+        queue,
+    );
     let (lf, rf) = reps(&free, 40);
     let (lp, rp) = reps(&priced, 40);
     assert_eq!(lf.names, lp.names);
